@@ -1,0 +1,36 @@
+/*
+ * A growable byte buffer.  A buffer is never NULL: after buf_init() or
+ * BUF_INIT, b->s points to a NUL-terminated string (possibly a shared
+ * empty one), and b->len counts the bytes before the NUL.
+ */
+#ifndef MSR_BUF_H
+#define MSR_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
+
+void	 buf_init(struct buf *);
+void	 buf_release(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_grow(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addch(struct buf *, int);
+void	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_vaddf(struct buf *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+void	 buf_truncate(struct buf *, size_t);
+/* Returns the string, which the caller then owns; b is reset. */
+char	*buf_detach(struct buf *);
+
+#endif

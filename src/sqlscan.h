@@ -1,0 +1,93 @@
+/*
+ * The SQL scanner: splits the text of a migration file into statements
+ * without understanding SQL beyond what it takes to find the semicolons
+ * that end statements.  It knows quoted strings and identifiers, E''
+ * strings and dollar quotes (PostgreSQL), bracket and backtick
+ * identifiers (SQLite), nested block comments (PostgreSQL), "--"
+ * comments, CREATE TRIGGER ... BEGIN ... END bodies and BEGIN ATOMIC
+ * ... END bodies.
+ *
+ * For each statement it reports where it is, whether it is transaction
+ * control, whether it cannot run inside a transaction, and whether it is
+ * safe to run again after a failure.  Directives ("-- msr:...") are
+ * recognised in the comments before the first statement.
+ *
+ * The scanner never allocates for statements, never prints and never
+ * exits: positions are offsets into the caller's text.
+ */
+#ifndef MSR_SQLSCAN_H
+#define MSR_SQLSCAN_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum sqldialect {
+	SQLDIALECT_SQLITE,
+	SQLDIALECT_POSTGRES
+};
+
+enum sqlkind {
+	SQLKIND_OTHER,
+	SQLKIND_BEGIN,		/* BEGIN [...], START TRANSACTION */
+	SQLKIND_COMMIT,		/* COMMIT [...], END [TRANSACTION|WORK] */
+	SQLKIND_ROLLBACK,	/* ROLLBACK [...], not ROLLBACK TO */
+	SQLKIND_SAVEPOINT	/* SAVEPOINT, RELEASE, ROLLBACK TO */
+};
+
+/* Statement flags. */
+#define SQLF_NOTX	0x01	/* cannot run inside a transaction block */
+#define SQLF_RETRYSAFE	0x02	/* IF [NOT] EXISTS, OR REPLACE, ...: can rerun */
+
+/* Directive flags, see sqlscan_directives(). */
+#define SQLDIR_NOTX	0x01	/* -- msr:no-transaction */
+
+struct sqlstmt {
+	size_t		 start;	/* offset of the first byte of the first token */
+	size_t		 end;	/* offset just past the last token, before ';' */
+	size_t		 next;	/* offset just past the ';' (or == end at EOF) */
+	unsigned	 line;	/* 1-based line of start */
+	unsigned	 col;	/* 1-based byte column of start */
+	enum sqlkind	 kind;
+	unsigned	 flags;	/* SQLF_* */
+	/* For SQLF_NOTX: a short static description, "VACUUM",
+	 * "CREATE INDEX CONCURRENTLY", "PRAGMA foreign_keys", ... */
+	const char	*notx_what;
+};
+
+struct sqlscan {
+	const char	*text;
+	size_t		 len;
+	size_t		 pos;
+	unsigned	 line;
+	size_t		 linestart;	/* offset where the current line starts */
+	enum sqldialect	 dialect;
+	unsigned	 directives;	/* SQLDIR_* seen so far */
+	int		 nstmts;	/* statements returned so far */
+};
+
+void	sqlscan_init(struct sqlscan *, const char *text, size_t len,
+	    enum sqldialect);
+
+/*
+ * Finds the next statement.  Returns 1 and fills *st, 0 at the end of the
+ * text (only comments and white space remained), -1 on an error, with
+ * one sentence in err of the form "LINE:COL: message" (no file name; the
+ * caller adds it), for example "12:5: unterminated quoted string" or
+ * "3:1: unknown directive 'msr:no-transacton'".  A statement of only
+ * ";" is skipped, not returned.  A last statement without ';' is
+ * returned with next == end == the end of its last token.
+ */
+int	sqlscan_next(struct sqlscan *, struct sqlstmt *st, struct buf *err);
+
+/*
+ * The directives seen so far.  Directives must come before the first
+ * statement; complete once sqlscan_next() has returned a statement or 0.
+ */
+unsigned sqlscan_directives(const struct sqlscan *);
+
+/* Line and column (1-based, bytes) of an offset into text. */
+void	sqlscan_position(const char *text, size_t len, size_t off,
+	    unsigned *line, unsigned *col);
+
+#endif
