@@ -1,7 +1,7 @@
 #!/bin/sh
 # Turns the tracking-table DDL files into C strings: ddl_sqlite, ddl_postgres.
 set -e
-echo '/* Generated from sql/*.sql by build-aux/sql2c.sh; do not edit. */'
+echo '/* Generated from the sql/ files by build-aux/sql2c.sh; do not edit. */'
 echo '#include "ddl.h"'
 for f in "$@"; do
 	name=$(basename "$f" .sql)

@@ -33,4 +33,18 @@ void	 buf_truncate(struct buf *, size_t);
 /* Returns the string, which the caller then owns; b is reset. */
 char	*buf_detach(struct buf *);
 
+/* A list of owned strings. */
+struct strlist {
+	char	**v;
+	size_t	  n;
+	size_t	  alloc;
+};
+
+#define STRLIST_INIT { NULL, 0, 0 }
+
+void	 strlist_add(struct strlist *, const char *);
+void	 strlist_addf(struct strlist *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 strlist_release(struct strlist *);
+
 #endif

@@ -5,12 +5,18 @@
  * strings and dollar quotes (PostgreSQL), bracket and backtick
  * identifiers (SQLite), nested block comments (PostgreSQL), "--"
  * comments, CREATE TRIGGER ... BEGIN ... END bodies and BEGIN ATOMIC
- * ... END bodies.
+ * ... END bodies.  In both kinds of body the END that closes it is the
+ * first token after a ';', as for sqlite3_complete().  In PostgreSQL, as
+ * in psql, a ';' inside parentheses does not end a statement either
+ * (CREATE RULE ... DO (...; ...)).
  *
  * For each statement it reports where it is, whether it is transaction
  * control, whether it cannot run inside a transaction, and whether it is
- * safe to run again after a failure.  Directives ("-- msr:...") are
- * recognised in the comments before the first statement.
+ * safe to run again after a failure.  Directives are "--" comments
+ * whose text starts with "msr:" after optional blanks: "-- msr:NAME".
+ * "msr:no-transaction" must come before the first statement, alone on
+ * its comment; "msr:lint-ignore ..." is accepted anywhere and ignored;
+ * any other name is an error.
  *
  * The scanner never allocates for statements, never prints and never
  * exits: positions are offsets into the caller's text.
@@ -37,15 +43,15 @@ enum sqlkind {
 
 /* Statement flags. */
 #define SQLF_NOTX	0x01	/* cannot run inside a transaction block */
-#define SQLF_RETRYSAFE	0x02	/* IF [NOT] EXISTS, OR REPLACE, ...: can rerun */
+#define SQLF_RETRYSAFE	0x02	/* IF [NOT] EXISTS, SELECT, ...: can rerun */
 
 /* Directive flags, see sqlscan_directives(). */
 #define SQLDIR_NOTX	0x01	/* -- msr:no-transaction */
 
 struct sqlstmt {
-	size_t		 start;	/* offset of the first byte of the first token */
-	size_t		 end;	/* offset just past the last token, before ';' */
-	size_t		 next;	/* offset just past the ';' (or == end at EOF) */
+	size_t		 start;	/* offset of its first token's first byte */
+	size_t		 end;	/* offset just past its last token */
+	size_t		 next;	/* offset just past the ';', or end at EOF */
 	unsigned	 line;	/* 1-based line of start */
 	unsigned	 col;	/* 1-based byte column of start */
 	enum sqlkind	 kind;
@@ -59,8 +65,9 @@ struct sqlscan {
 	const char	*text;
 	size_t		 len;
 	size_t		 pos;
-	unsigned	 line;
-	size_t		 linestart;	/* offset where the current line starts */
+	unsigned	 line;		/* line of linepos */
+	size_t		 linestart;	/* offset where that line starts */
+	size_t		 linepos;	/* lines are counted up to here */
 	enum sqldialect	 dialect;
 	unsigned	 directives;	/* SQLDIR_* seen so far */
 	int		 nstmts;	/* statements returned so far */
@@ -76,7 +83,8 @@ void	sqlscan_init(struct sqlscan *, const char *text, size_t len,
  * caller adds it), for example "12:5: unterminated quoted string" or
  * "3:1: unknown directive 'msr:no-transacton'".  A statement of only
  * ";" is skipped, not returned.  A last statement without ';' is
- * returned with next == end == the end of its last token.
+ * returned with next == end == the end of its last token.  After an
+ * error, calling again reports the same error.
  */
 int	sqlscan_next(struct sqlscan *, struct sqlstmt *st, struct buf *err);
 

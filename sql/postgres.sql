@@ -1,0 +1,38 @@
+-- The tracking tables of msr, for PostgreSQL.
+--
+-- msr creates them on first use when they do not exist, in the schema
+-- set by [migrations] schema or else the current schema.  A DBA can
+-- create them ahead of time for a migration role that may not create
+-- tables; that role then needs SELECT, INSERT, UPDATE and DELETE on both.
+-- To use other names, set [migrations] table: msr puts that name in place
+-- of msr_migrations, and the name with "_log" added in place of
+-- msr_migrations_log.
+
+-- One row per applied, or partly applied, migration.
+CREATE TABLE IF NOT EXISTS msr_migrations (
+	version		text PRIMARY KEY,	-- digits, no leading zeros
+	name		text NOT NULL,
+	checksum	text NOT NULL,		-- SHA-256 of the file, hex
+	state		text NOT NULL DEFAULT 'applied'
+			    CHECK (state IN ('applied', 'partial')),
+	statements_done	integer NOT NULL DEFAULT 0,	-- for 'partial'
+	applied_at	timestamptz NOT NULL,
+	execution_ms	bigint NOT NULL DEFAULT 0,
+	applied_by	text,			-- database user
+	os_user		text,			-- user@host of msr
+	seq		bigint NOT NULL		-- order of application
+);
+
+-- One row per action that changed the schema or the tracking table.
+CREATE TABLE IF NOT EXISTS msr_migrations_log (
+	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	at		timestamptz NOT NULL,
+	action		text NOT NULL,		-- up, down, baseline, repair
+	version		text,
+	name		text,
+	outcome		text NOT NULL,		-- ok, failed, partial
+	message		text,
+	execution_ms	bigint,
+	db_user		text,
+	os_user		text
+);

@@ -1,0 +1,35 @@
+-- The tracking tables of msr, for SQLite.
+--
+-- msr creates them on first use when they do not exist.  To use other
+-- names, set [migrations] table: msr puts that name in place of
+-- msr_migrations, and the name with "_log" added in place of
+-- msr_migrations_log.
+
+-- One row per applied, or partly applied, migration.
+CREATE TABLE IF NOT EXISTS msr_migrations (
+	version		TEXT PRIMARY KEY,	-- digits, no leading zeros
+	name		TEXT NOT NULL,
+	checksum	TEXT NOT NULL,		-- SHA-256 of the file, hex
+	state		TEXT NOT NULL DEFAULT 'applied'
+			    CHECK (state IN ('applied', 'partial')),
+	statements_done	INTEGER NOT NULL DEFAULT 0,	-- for 'partial'
+	applied_at	TEXT NOT NULL,		-- UTC, ISO 8601
+	execution_ms	INTEGER NOT NULL DEFAULT 0,
+	applied_by	TEXT,			-- database user
+	os_user		TEXT,			-- user@host of msr
+	seq		INTEGER NOT NULL	-- order of application
+);
+
+-- One row per action that changed the schema or the tracking table.
+CREATE TABLE IF NOT EXISTS msr_migrations_log (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	at		TEXT NOT NULL,		-- UTC, ISO 8601
+	action		TEXT NOT NULL,		-- up, down, baseline, repair
+	version		TEXT,
+	name		TEXT,
+	outcome		TEXT NOT NULL,		-- ok, failed, partial
+	message		TEXT,
+	execution_ms	INTEGER,
+	db_user		TEXT,
+	os_user		TEXT
+);

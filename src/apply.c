@@ -1,0 +1,513 @@
+/*
+ * Executing a plan.  Each step runs the way the plan decided: in one
+ * transaction with its tracking row, around the file's own BEGIN ...
+ * COMMIT block, or statement by statement with progress recorded after
+ * each statement, so that a failure leaves a 'partial' row that the next
+ * run resumes.  A failure is reported with the file, line and column of
+ * the statement, the database's message and an excerpt.
+ */
+#include "buildconf.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "config.h"
+#include "driver.h"
+#include "log.h"
+#include "msr.h"
+#include "plan.h"
+#include "track.h"
+#include "xmalloc.h"
+
+static const struct driver *sig_drv;
+static struct dbconn *sig_conn;
+static volatile sig_atomic_t sig_got;
+
+static void
+on_signal(int sig)
+{
+	if (sig_got != 0)
+		_exit(sig == SIGINT ? MSR_EINTR : MSR_ETERM);
+	sig_got = sig;
+	if (sig_drv != NULL && sig_drv->cancel != NULL && sig_conn != NULL)
+		sig_drv->cancel(sig_conn);
+}
+
+void
+apply_signals(const struct driver *drv, struct dbconn *conn)
+{
+	struct sigaction sa;
+
+	sig_drv = drv;
+	sig_conn = conn;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int
+apply_interrupted(void)
+{
+	if (sig_got == 0)
+		return 0;
+	return sig_got == SIGINT ? MSR_EINTR : MSR_ETERM;
+}
+
+#define now_ms	track_clock_ms
+
+int
+apply_lock(struct applier *a)
+{
+	struct buf holder = BUF_INIT;
+	struct dberr err;
+	long long deadline;
+	enum dblock got;
+	int said = 0, rc = MSR_OK;
+	unsigned pause = 50;
+
+	if (!a->cfg->lock_enabled)
+		return MSR_OK;
+	dberr_init(&err);
+	deadline = now_ms() + (long long)a->cfg->lock_timeout * 1000;
+	for (;;) {
+		got = a->drv->trylock(a->conn, a->track->table, &holder, &err);
+		if (got == DBLOCK_TAKEN)
+			break;
+		if (got == DBLOCK_ERROR) {
+			log_error("cannot take the migration lock: %s",
+			    err.msg.s);
+			rc = MSR_ECONNECT;
+			break;
+		}
+		if (apply_interrupted()) {
+			rc = apply_interrupted();
+			break;
+		}
+		if (now_ms() >= deadline) {
+			log_error("migration lock not acquired within %d s;"
+			    " it is held by %s", a->cfg->lock_timeout,
+			    holder.s);
+			log_more("if that process is gone, see 'msr lock"
+			    " status'");
+			rc = MSR_ELOCK;
+			break;
+		}
+		if (!said) {
+			log_info("waiting for the migration lock held by %s"
+			    " (timeout %d s)", holder.s, a->cfg->lock_timeout);
+			said = 1;
+		}
+		usleep(pause * 1000);
+		if (pause < 500)
+			pause *= 2;
+	}
+	buf_release(&holder);
+	dberr_release(&err);
+	return rc;
+}
+
+void
+apply_unlock(struct applier *a)
+{
+	struct dberr err;
+
+	if (!a->cfg->lock_enabled)
+		return;
+	dberr_init(&err);
+	a->drv->unlock(a->conn, &err);
+	dberr_release(&err);
+}
+
+/* "0001_init" for display: the file name without directory and suffix. */
+static const char *
+stem(const struct step *s)
+{
+	static char name[512];
+	const char *p = strrchr(s->path, '/');
+
+	snprintf(name, sizeof(name), "%s%s_%s", *(p != NULL ? p + 1 :
+	    s->path) == 'V' ? "V" : "", s->m->vtext, s->m->name);
+	return name;
+}
+
+/* The file, line and column, the message, and an excerpt with a caret. */
+static void
+report_sql(const struct step *s, size_t base, const struct dberr *err)
+{
+	size_t off, ls, le, i;
+	unsigned line, col;
+	struct buf caret = BUF_INIT;
+	char lineno[16];
+	char *loc;
+
+	off = err->offset >= 0 ? base + (size_t)err->offset : base;
+	if (off > s->text.len)
+		off = s->text.len;
+	/* Start from the first token when the database named none. */
+	while (err->offset < 0 && off < s->text.len &&
+	    strchr(" \t\n", s->text.s[off]) != NULL)
+		off++;
+	sqlscan_position(s->text.s, s->text.len, off, &line, &col);
+	loc = xasprintf("%s:%u:%u", s->path, line, col);
+	if (err->code[0] != '\0')
+		log_error("%s: %s (%s)", loc, err->msg.s, err->code);
+	else
+		log_error("%s: %s", loc, err->msg.s);
+	if (err->detail.len > 0)
+		log_more("DETAIL: %s", err->detail.s);
+	if (err->hint.len > 0)
+		log_more("HINT: %s", err->hint.s);
+	for (ls = off; ls > 0 && s->text.s[ls - 1] != '\n'; ls--)
+		;
+	for (le = off; le < s->text.len && s->text.s[le] != '\n'; le++)
+		;
+	if (le > ls) {
+		snprintf(lineno, sizeof(lineno), "%u", line);
+		for (i = ls; i < off; i++)
+			buf_addch(&caret, s->text.s[i] == '\t' ? '\t' : ' ');
+		log_more("%s | %.*s", lineno, (int)(le - ls), s->text.s + ls);
+		log_more("%*s | %s^", (int)strlen(lineno), "", caret.s);
+	}
+	free(loc);
+	loc = xasprintf("%u", line);
+	snprintf(lineno, sizeof(lineno), "%u", col);
+	log_event("migration_failed", "version", s->m->vtext, "name",
+	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
+	    "file", s->path, "#line", loc, "#column", lineno, "error",
+	    err->msg.s, "code", err->code, NULL);
+	free(loc);
+	buf_release(&caret);
+}
+
+static void
+rollback_quietly(struct applier *a)
+{
+	struct dberr e;
+
+	dberr_init(&e);
+	if (a->drv->in_transaction(a->conn))
+		a->drv->rollback(a->conn, &e);
+	dberr_release(&e);
+}
+
+static void
+audit(struct applier *a, const struct step *s, const char *outcome,
+    const char *msg, long long ms)
+{
+	struct dberr e;
+
+	dberr_init(&e);
+	if (track_audit(a->track, s->dir == MIGDIR_UP ? "up" : "down",
+	    s->m->version, s->m->name, outcome, msg, ms, &e) == -1)
+		log_warn("cannot write the audit row of %s: %s", stem(s),
+		    e.msg.s);
+	dberr_release(&e);
+}
+
+/* Runs text[off, off + len) as one or more statements. */
+static int
+run_chunk(struct applier *a, const struct step *s, size_t off, size_t len,
+    struct dberr *err)
+{
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = a->drv->exec(a->conn, s->text.s + off, len, err);
+	if (rc == -1)
+		report_sql(s, off, err);
+	return rc;
+}
+
+static int
+record_done(struct applier *a, const struct step *s, int partial,
+    long done, long long ms, struct dberr *err)
+{
+	if (s->dir == MIGDIR_DOWN)
+		return track_delete(a->track, s->m->version, err);
+	return track_record(a->track, s->m->version, s->m->name, s->checksum,
+	    partial, done, ms, err);
+}
+
+static void
+tracking_error(const struct step *s, const struct dberr *err)
+{
+	log_error("cannot write the tracking row of %s: %s", stem(s),
+	    err->msg.s);
+}
+
+/* The body of a step inside an open transaction, and its row. */
+static int
+run_in_tx(struct applier *a, const struct step *s, long long t0,
+    struct dberr *err)
+{
+	size_t from, to;
+	int post;
+
+	if (s->mode == STEP_WRAPPED) {
+		from = s->stmts[s->tx_begin].next;
+		to = s->stmts[s->tx_commit].start;
+		post = s->tx_commit + 1 < s->nstmts;
+	} else {
+		from = 0;
+		to = s->text.len;
+		post = 0;
+	}
+	if (run_chunk(a, s, from, to - from, err) == -1)
+		return -1;
+	if (record_done(a, s, post, post ? (long)s->tx_commit + 1 : 0,
+	    now_ms() - t0, err) == -1) {
+		tracking_error(s, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Statement by statement from index first, recording progress after each
+ * statement that ends outside a transaction block of the file's own.
+ */
+static int
+run_stmts(struct applier *a, const struct step *s, size_t first,
+    long long t0, struct dberr *err, long *done)
+{
+	const struct sqlstmt *st;
+	size_t i;
+	int inblock = 0;
+
+	*done = (long)first;
+	for (i = first; i < s->nstmts; i++) {
+		st = &s->stmts[i];
+		if (apply_interrupted())
+			return -1;
+		log_verbose("%s:%u:%u: running statement %zu of %zu", s->path,
+		    st->line, st->col, i + 1, s->nstmts);
+		if (run_chunk(a, s, st->start, st->end - st->start, err) == -1)
+			return -1;
+		if (st->kind == SQLKIND_BEGIN)
+			inblock = 1;
+		else if (st->kind == SQLKIND_COMMIT ||
+		    st->kind == SQLKIND_ROLLBACK)
+			inblock = 0;
+		if (inblock)
+			continue;
+		*done = (long)i + 1;
+		if (s->dir == MIGDIR_UP && i + 1 < s->nstmts &&
+		    track_progress(a->track, s->m->version, *done, err) == -1) {
+			tracking_error(s, err);
+			return -1;
+		}
+	}
+	(void)t0;
+	return 0;
+}
+
+static void
+say_failed(const struct step *s, const char *state)
+{
+	log_info("%s: %s", stem(s), state);
+}
+
+/* One step of a per-migration run. */
+static int
+run_step(struct applier *a, struct step *s)
+{
+	struct dberr err;
+	long long t0 = now_ms();
+	long done = s->resume;
+	size_t pre;
+	char *msg;
+	int rc = -1;
+
+	dberr_init(&err);
+	log_event("migration_started", "version", s->m->vtext, "name",
+	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
+	    "mode", plan_mode_name(s, 0), NULL);
+	switch (s->mode) {
+	case STEP_TX:
+	case STEP_WRAPPED:
+		pre = s->mode == STEP_WRAPPED ?
+		    s->stmts[s->tx_begin].start : 0;
+		if (run_chunk(a, s, 0, pre, &err) == -1) {
+			say_failed(s, "a statement before its own BEGIN"
+			    " failed; those statements ran outside a"
+			    " transaction, the rest did not run");
+			goto fail;
+		}
+		if (a->drv->begin(a->conn, &err) == -1) {
+			log_error("cannot begin a transaction: %s",
+			    err.msg.s);
+			goto fail;
+		}
+		if (run_in_tx(a, s, t0, &err) == -1 ||
+		    a->drv->commit(a->conn, &err) == -1) {
+			rollback_quietly(a);
+			say_failed(s, "rolled back, nothing of it remains");
+			goto fail;
+		}
+		if (s->mode == STEP_WRAPPED &&
+		    s->tx_commit + 1 < s->nstmts) {
+			if (run_stmts(a, s, s->tx_commit + 1, t0, &err,
+			    &done) == -1) {
+				say_failed(s, "partial: its transaction"
+				    " block committed, a statement after it"
+				    " failed");
+				goto partial;
+			}
+			if (record_done(a, s, 0, 0, now_ms() - t0,
+			    &err) == -1) {
+				tracking_error(s, &err);
+				goto fail;
+			}
+		}
+		break;
+	case STEP_NOTX:
+		if (s->dir == MIGDIR_UP && !s->partial &&
+		    track_record(a->track, s->m->version, s->m->name,
+		    s->checksum, 1, 0, 0, &err) == -1) {
+			tracking_error(s, &err);
+			goto fail;
+		}
+		if (s->partial)
+			log_info("resuming %s at statement %ld of %zu",
+			    stem(s), s->resume + 1, s->nstmts);
+		if (run_stmts(a, s, (size_t)s->resume, t0, &err,
+		    &done) == -1) {
+			rollback_quietly(a);
+			goto partial;
+		}
+		if (record_done(a, s, 0, 0, now_ms() - t0, &err) == -1) {
+			tracking_error(s, &err);
+			goto fail;
+		}
+		break;
+	}
+	audit(a, s, "ok", NULL, now_ms() - t0);
+	log_info("%s %s (%lld ms%s)", s->dir == MIGDIR_UP ? "applied" :
+	    "rolled back", stem(s), now_ms() - t0,
+	    s->mode == STEP_NOTX ? ", no transaction" : "");
+	log_event(s->dir == MIGDIR_UP ? "migration_applied" :
+	    "migration_rolled_back", "version", s->m->vtext, "name",
+	    s->m->name, "#duration_ms", (msg = xasprintf("%lld",
+	    now_ms() - t0)), NULL);
+	free(msg);
+	a->applied++;
+	rc = 0;
+	goto done;
+partial:
+	if (s->dir == MIGDIR_UP) {
+		log_info("%s is partial: %ld of %zu statements done; fix the"
+		    " cause and run 'msr migrate' to resume at statement %ld",
+		    stem(s), done, s->nstmts, done + 1);
+		msg = xasprintf("stopped after %ld of %zu statements: %s",
+		    done, s->nstmts, err.msg.s);
+		audit(a, s, "partial", msg, now_ms() - t0);
+	} else {
+		log_info("%s: %ld of %zu statements of the down file ran and"
+		    " were not undone; the migration is still recorded as"
+		    " applied", stem(s), done, s->nstmts);
+		msg = xasprintf("down stopped after %ld of %zu statements: %s",
+		    done, s->nstmts, err.msg.s);
+		audit(a, s, "failed", msg, now_ms() - t0);
+	}
+	free(msg);
+	goto done;
+fail:
+	audit(a, s, "failed", err.msg.s, now_ms() - t0);
+done:
+	dberr_release(&err);
+	return rc;
+}
+
+/* All steps in one transaction. */
+static int
+run_batch(struct applier *a, struct plan *p)
+{
+	struct dberr err;
+	long long t0 = now_ms();
+	size_t i = 0;
+	char *msg;
+
+	dberr_init(&err);
+	if (a->drv->begin(a->conn, &err) == -1) {
+		log_error("cannot begin a transaction: %s", err.msg.s);
+		goto fail;
+	}
+	for (i = 0; i < p->n; i++) {
+		if (apply_interrupted() ||
+		    run_in_tx(a, &p->v[i], now_ms(), &err) == -1)
+			goto fail;
+		audit(a, &p->v[i], "ok", "per-batch", 0);
+	}
+	if (a->drv->commit(a->conn, &err) == -1) {
+		log_error("cannot commit the batch: %s", err.msg.s);
+		goto fail;
+	}
+	for (i = 0; i < p->n; i++)
+		log_info("%s %s (batch)", p->v[i].dir == MIGDIR_UP ?
+		    "applied" : "rolled back", stem(&p->v[i]));
+	a->applied = (int)p->n;
+	dberr_release(&err);
+	return 0;
+fail:
+	rollback_quietly(a);
+	log_info("the batch was rolled back: nothing of its %zu migrations"
+	    " remains", p->n);
+	if (i < p->n) {
+		msg = xasprintf("batch rolled back: %s", err.msg.s);
+		audit(a, &p->v[i], "failed", msg, now_ms() - t0);
+		free(msg);
+	}
+	dberr_release(&err);
+	return -1;
+}
+
+int
+apply_plan(struct applier *a, struct plan *p)
+{
+	size_t i;
+	int rc;
+
+	if (p->batch)
+		rc = run_batch(a, p);
+	else {
+		rc = 0;
+		for (i = 0; i < p->n && rc == 0; i++) {
+			if (apply_interrupted())
+				break;
+			rc = run_step(a, &p->v[i]);
+			plan_step_unload(&p->v[i]);
+		}
+	}
+	if (apply_interrupted()) {
+		log_error("interrupted by a signal");
+		return apply_interrupted();
+	}
+	return rc == 0 ? MSR_OK : MSR_EFAILED;
+}
+
+void
+apply_print_plan(const struct plan *p)
+{
+	size_t i;
+	const struct step *s;
+
+	if (p->n == 0) {
+		printf("nothing to do\n");
+		return;
+	}
+	for (i = 0; i < p->n; i++) {
+		s = &p->v[i];
+		printf("%-4s %s  [%s%s%s]\n", s->dir == MIGDIR_UP ? "up" :
+		    "down", s->path, plan_mode_name(s, p->batch),
+		    s->why != NULL ? ": " : "", s->why != NULL ? s->why : "");
+	}
+}

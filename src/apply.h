@@ -1,0 +1,41 @@
+/*
+ * Executing a plan: transactions, tracking and audit rows, progress,
+ * errors with file positions, the lock and signals.
+ */
+#ifndef MSR_APPLY_H
+#define MSR_APPLY_H
+
+struct config;
+struct dbconn;
+struct driver;
+struct plan;
+struct track;
+
+struct applier {
+	const struct driver	*drv;
+	struct dbconn		*conn;
+	struct track		*track;
+	const struct config	*cfg;
+	int			 applied;	/* steps done so far */
+	long long		 total_ms;
+};
+
+/* Installs SIGINT and SIGTERM handlers that cancel the running statement. */
+void	apply_signals(const struct driver *, struct dbconn *);
+/* The exit code for a signal received, or 0. */
+int	apply_interrupted(void);
+
+/*
+ * Takes the migration lock, waiting up to the configured timeout and
+ * saying who holds it.  Returns an exit code: 0 when taken.
+ */
+int	apply_lock(struct applier *);
+void	apply_unlock(struct applier *);
+
+/* Runs every step of the plan; returns an exit code. */
+int	apply_plan(struct applier *, struct plan *);
+
+/* Prints the plan (--dry-run) on stdout. */
+void	apply_print_plan(const struct plan *);
+
+#endif

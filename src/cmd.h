@@ -1,0 +1,78 @@
+/*
+ * Commands: one table in main.c of {name, alias, function, usage, flags}.
+ * The flags say what a command needs, and main.c sets that up once
+ * before calling it: the migration files, a connection, the lock, the
+ * tracking rows.
+ */
+#ifndef MSR_CMD_H
+#define MSR_CMD_H
+
+#include "config.h"
+#include "driver.h"
+#include "migfile.h"
+#include "track.h"
+
+#define CMD_FILES	0x01	/* reads the migrations directory */
+#define CMD_DB		0x02	/* connects and reads the tracking rows */
+#define CMD_WRITE	0x04	/* changes the database: lock, create tables */
+#define CMD_DBOPT	0x08	/* uses the database when one is configured */
+
+/* Command-line options besides the configuration keys. */
+struct opts {
+	const char	*to;		/* --to */
+	int		 dry_run;	/* --dry-run */
+	long		 steps;		/* --steps */
+	int		 all;		/* --all */
+	const char	*expect;	/* --expect */
+	int		 json;		/* --json */
+};
+
+struct msr {
+	struct config		 cfg;
+	struct opts		 o;
+	int			 argc;	/* operands after the command */
+	char			**argv;
+	struct migset		 set;
+	struct strlist		 warnings;
+	const struct driver	*drv;
+	struct dbconn		*conn;
+	struct track		 track;
+	int			 has_table;
+	struct trackrows	 rows;
+	char			*url_masked;
+};
+
+/* Options a command accepts, besides the global ones. */
+#define OPT_TO		0x01
+#define OPT_DRYRUN	0x02
+#define OPT_OOO		0x04
+#define OPT_STEPS	0x08
+#define OPT_ALL		0x10
+#define OPT_EXPECT	0x20
+
+struct cmd {
+	const char	*name;
+	const char	*alias;
+	int		(*fn)(struct msr *);
+	const char	*usage;		/* operands and options */
+	int		 flags;		/* CMD_* */
+	int		 opts;		/* OPT_* */
+	int		 nargs;		/* most operands */
+	const char	*summary;
+};
+
+int	cmd_migrate(struct msr *);
+int	cmd_down(struct msr *);
+int	cmd_redo(struct msr *);
+int	cmd_status(struct msr *);
+int	cmd_version(struct msr *);
+int	cmd_check(struct msr *);
+int	cmd_validate(struct msr *);
+int	cmd_new(struct msr *);
+
+/* Reads the tracking rows again, after a change. */
+int	cmd_reload(struct msr *);
+/* The highest applied version as written in its file name, or NULL. */
+const char *cmd_current_version(const struct msr *);
+
+#endif

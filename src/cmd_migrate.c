@@ -1,0 +1,259 @@
+/*
+ * The commands that change the schema: migrate (up), down (rollback) and
+ * redo.  Each plans first, prints the plan with --dry-run, and otherwise
+ * hands it to apply.c.
+ */
+#include "buildconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "cmd.h"
+#include "log.h"
+#include "msr.h"
+#include "plan.h"
+#include "xmalloc.h"
+
+static void
+planopts_init(struct msr *m, struct planopts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dialect = m->drv->dialect;
+	o->txmode = m->cfg.txmode;
+	o->out_of_order = m->cfg.out_of_order;
+}
+
+static void
+show_notes(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->notices.n; i++)
+		log_notice("%s", p->notices.v[i]);
+	for (i = 0; i < p->warnings.n; i++)
+		log_warn("%s", p->warnings.v[i]);
+}
+
+static int
+plan_failed(const struct buf *err, enum planerr kind)
+{
+	log_error("%s", err->s);
+	return kind == PLANERR_STATE ? MSR_ESTATE : MSR_EUSAGE;
+}
+
+const char *
+cmd_current_version(const struct msr *m)
+{
+	const struct migration *mig;
+	const char *max = NULL;
+	size_t i;
+
+	for (i = 0; i < m->rows.n; i++)
+		if (max == NULL || migfile_vercmp(m->rows.v[i].version,
+		    max) > 0)
+			max = m->rows.v[i].version;
+	if (max == NULL)
+		return NULL;
+	mig = migfile_find(&m->set, max);
+	return mig != NULL ? mig->vtext : max;
+}
+
+static void
+summary(struct msr *m, const struct applier *a, size_t planned,
+    const char *verb, int rc)
+{
+	const char *v;
+	char n[24], ms[24];
+
+	if (cmd_reload(m) == -1)
+		return;
+	v = cmd_current_version(m);
+	if (rc == MSR_OK)
+		log_info("%s %d migration%s in %lld ms; the database is at"
+		    " version %s", verb, a->applied, a->applied == 1 ? "" :
+		    "s", a->total_ms, v != NULL ? v : "none");
+	else
+		log_info("%s %d of %zu migration%s; the database is at"
+		    " version %s", verb, a->applied, planned, planned == 1 ?
+		    "" : "s", v != NULL ? v : "none");
+	snprintf(n, sizeof(n), "%d", a->applied);
+	snprintf(ms, sizeof(ms), "%lld", a->total_ms);
+	log_event("summary", "ok", rc == MSR_OK ? "true" : "false",
+	    "#done", n, "#duration_ms", ms, "version", v, NULL);
+}
+
+static int
+execute(struct msr *m, struct plan *p, const char *verb)
+{
+	struct applier a;
+	long long t0;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.drv = m->drv;
+	a.conn = m->conn;
+	a.track = &m->track;
+	a.cfg = &m->cfg;
+	t0 = track_clock_ms();
+	rc = apply_plan(&a, p);
+	a.total_ms = track_clock_ms() - t0;
+	summary(m, &a, p->n, verb, rc);
+	return rc;
+}
+
+int
+cmd_migrate(struct msr *m)
+{
+	struct planopts o;
+	struct plan p;
+	struct buf err = BUF_INIT;
+	char to[MIGFILE_VERSION_MAX + 1];
+	enum planerr kind;
+	const char *v;
+	int rc;
+
+	planopts_init(m, &o);
+	if (m->o.to != NULL) {
+		if (migfile_parse_version(m->o.to, to) == -1) {
+			log_error("invalid --to '%s': expected a version of 1"
+			    " to %d digits", m->o.to, MIGFILE_VERSION_MAX);
+			return MSR_EUSAGE;
+		}
+		o.to = to;
+	}
+	plan_init(&p);
+	if (plan_up(&p, &m->set, &m->rows, &o, &err, &kind) == -1) {
+		show_notes(&p);
+		rc = plan_failed(&err, kind);
+		goto done;
+	}
+	show_notes(&p);
+	if (m->o.dry_run) {
+		apply_print_plan(&p);
+		rc = MSR_OK;
+		goto done;
+	}
+	if (p.n == 0) {
+		v = cmd_current_version(m);
+		log_info("nothing to do; the database is at version %s",
+		    v != NULL ? v : "none");
+		log_event("summary", "ok", "true", "#done", "0", "version", v,
+		    NULL);
+		rc = MSR_OK;
+		goto done;
+	}
+	rc = execute(m, &p, "applied");
+done:
+	plan_release(&p);
+	buf_release(&err);
+	return rc;
+}
+
+int
+cmd_down(struct msr *m)
+{
+	struct planopts o;
+	struct plan p;
+	struct buf err = BUF_INIT;
+	char to[MIGFILE_VERSION_MAX + 1];
+	enum planerr kind;
+	int rc, given;
+
+	planopts_init(m, &o);
+	given = (m->argc > 0) + (m->o.steps > 0) + m->o.all;
+	if (given != 1) {
+		log_error("%s", given == 0 ? "down needs a VERSION, --steps N"
+		    " or --all" : "give only one of VERSION, --steps N and"
+		    " --all");
+		fprintf(stderr, "usage: msr down VERSION | --steps N | --all"
+		    " [--dry-run]\n");
+		return MSR_EUSAGE;
+	}
+	if (m->argc > 0) {
+		if (migfile_parse_version(m->argv[0], to) == -1) {
+			log_error("invalid version '%s': expected 1 to %d"
+			    " digits", m->argv[0], MIGFILE_VERSION_MAX);
+			return MSR_EUSAGE;
+		}
+		o.down_to = to;
+	}
+	o.steps = m->o.steps;
+	o.all = m->o.all;
+	plan_init(&p);
+	if (plan_down(&p, &m->set, &m->rows, &o, &err, &kind) == -1) {
+		rc = plan_failed(&err, kind);
+		goto done;
+	}
+	show_notes(&p);
+	if (m->o.dry_run) {
+		apply_print_plan(&p);
+		rc = MSR_OK;
+		goto done;
+	}
+	if (p.n == 0) {
+		log_info("nothing to roll back");
+		rc = MSR_OK;
+		goto done;
+	}
+	rc = execute(m, &p, "rolled back");
+done:
+	plan_release(&p);
+	buf_release(&err);
+	return rc;
+}
+
+int
+cmd_redo(struct msr *m)
+{
+	struct planopts o;
+	struct plan down, up;
+	struct buf err = BUF_INIT;
+	struct migration *mig;
+	enum planerr kind;
+	int rc;
+
+	planopts_init(m, &o);
+	o.steps = 1;
+	plan_init(&down);
+	plan_init(&up);
+	if (plan_down(&down, &m->set, &m->rows, &o, &err, &kind) == -1) {
+		rc = plan_failed(&err, kind);
+		goto done;
+	}
+	if (down.n == 0) {
+		log_error("nothing to redo: no migration is applied");
+		rc = MSR_ESTATE;
+		goto done;
+	}
+	mig = down.v[0].m;
+	if (mig->up == NULL) {
+		log_error("cannot redo version %s: its up file is missing",
+		    mig->vtext);
+		rc = MSR_EUSAGE;
+		goto done;
+	}
+	o.steps = 0;
+	plan_add(&up, mig, MIGDIR_UP);
+	if (plan_load_step(&up, &up.v[0], &o, &err) == -1) {
+		rc = plan_failed(&err, PLANERR_FILE);
+		goto done;
+	}
+	show_notes(&down);
+	show_notes(&up);
+	if (m->o.dry_run) {
+		apply_print_plan(&down);
+		apply_print_plan(&up);
+		rc = MSR_OK;
+		goto done;
+	}
+	if ((rc = execute(m, &down, "rolled back")) == MSR_OK)
+		rc = execute(m, &up, "applied");
+done:
+	plan_release(&down);
+	plan_release(&up);
+	buf_release(&err);
+	return rc;
+}

@@ -1,0 +1,284 @@
+/*
+ * The commands that read: status (list), version and check.  They share
+ * one view of every migration: its file, its tracking row and its state.
+ */
+#include "buildconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "log.h"
+#include "msr.h"
+#include "xmalloc.h"
+
+enum mstate {
+	ST_APPLIED,
+	ST_PENDING,
+	ST_OUTOFORDER,	/* pending, older than the newest applied */
+	ST_PARTIAL,
+	ST_MODIFIED,	/* applied, file changed since */
+	ST_MISSING	/* applied, file gone */
+};
+
+static const char *const state_names[] = {
+	"applied", "pending", "out-of-order", "partial", "modified", "missing"
+};
+
+struct entry {
+	const char		*version;	/* canonical */
+	const char		*vtext;
+	const char		*name;
+	enum mstate		 state;
+	int			 changed;	/* checksum differs */
+	const struct migration	*m;
+	const struct trackrow	*r;
+};
+
+struct view {
+	struct entry	*v;
+	size_t		 n;
+	const char	*max;		/* newest applied version */
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct trackrow *const *ra = a, *const *rb = b;
+
+	return migfile_vercmp((*ra)->version, (*rb)->version);
+}
+
+/* Merges files and rows, both in version order, into entries. */
+static int
+view_build(struct msr *m, struct view *w)
+{
+	const struct trackrow **rows;
+	struct buf text = BUF_INIT, err = BUF_INIT;
+	char sum[SHA256_HEXLEN + 1];
+	size_t i = 0, j = 0, k;
+	struct entry *e;
+	int c, rc = 0;
+
+	memset(w, 0, sizeof(*w));
+	rows = xcalloc(m->rows.n + 1, sizeof(*rows));
+	for (k = 0; k < m->rows.n; k++) {
+		rows[k] = &m->rows.v[k];
+		if (w->max == NULL ||
+		    migfile_vercmp(rows[k]->version, w->max) > 0)
+			w->max = rows[k]->version;
+	}
+	if (m->rows.n > 1)
+		qsort(rows, m->rows.n, sizeof(*rows), row_cmp);
+	w->v = xcalloc(m->set.n + m->rows.n + 1, sizeof(*w->v));
+	while (i < m->set.n || j < m->rows.n) {
+		e = &w->v[w->n++];
+		if (i == m->set.n)
+			c = 1;
+		else if (j == m->rows.n)
+			c = -1;
+		else
+			c = migfile_vercmp(m->set.v[i].version,
+			    rows[j]->version);
+		if (c <= 0) {
+			e->m = &m->set.v[i++];
+			e->version = e->m->version;
+			e->vtext = e->m->vtext;
+			e->name = e->m->name;
+		}
+		if (c >= 0) {
+			e->r = rows[j++];
+			if (e->m == NULL) {
+				e->version = e->r->version;
+				e->vtext = e->r->version;
+				e->name = e->r->name;
+			}
+		}
+		if (e->r == NULL) {
+			e->state = w->max != NULL &&
+			    migfile_vercmp(e->version, w->max) < 0 ?
+			    ST_OUTOFORDER : ST_PENDING;
+			continue;
+		}
+		if (e->m == NULL || e->m->up == NULL) {
+			e->state = ST_MISSING;
+			continue;
+		}
+		buf_reset(&err);
+		if (migfile_read(e->m->up, &text, sum, &err) == -1) {
+			log_error("%s", err.s);
+			rc = -1;
+			break;
+		}
+		e->changed = strcmp(sum, e->r->checksum) != 0;
+		if (e->r->partial)
+			e->state = ST_PARTIAL;
+		else
+			e->state = e->changed ? ST_MODIFIED : ST_APPLIED;
+	}
+	free(rows);
+	buf_release(&text);
+	buf_release(&err);
+	return rc;
+}
+
+static void
+print_json(struct msr *m, const struct view *w)
+{
+	struct buf b = BUF_INIT;
+	const struct entry *e;
+	const char *v = cmd_current_version(m);
+	size_t i;
+
+	buf_adds(&b, "{\"database\":");
+	log_json_str(&b, m->url_masked);
+	buf_adds(&b, ",\"version\":");
+	if (v != NULL)
+		log_json_str(&b, v);
+	else
+		buf_adds(&b, "null");
+	buf_adds(&b, ",\"migrations\":[");
+	for (i = 0; i < w->n; i++) {
+		e = &w->v[i];
+		buf_adds(&b, i > 0 ? ",{" : "{");
+		buf_adds(&b, "\"version\":");
+		log_json_str(&b, e->vtext);
+		buf_adds(&b, ",\"name\":");
+		log_json_str(&b, e->name);
+		buf_adds(&b, ",\"state\":");
+		log_json_str(&b, state_names[e->state]);
+		buf_adds(&b, ",\"file\":");
+		if (e->m != NULL && e->m->up != NULL)
+			log_json_str(&b, e->m->up);
+		else
+			buf_adds(&b, "null");
+		buf_addf(&b, ",\"down_file\":%s", e->m != NULL &&
+		    e->m->down != NULL ? "true" : "false");
+		if (e->r != NULL) {
+			buf_adds(&b, ",\"applied_at\":");
+			log_json_str(&b, e->r->applied_at);
+			buf_addf(&b, ",\"execution_ms\":%lld",
+			    e->r->execution_ms);
+			buf_adds(&b, ",\"checksum\":");
+			log_json_str(&b, e->r->checksum);
+			buf_addf(&b, ",\"checksum_ok\":%s", e->changed ||
+			    e->state == ST_MISSING ? "false" : "true");
+			if (e->r->partial)
+				buf_addf(&b, ",\"statements_done\":%ld",
+				    e->r->done);
+		}
+		buf_addch(&b, '}');
+	}
+	buf_adds(&b, "]}\n");
+	fwrite(b.s, 1, b.len, stdout);
+	buf_release(&b);
+}
+
+static void
+print_table(const struct view *w)
+{
+	const struct entry *e;
+	size_t i, vw = 7, nw = 4, n;
+
+	for (i = 0; i < w->n; i++) {
+		if ((n = strlen(w->v[i].vtext)) > vw)
+			vw = n;
+		if ((n = strlen(w->v[i].name)) > nw)
+			nw = n;
+	}
+	printf("%-*s  %-*s  %-12s  %s\n", (int)vw, "VERSION", (int)nw,
+	    "NAME", "STATE", "APPLIED");
+	for (i = 0; i < w->n; i++) {
+		e = &w->v[i];
+		printf("%-*s  %-*s  %-12s", (int)vw, e->vtext, (int)nw,
+		    e->name, state_names[e->state]);
+		if (e->r != NULL) {
+			printf("  %s (%lld ms)", e->r->applied_at,
+			    e->r->execution_ms);
+			if (e->r->partial)
+				printf(", %ld statements done%s", e->r->done,
+				    e->changed ? ", file changed" : "");
+		}
+		putchar('\n');
+	}
+}
+
+int
+cmd_status(struct msr *m)
+{
+	struct view w;
+	int rc = MSR_OK;
+
+	if (view_build(m, &w) == -1)
+		rc = MSR_EUSAGE;
+	else if (m->o.json)
+		print_json(m, &w);
+	else
+		print_table(&w);
+	free(w.v);
+	return rc;
+}
+
+int
+cmd_version(struct msr *m)
+{
+	char want[MIGFILE_VERSION_MAX + 1];
+	const char *v = cmd_current_version(m);
+	const char *canon = NULL;
+	size_t i;
+
+	for (i = 0; i < m->rows.n; i++)
+		if (canon == NULL || migfile_vercmp(m->rows.v[i].version,
+		    canon) > 0)
+			canon = m->rows.v[i].version;
+	printf("%s\n", v != NULL ? v : "none");
+	if (m->o.expect == NULL)
+		return MSR_OK;
+	if (strcmp(m->o.expect, "none") == 0) {
+		if (canon == NULL)
+			return MSR_OK;
+	} else if (migfile_parse_version(m->o.expect, want) == -1) {
+		log_error("invalid --expect '%s': expected a version of 1 to"
+		    " %d digits, or none", m->o.expect, MIGFILE_VERSION_MAX);
+		return MSR_EUSAGE;
+	} else if (canon != NULL && strcmp(canon, want) == 0)
+		return MSR_OK;
+	log_error("the database is at version %s, expected %s",
+	    v != NULL ? v : "none", m->o.expect);
+	return MSR_ESTATE;
+}
+
+int
+cmd_check(struct msr *m)
+{
+	struct view w;
+	const struct entry *e;
+	const char *v;
+	size_t i, bad = 0;
+
+	if (view_build(m, &w) == -1) {
+		free(w.v);
+		return MSR_EUSAGE;
+	}
+	for (i = 0; i < w.n; i++) {
+		e = &w.v[i];
+		if (e->state == ST_APPLIED)
+			continue;
+		bad++;
+		log_error("%s %s: %s%s", e->vtext, e->name,
+		    state_names[e->state], e->state == ST_PARTIAL &&
+		    e->changed ? ", file changed" : "");
+	}
+	free(w.v);
+	v = cmd_current_version(m);
+	if (bad > 0) {
+		log_error("check failed: %zu migration%s not applied as"
+		    " recorded; see 'msr status'", bad, bad == 1 ? "" : "s");
+		return MSR_ESTATE;
+	}
+	log_info("ok: the database is at version %s, nothing pending",
+	    v != NULL ? v : "none");
+	return MSR_OK;
+}

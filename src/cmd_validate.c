@@ -1,0 +1,85 @@
+/*
+ * validate: checks every migration file without running anything (names,
+ * pairs, duplicates, unterminated quotes and comments, directives) and,
+ * when a database is configured, the checksums of applied files.
+ */
+#include "buildconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "log.h"
+#include "msr.h"
+#include "sqlscan.h"
+
+static int
+check_file(const char *path, enum sqldialect dialect, struct buf *text,
+    char sum[SHA256_HEXLEN + 1])
+{
+	struct buf err = BUF_INIT;
+	struct sqlscan sc;
+	struct sqlstmt st;
+	int rc;
+
+	if (migfile_read(path, text, sum, &err) == -1) {
+		log_error("%s", err.s);
+		buf_release(&err);
+		return -1;
+	}
+	sqlscan_init(&sc, text->s, text->len, dialect);
+	while ((rc = sqlscan_next(&sc, &st, &err)) == 1)
+		;
+	if (rc == -1)
+		log_error("%s:%s", path, err.s);
+	buf_release(&err);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+cmd_validate(struct msr *m)
+{
+	struct buf text = BUF_INIT;
+	char sum[SHA256_HEXLEN + 1];
+	enum sqldialect dialect;
+	const struct migration *mig;
+	const struct trackrow *r;
+	size_t i, bad = 0, drift = 0;
+
+	dialect = m->drv != NULL ? m->drv->dialect : SQLDIALECT_POSTGRES;
+	for (i = 0; i < m->set.n; i++) {
+		mig = &m->set.v[i];
+		if (mig->up != NULL &&
+		    check_file(mig->up, dialect, &text, sum) == -1)
+			bad++;
+		else if (mig->up != NULL && m->conn != NULL &&
+		    (r = track_find(&m->rows, mig->version)) != NULL &&
+		    strcmp(r->checksum, sum) != 0) {
+			log_error("%s: changed after it was applied (at %s);"
+			    " restore it, or run 'msr repair'", mig->up,
+			    r->applied_at);
+			drift++;
+		}
+		if (mig->down != NULL &&
+		    check_file(mig->down, dialect, &text, sum) == -1)
+			bad++;
+	}
+	for (i = 0; m->conn != NULL && i < m->rows.n; i++) {
+		r = &m->rows.v[i];
+		if (migfile_find(&m->set, r->version) == NULL) {
+			log_error("version %s (%s) is applied but its file is"
+			    " missing from '%s'", r->version, r->name,
+			    m->set.dir);
+			drift++;
+		}
+	}
+	buf_release(&text);
+	if (bad > 0)
+		return MSR_EUSAGE;
+	if (drift > 0)
+		return MSR_ESTATE;
+	log_info("%zu migration%s valid%s", m->set.n, m->set.n == 1 ? "" :
+	    "s", m->conn != NULL ? ", checksums match" : "");
+	return MSR_OK;
+}

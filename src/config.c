@@ -1,0 +1,510 @@
+/*
+ * Configuration keys (one table), the INI file through inih, ${VAR}
+ * expansion and the precedence of sources.
+ */
+#include "buildconf.h"
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "buf.h"
+#include "config.h"
+#include "migfile.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define OFF(f)	offsetof(struct config, f)
+
+const struct cfgkey config_keys[] = {
+	{ "database", "url", CFG_STRING, OFF(url), NULL, 0, 0,
+	    "database URL: sqlite:PATH, postgres://... or key=value" },
+	{ "database", "password_file", CFG_STRING, OFF(password_file), NULL,
+	    0, 0, "file holding the password (PostgreSQL)" },
+	{ "database", "connect_timeout", CFG_INT, OFF(connect_timeout), "10",
+	    0, 3600, "seconds to wait for one connection attempt, 0: none" },
+	{ "database", "wait", CFG_INT, OFF(wait), "0", 0, 86400,
+	    "seconds to keep retrying until the database accepts connections" },
+	{ "migrations", "dir", CFG_STRING, OFF(dir), "db/migrations", 0, 0,
+	    "directory of the migration files" },
+	{ "migrations", "table", CFG_IDENT, OFF(table), "msr_migrations",
+	    0, 0, "tracking table; the audit table adds _log" },
+	{ "migrations", "schema", CFG_IDENT, OFF(schema), NULL, 0, 0,
+	    "schema of the tracking tables (PostgreSQL)" },
+	{ "migrations", "out_of_order", CFG_BOOL, OFF(out_of_order), "false",
+	    0, 0, "apply pending migrations older than the newest applied" },
+	{ "migrations", "strict", CFG_BOOL, OFF(strict), "false", 0, 0,
+	    "treat stray or misnamed *.sql files as errors" },
+	{ "transaction", "mode", CFG_TXMODE, OFF(txmode), "per-migration",
+	    0, 0, "per-migration, per-batch or none" },
+	{ "lock", "enabled", CFG_BOOL, OFF(lock_enabled), "true", 0, 0,
+	    "let only one msr at a time change the database" },
+	{ "lock", "timeout", CFG_INT, OFF(lock_timeout), "600", 0, 86400,
+	    "seconds to wait for the lock" },
+	{ "postgres", "lock_timeout", CFG_DURATION, OFF(pg_lock_timeout),
+	    NULL, 0, 0, "lock_timeout of the session (PostgreSQL)" },
+	{ "postgres", "statement_timeout", CFG_DURATION,
+	    OFF(pg_statement_timeout), NULL, 0, 0,
+	    "statement_timeout of the session (PostgreSQL)" },
+	{ "postgres", "role", CFG_IDENT, OFF(pg_role), NULL, 0, 0,
+	    "role to SET ROLE to after connecting (PostgreSQL)" },
+	{ "postgres", "search_path", CFG_IDENTLIST, OFF(pg_search_path), NULL,
+	    0, 0, "search_path of the session (PostgreSQL)" },
+	{ "sqlite", "busy_timeout", CFG_INT, OFF(sqlite_busy_timeout), "5000",
+	    0, INT_MAX, "milliseconds to wait for a locked database (SQLite)" },
+};
+const unsigned config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
+
+static const char *const txmodes[] = {
+	[TXMODE_PER_MIGRATION] = "per-migration",
+	[TXMODE_PER_BATCH] = "per-batch",
+	[TXMODE_NONE] = "none",
+};
+
+const char *
+config_txmode_name(int m)
+{
+	return txmodes[m];
+}
+
+const struct cfgkey *
+config_find(const char *section, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < config_nkeys; i++)
+		if (strcmp(config_keys[i].section, section) == 0 &&
+		    strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+void
+config_envname(const struct cfgkey *k, struct buf *b)
+{
+	const char *p;
+
+	buf_adds(b, "MSR_");
+	for (p = k->section; *p != '\0'; p++)
+		buf_addch(b, toupper((unsigned char)*p));
+	buf_addch(b, '_');
+	for (p = k->name; *p != '\0'; p++)
+		buf_addch(b, toupper((unsigned char)*p));
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+valid_ident(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 63 || isdigit((unsigned char)s[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+static int
+valid_identlist(const char *s)
+{
+	const char *p, *e;
+
+	for (p = s;; p = e + 1) {
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, ",");
+		while (e > p && e[-1] == ' ')
+			e--;
+		if (!valid_ident(p, (size_t)(e - p)))
+			return 0;
+		while (*e == ' ')
+			e++;
+		if (*e != ',')
+			return *e == '\0';
+	}
+}
+
+static int
+valid_duration(const char *s)
+{
+	static const char *const units[] = { "", "ms", "s", "min", "h", "d" };
+	size_t i, n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 9)
+		return 0;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(s + n, units[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+config_set(struct config *cfg, const struct cfgkey *k, const char *value,
+    const char *origin, struct buf *err)
+{
+	char *base = (char *)cfg, **sp;
+	long long n;
+	char *end;
+	int i, *ip = (int *)(void *)(base + k->offset);
+
+	sp = (char **)(void *)(base + k->offset);
+	switch (k->type) {
+	case CFG_STRING:
+		break;
+	case CFG_INT:
+		errno = 0;
+		n = strtoll(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || errno != 0 ||
+		    n < k->min || n > k->max) {
+			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
+			    " expected a whole number from %d to %d", origin,
+			    value, k->section, k->name, k->min, k->max);
+			return -1;
+		}
+		*ip = (int)n;
+		return 0;
+	case CFG_BOOL:
+		if (parse_bool(value, ip) == -1) {
+			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
+			    " expected true or false", origin, value,
+			    k->section, k->name);
+			return -1;
+		}
+		return 0;
+	case CFG_TXMODE:
+		for (i = 0; i < 3; i++)
+			if (strcmp(value, txmodes[i]) == 0) {
+				*ip = i;
+				return 0;
+			}
+		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
+		    " per-migration, per-batch or none", origin, value,
+		    k->section, k->name);
+		return -1;
+	case CFG_IDENT:
+		if (!valid_ident(value, strlen(value))) {
+			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
+			    " expected a name of letters, digits and '_',"
+			    " at most 63 bytes, not starting with a digit",
+			    origin, value, k->section, k->name);
+			return -1;
+		}
+		break;
+	case CFG_IDENTLIST:
+		if (!valid_identlist(value)) {
+			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
+			    " expected names separated by commas", origin,
+			    value, k->section, k->name);
+			return -1;
+		}
+		break;
+	case CFG_DURATION:
+		if (!valid_duration(value)) {
+			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
+			    " expected a number with an optional unit ms, s,"
+			    " min, h or d", origin, value, k->section,
+			    k->name);
+			return -1;
+		}
+		break;
+	}
+	free(*sp);
+	*sp = xstrdup(value);
+	if (k->offset == OFF(url)) {
+		free(cfg->url_origin);
+		cfg->url_origin = xstrdup(origin);
+	}
+	return 0;
+}
+
+void
+config_init(struct config *cfg)
+{
+	struct buf err = BUF_INIT;
+	unsigned i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < config_nkeys; i++)
+		if (config_keys[i].def != NULL &&
+		    config_set(cfg, &config_keys[i], config_keys[i].def,
+		    "default", &err) == -1)
+			abort();
+	buf_release(&err);
+}
+
+void
+config_release(struct config *cfg)
+{
+	unsigned i;
+	char **sp;
+
+	for (i = 0; i < config_nkeys; i++) {
+		if (config_keys[i].type == CFG_INT ||
+		    config_keys[i].type == CFG_BOOL ||
+		    config_keys[i].type == CFG_TXMODE)
+			continue;
+		sp = (char **)(void *)((char *)cfg + config_keys[i].offset);
+		free(*sp);
+	}
+	free(cfg->password);
+	free(cfg->path);
+	free(cfg->url_origin);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* Expands ${NAME} from the environment. */
+static int
+expand(const char *value, struct buf *out, const char *origin,
+    struct buf *err)
+{
+	const char *p, *close, *v;
+	char *name;
+
+	for (p = value; *p != '\0'; p++) {
+		if (p[0] != '$' || p[1] != '{') {
+			buf_addch(out, *p);
+			continue;
+		}
+		close = strchr(p + 2, '}');
+		if (close == NULL) {
+			buf_addf(err, "%s: unterminated '${' in value", origin);
+			return -1;
+		}
+		name = xstrndup(p + 2, (size_t)(close - p - 2));
+		if (!valid_ident(name, strlen(name))) {
+			buf_addf(err, "%s: invalid variable name '%s' in"
+			    " '${...}'", origin, name);
+			free(name);
+			return -1;
+		}
+		if ((v = getenv(name)) == NULL) {
+			buf_addf(err, "%s: environment variable '%s' is not"
+			    " set", origin, name);
+			free(name);
+			return -1;
+		}
+		free(name);
+		buf_adds(out, v);
+		p = close;
+	}
+	return 0;
+}
+
+struct iniload {
+	struct config	*cfg;
+	const char	*path;
+	const char	*text;		/* the file */
+	size_t		 pos;
+	unsigned	 line;		/* of the line last read */
+	struct buf	*err;
+	int		 failed;
+	int		 has_password;
+	unsigned	 seen[64];	/* line where each key was set */
+};
+
+/* An ini_reader that counts lines, so errors can name them. */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct iniload *ld = stream;
+	const char *p = ld->text + ld->pos, *nl;
+	size_t n;
+
+	if (*p == '\0')
+		return NULL;
+	nl = strchr(p, '\n');
+	n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+	ld->line++;
+	if (n >= (size_t)num && !ld->failed) {
+		buf_addf(ld->err, "%s:%u: line longer than %d bytes", ld->path,
+		    ld->line, num - 2);
+		ld->failed = 1;
+	}
+	if (n >= (size_t)num)
+		n = (size_t)num - 1;
+	memcpy(str, p, n);
+	str[n] = '\0';
+	ld->pos += nl != NULL ? (size_t)(nl - p) + 1 : n;
+	return str;
+}
+
+static int
+handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct iniload *ld = user;
+	struct buf origin = BUF_INIT, v = BUF_INIT;
+	const struct cfgkey *k;
+	char *masked;
+	unsigned i;
+
+	if (ld->failed)
+		return 1;
+	buf_addf(&origin, "%s:%u", ld->path, ld->line);
+	if (*section == '\0') {
+		buf_addf(ld->err, "%s: key '%s' outside of a section",
+		    origin.s, name);
+		goto fail;
+	}
+	if ((k = config_find(section, name)) == NULL) {
+		for (i = 0; i < config_nkeys; i++)
+			if (strcmp(config_keys[i].section, section) == 0)
+				break;
+		if (i == config_nkeys)
+			buf_addf(ld->err, "%s: unknown section '%s'",
+			    origin.s, section);
+		else
+			buf_addf(ld->err, "%s: unknown key '%s' in section"
+			    " '%s'", origin.s, name, section);
+		goto fail;
+	}
+	i = (unsigned)(k - config_keys);
+	if (ld->seen[i] != 0) {
+		buf_addf(ld->err, "%s: duplicate key '%s' (first set on line"
+		    " %u)", origin.s, name, ld->seen[i]);
+		goto fail;
+	}
+	ld->seen[i] = ld->line;
+	if (k->offset == OFF(url)) {
+		masked = url_mask(value);
+		if (strcmp(masked, value) != 0)
+			ld->has_password = 1;
+		free(masked);
+	}
+	if (expand(value, &v, origin.s, ld->err) == -1 ||
+	    config_set(ld->cfg, k, v.s, origin.s, ld->err) == -1)
+		goto fail;
+	buf_release(&origin);
+	buf_release(&v);
+	return 1;
+fail:
+	ld->failed = 1;
+	buf_release(&origin);
+	buf_release(&v);
+	return 0;
+}
+
+static int
+load_file(struct config *cfg, const char *path, int must_exist,
+    struct strlist *warnings, struct buf *err)
+{
+	struct iniload ld;
+	struct buf text = BUF_INIT, rerr = BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (!must_exist && access(path, F_OK) == -1 && errno == ENOENT)
+		return 0;
+	if (migfile_read(path, &text, NULL, &rerr) == -1) {
+		buf_addf(err, "cannot read config file: %s", rerr.s);
+		buf_release(&rerr);
+		buf_release(&text);
+		return -1;
+	}
+	free(cfg->path);
+	cfg->path = xstrdup(path);
+	memset(&ld, 0, sizeof(ld));
+	ld.cfg = cfg;
+	ld.path = path;
+	ld.text = text.s;
+	ld.err = err;
+	rc = ini_parse_stream(reader, &ld, handler, &ld);
+	if (rc != 0 && !ld.failed)
+		buf_addf(err, "%s:%d: syntax error, expected '[section]' or"
+		    " 'key = value'", path, rc);
+	if (rc == 0 && !ld.failed && ld.has_password &&
+	    stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		strlist_addf(warnings, "%s holds a password and can be read"
+		    " by others (mode %03o); use chmod 600, password_file,"
+		    " .pgpass or PGPASSWORD", path,
+		    (unsigned)(st.st_mode & 0777));
+	buf_release(&text);
+	buf_release(&rerr);
+	return rc == 0 && !ld.failed ? 0 : -1;
+}
+
+int
+config_load(struct config *cfg, const char *path, struct strlist *warnings,
+    struct buf *err)
+{
+	struct buf name = BUF_INIT;
+	const char *v;
+	unsigned i;
+	int rc = -1;
+
+	if ((v = getenv("DATABASE_URL")) != NULL && *v != '\0' &&
+	    config_set(cfg, config_find("database", "url"), v,
+	    "DATABASE_URL", err) == -1)
+		return -1;
+	if (path != NULL) {
+		if (load_file(cfg, path, 1, warnings, err) == -1)
+			return -1;
+	} else if ((v = getenv("MSR_CONFIG")) != NULL && *v != '\0') {
+		if (load_file(cfg, v, 1, warnings, err) == -1)
+			return -1;
+	} else if (load_file(cfg, "msr.ini", 0, warnings, err) == -1)
+		return -1;
+	for (i = 0; i < config_nkeys; i++) {
+		buf_reset(&name);
+		config_envname(&config_keys[i], &name);
+		if ((v = getenv(name.s)) != NULL &&
+		    config_set(cfg, &config_keys[i], v, name.s, err) == -1)
+			goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&name);
+	return rc;
+}
+
+int
+config_finish(struct config *cfg, struct buf *err)
+{
+	struct buf text = BUF_INIT, rerr = BUF_INIT;
+
+	if (cfg->password_file == NULL)
+		return 0;
+	if (migfile_read(cfg->password_file, &text, NULL, &rerr) == -1) {
+		buf_addf(err, "cannot read password_file: %s", rerr.s);
+		buf_release(&rerr);
+		buf_release(&text);
+		return -1;
+	}
+	while (text.len > 0 && (text.s[text.len - 1] == '\n' ||
+	    text.s[text.len - 1] == '\r'))
+		buf_truncate(&text, text.len - 1);
+	free(cfg->password);
+	cfg->password = buf_detach(&text);
+	buf_release(&rerr);
+	return 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * Configuration: one table of keys (section, name, type, default), filled
+ * from, in rising precedence, the defaults, DATABASE_URL, the INI file,
+ * MSR_SECTION_NAME environment variables and the command line.
+ */
+#ifndef MSR_CONFIG_H
+#define MSR_CONFIG_H
+
+struct buf;
+struct strlist;
+
+enum txmode {
+	TXMODE_PER_MIGRATION,
+	TXMODE_PER_BATCH,
+	TXMODE_NONE
+};
+
+struct config {
+	/* [database] */
+	char		*url;
+	char		*password_file;
+	int		 connect_timeout;	/* seconds, 0: none */
+	int		 wait;			/* seconds */
+	/* [migrations] */
+	char		*dir;
+	char		*table;
+	char		*schema;
+	int		 out_of_order;
+	int		 strict;
+	/* [transaction] */
+	int		 txmode;		/* enum txmode */
+	/* [lock] */
+	int		 lock_enabled;
+	int		 lock_timeout;		/* seconds */
+	/* [postgres] */
+	char		*pg_lock_timeout;
+	char		*pg_statement_timeout;
+	char		*pg_role;
+	char		*pg_search_path;
+	/* [sqlite] */
+	int		 sqlite_busy_timeout;	/* milliseconds */
+
+	/* Derived, not keys. */
+	char		*password;	/* read from password_file */
+	char		*path;		/* the config file read, or NULL */
+	char		*url_origin;	/* where url was set, for messages */
+};
+
+/* What a key holds. */
+enum cfgtype {
+	CFG_STRING,
+	CFG_INT,
+	CFG_BOOL,
+	CFG_TXMODE,
+	CFG_IDENT,	/* an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, <= 63 */
+	CFG_DURATION,	/* PostgreSQL duration: 0, 500ms, 5s, 2min, 1h, 1d */
+	CFG_IDENTLIST	/* identifiers separated by commas */
+};
+
+struct cfgkey {
+	const char	*section;
+	const char	*name;
+	enum cfgtype	 type;
+	size_t		 offset;	/* into struct config */
+	const char	*def;		/* default, as text; NULL: unset */
+	int		 min, max;	/* for CFG_INT */
+	const char	*help;		/* one line, for contrib/msr.ini */
+};
+
+extern const struct cfgkey config_keys[];
+extern const unsigned config_nkeys;
+
+/* Sets the defaults. */
+void	config_init(struct config *);
+void	config_release(struct config *);
+
+/* The key "section.name", or NULL. */
+const struct cfgkey *config_find(const char *section, const char *name);
+
+/*
+ * Sets key k from text value, which came from origin ("msr.ini:12",
+ * "MSR_LOCK_TIMEOUT", "--lock-timeout").  Returns 0, or -1 with err set
+ * to "ORIGIN: message".
+ */
+int	config_set(struct config *, const struct cfgkey *k, const char *value,
+	    const char *origin, struct buf *err);
+
+/*
+ * Loads everything but the command line: defaults, DATABASE_URL, the
+ * file (path, or $MSR_CONFIG, or ./msr.ini when present), MSR_*
+ * variables.  Returns 0, or -1 with err set.  Warnings (a readable file
+ * holding a password) are added to warnings.
+ */
+int	config_load(struct config *, const char *path, struct strlist *warnings,
+	    struct buf *err);
+
+/*
+ * Final checks once the command line is applied: reads password_file.
+ * Returns 0, or -1 with err set.
+ */
+int	config_finish(struct config *, struct buf *err);
+
+/* The environment variable of a key: "MSR_LOCK_TIMEOUT". */
+void	config_envname(const struct cfgkey *, struct buf *);
+
+/* "per-migration" for TXMODE_PER_MIGRATION, ... */
+const char *config_txmode_name(int);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * The list of drivers, and what they share: errors and identifier
+ * quoting.
+ */
+#include "buildconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "driver.h"
+#include "url.h"
+#include "xmalloc.h"
+
+extern const struct driver driver_sqlite;
+
+static const struct driver *const drivers[] = {
+	&driver_sqlite,
+};
+
+static int
+looks_postgres(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 ||
+	    strncmp(url, "postgresql://", 13) == 0 ||
+	    (strstr(url, "://") == NULL && strchr(url, '=') != NULL);
+}
+
+const struct driver *
+driver_find(const char *url, struct buf *err)
+{
+	size_t i;
+	char *masked;
+
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (drivers[i]->accepts(url))
+			return drivers[i];
+	masked = url_mask(url);
+	if (looks_postgres(url))
+		buf_addf(err, "cannot use '%s': msr was built without"
+		    " PostgreSQL support", masked);
+	else
+		buf_addf(err, "unsupported database URL '%s': expected"
+		    " sqlite:PATH, postgres://... or key=value", masked);
+	free(masked);
+	return NULL;
+}
+
+void
+driver_quote_ident(struct buf *b, const char *schema, const char *name)
+{
+	const char *p;
+
+	if (schema != NULL) {
+		driver_quote_ident(b, NULL, schema);
+		buf_addch(b, '.');
+	}
+	buf_addch(b, '"');
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addch(b, '"');
+		buf_addch(b, *p);
+	}
+	buf_addch(b, '"');
+}
+
+void
+dberr_init(struct dberr *e)
+{
+	memset(e, 0, sizeof(*e));
+	buf_init(&e->msg);
+	buf_init(&e->detail);
+	buf_init(&e->hint);
+	e->offset = -1;
+}
+
+void
+dberr_reset(struct dberr *e)
+{
+	buf_reset(&e->msg);
+	buf_reset(&e->detail);
+	buf_reset(&e->hint);
+	e->code[0] = '\0';
+	e->offset = -1;
+	e->connection = 0;
+}
+
+void
+dberr_release(struct dberr *e)
+{
+	buf_release(&e->msg);
+	buf_release(&e->detail);
+	buf_release(&e->hint);
+	dberr_init(e);
+}

@@ -1,0 +1,137 @@
+/*
+ * The driver interface.  Each database has one module that exports one
+ * const struct driver; everything else in it is static.  The core knows
+ * databases only through these hooks.
+ *
+ * Hooks never print and never exit.  They return 0 on success and -1 on
+ * failure with struct dberr filled.  Optional hooks may be NULL; callers
+ * test for that.
+ */
+#ifndef MSR_DRIVER_H
+#define MSR_DRIVER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "sqlscan.h"
+
+struct config;
+struct dbconn;
+
+/* An error from the database, or from the driver about the database. */
+struct dberr {
+	struct buf	 msg;		/* the database's message */
+	char		 code[16];	/* SQLSTATE, or SQLite's code name */
+	struct buf	 detail;	/* DETAIL, when the database gives one */
+	struct buf	 hint;		/* HINT, likewise */
+	/* Byte offset of the error in the SQL text given to the hook, or
+	 * -1 when the database did not say. */
+	long		 offset;
+	int		 connection;	/* the connection itself is lost */
+};
+
+void	dberr_init(struct dberr *);
+void	dberr_reset(struct dberr *);
+void	dberr_release(struct dberr *);
+
+/* Called for each row of a query; vals[i] is NULL for SQL NULL. */
+typedef int (*dbrow_fn)(void *arg, int ncols, const char *const *vals);
+
+/* Called for each notice (RAISE NOTICE, warnings) of the database. */
+typedef void (*dbnotice_fn)(void *arg, const char *severity,
+    const char *message);
+
+/* Flags of connect. */
+#define DBCONN_READONLY	0x01	/* the command changes nothing: do not
+				 * create a database that does not exist */
+
+/* Results of a lock attempt. */
+enum dblock {
+	DBLOCK_TAKEN,		/* the lock is ours */
+	DBLOCK_BUSY,		/* somebody else holds it */
+	DBLOCK_ERROR
+};
+
+struct driver {
+	const char	*name;		/* "sqlite", "postgres" */
+	enum sqldialect	 dialect;	/* for the scanner */
+
+	/* The DDL of the tracking tables (sql/NAME.sql). */
+	const char	*ddl;
+
+	/* Whether this driver handles url. */
+	int	(*accepts)(const char *url);
+
+	/*
+	 * Connects with the settings of cfg.  On failure *err says why and
+	 * err->connection is set; the URL in messages must be masked.
+	 */
+	int	(*connect)(struct dbconn **out, const struct config *cfg,
+		    int flags, struct dberr *err);
+	void	(*disconnect)(struct dbconn *);
+
+	/*
+	 * Whether the table exists (schema may be NULL): 1 or 0, or -1 with
+	 * err set.
+	 */
+	int	(*table_exists)(struct dbconn *, const char *schema,
+		    const char *name, struct dberr *err);
+
+	/* The database user, for the tracking rows; may return NULL. */
+	const char *(*user)(struct dbconn *);
+
+	/*
+	 * Runs one or more statements of SQL text (len bytes, need not be
+	 * NUL-terminated), returning no rows.  err->offset locates a
+	 * failure within sql.
+	 */
+	int	(*exec)(struct dbconn *, const char *sql, size_t len,
+		    struct dberr *err);
+
+	/*
+	 * Runs one statement with text parameters $1..$n (NULL for SQL NULL),
+	 * calling fn for each row when fn is not NULL.  A non-zero return of
+	 * fn stops the query and is returned.
+	 */
+	int	(*query)(struct dbconn *, const char *sql, int nparams,
+		    const char *const *params, dbrow_fn fn, void *arg,
+		    struct dberr *err);
+
+	/* A transaction for writes: SQLite BEGIN IMMEDIATE, PostgreSQL BEGIN. */
+	int	(*begin)(struct dbconn *, struct dberr *err);
+	int	(*commit)(struct dbconn *, struct dberr *err);
+	int	(*rollback)(struct dbconn *, struct dberr *err);
+	/* Whether a transaction is open on the connection now. */
+	int	(*in_transaction)(struct dbconn *);
+
+	/*
+	 * Tries once, without blocking, to take the lock that keeps other
+	 * msr processes off this database's migrations; name is the
+	 * schema-qualified tracking table.  On DBLOCK_BUSY, holder describes
+	 * the holder ("pid 1234 on host web1 since ...") when known.
+	 */
+	enum dblock (*trylock)(struct dbconn *, const char *name,
+		    struct buf *holder, struct dberr *err);
+	int	(*unlock)(struct dbconn *, struct dberr *err);
+
+	/*
+	 * Asks the database to stop the running statement.  Must be safe to
+	 * call from a signal handler.  May be NULL.
+	 */
+	void	(*cancel)(struct dbconn *);
+
+	/* Routes notices to fn.  May be NULL. */
+	void	(*set_notice)(struct dbconn *, dbnotice_fn fn, void *arg);
+};
+
+/* The driver for url, or NULL with err set. */
+const struct driver *driver_find(const char *url, struct buf *err);
+
+/*
+ * A quoted identifier, "name" with inner quotes doubled, appended to b;
+ * with schema, "schema"."name".
+ */
+void	driver_quote_ident(struct buf *b, const char *schema,
+	    const char *name);
+
+#endif

@@ -1,0 +1,432 @@
+/*
+ * The SQLite driver: sqlite:PATH URLs, BEGIN IMMEDIATE transactions with
+ * a busy timeout, error offsets from sqlite3_error_offset(), and a lock
+ * held with fcntl() on PATH-msr.lock, which the operating system
+ * releases when the holder dies.
+ */
+#include "buildconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "config.h"
+#include "ddl.h"
+#include "driver.h"
+#include "xmalloc.h"
+
+struct dbconn {
+	sqlite3	*db;
+	char	*path;
+	int	 lockfd;
+};
+
+static const char *
+code_name(int rc)
+{
+	static const char *const names[] = {
+		"SQLITE_OK", "SQLITE_ERROR", "SQLITE_INTERNAL", "SQLITE_PERM",
+		"SQLITE_ABORT", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_NOMEM",
+		"SQLITE_READONLY", "SQLITE_INTERRUPT", "SQLITE_IOERR",
+		"SQLITE_CORRUPT", "SQLITE_NOTFOUND", "SQLITE_FULL",
+		"SQLITE_CANTOPEN", "SQLITE_PROTOCOL", "SQLITE_EMPTY",
+		"SQLITE_SCHEMA", "SQLITE_TOOBIG", "SQLITE_CONSTRAINT",
+		"SQLITE_MISMATCH", "SQLITE_MISUSE", "SQLITE_NOLFS",
+		"SQLITE_AUTH", "SQLITE_FORMAT", "SQLITE_RANGE", "SQLITE_NOTADB",
+	};
+
+	rc &= 0xff;
+	if (rc >= 0 && (size_t)rc < sizeof(names) / sizeof(names[0]))
+		return names[rc];
+	return "SQLITE_ERROR";
+}
+
+static void
+set_error(struct dbconn *c, int rc, struct dberr *err)
+{
+	dberr_reset(err);
+	buf_adds(&err->msg, c->db != NULL ? sqlite3_errmsg(c->db) :
+	    sqlite3_errstr(rc));
+	snprintf(err->code, sizeof(err->code), "%s", code_name(rc));
+}
+
+static const char *
+url_path(const char *url)
+{
+	if (strncmp(url, "sqlite3:", 8) == 0)
+		url += 8;
+	else if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	else
+		return NULL;
+	/* sqlite:///abs/path and sqlite://rel/path */
+	if (strncmp(url, "//", 2) == 0)
+		url += 2;
+	return url;
+}
+
+static int
+sq_accepts(const char *url)
+{
+	return url_path(url) != NULL;
+}
+
+static int
+sq_connect(struct dbconn **out, const struct config *cfg, int flags,
+    struct dberr *err)
+{
+	struct dbconn *c;
+	const char *path = url_path(cfg->url);
+	int rc, oflags;
+
+	dberr_reset(err);
+	err->connection = 1;
+	if (path == NULL || *path == '\0') {
+		buf_addf(&err->msg, "'%s' names no database file", cfg->url);
+		return -1;
+	}
+	if (strchr(path, '?') != NULL) {
+		buf_addf(&err->msg, "'%s': query parameters are not supported"
+		    " in SQLite URLs; use the [sqlite] section", cfg->url);
+		return -1;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(path);
+	c->lockfd = -1;
+	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (!(flags & DBCONN_READONLY))
+		oflags |= SQLITE_OPEN_CREATE;
+	else if (access(path, F_OK) == -1 && errno == ENOENT) {
+		/* A file that does not exist is an empty database; reading
+		 * it must not create it. */
+		path = ":memory:";
+	}
+	rc = sqlite3_open_v2(path, &c->db, oflags, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(c->db, cfg->sqlite_busy_timeout);
+	if (rc == SQLITE_OK)
+		sqlite3_extended_result_codes(c->db, 1);
+	if (rc != SQLITE_OK) {
+		set_error(c, rc, err);
+		buf_reset(&err->msg);
+		buf_addf(&err->msg, "cannot open '%s': %s", path,
+		    c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		err->connection = 1;
+		sqlite3_close(c->db);
+		free(c->path);
+		free(c);
+		return -1;
+	}
+	err->connection = 0;
+	*out = c;
+	return 0;
+}
+
+static void
+sq_disconnect(struct dbconn *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_close(c->db);
+	if (c->lockfd != -1)
+		close(c->lockfd);
+	free(c->path);
+	free(c);
+}
+
+static int
+table_cb(void *arg, int ncols, const char *const *vals)
+{
+	(void)ncols;
+	(void)vals;
+	*(int *)arg = 1;
+	return 0;
+}
+
+static int sq_query(struct dbconn *, const char *, int, const char *const *,
+    dbrow_fn, void *, struct dberr *);
+
+static int
+sq_table_exists(struct dbconn *c, const char *schema, const char *name,
+    struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[1] = { name };
+	int found = 0, rc;
+
+	buf_adds(&sql, "SELECT 1 FROM ");
+	driver_quote_ident(&sql, NULL, schema != NULL ? schema : "main");
+	buf_adds(&sql, ".sqlite_master WHERE type = 'table' AND name = $1");
+	rc = sq_query(c, sql.s, 1, params, table_cb, &found, err);
+	buf_release(&sql);
+	return rc == -1 ? -1 : found;
+}
+
+static const char *
+sq_user(struct dbconn *c)
+{
+	(void)c;
+	return NULL;
+}
+
+/* Skips white space and comments, as SQLite does before a statement. */
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\f')
+			p++;
+		else if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+			for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/');
+			    p++)
+				;
+			p = p + 2 <= end ? p + 2 : end;
+		} else
+			break;
+	}
+	return p;
+}
+
+static int
+sq_exec(struct dbconn *c, const char *sql, size_t len, struct dberr *err)
+{
+	const char *p = sql, *end = sql + len, *tail;
+	sqlite3_stmt *st;
+	int rc, eoff;
+
+	while ((p = skip_space(p, end)) < end) {
+		if (end - p > INT_MAX) {
+			dberr_reset(err);
+			buf_adds(&err->msg, "statement too long");
+			err->offset = p - sql;
+			return -1;
+		}
+		rc = sqlite3_prepare_v2(c->db, p, (int)(end - p), &st, &tail);
+		if (rc != SQLITE_OK) {
+			eoff = sqlite3_error_offset(c->db);
+			set_error(c, rc, err);
+			err->offset = (p - sql) + (eoff >= 0 ? eoff : 0);
+			return -1;
+		}
+		if (st != NULL) {
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				;
+			if (rc != SQLITE_DONE) {
+				set_error(c, rc, err);
+				err->offset = p - sql;
+				sqlite3_finalize(st);
+				return -1;
+			}
+			sqlite3_finalize(st);
+		}
+		if (tail == p)
+			break;
+		p = tail;
+	}
+	return 0;
+}
+
+static int
+sq_query(struct dbconn *c, const char *sql, int nparams,
+    const char *const *params, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	const char *vals[32];
+	char name[16];
+	sqlite3_stmt *st;
+	int i, idx, n, rc, stop = 0;
+
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(c, rc, err);
+		err->offset = sqlite3_error_offset(c->db);
+		return -1;
+	}
+	for (i = 0; i < nparams; i++) {
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		if ((idx = sqlite3_bind_parameter_index(st, name)) == 0)
+			continue;
+		rc = params[i] == NULL ? sqlite3_bind_null(st, idx) :
+		    sqlite3_bind_text(st, idx, params[i], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK) {
+			set_error(c, rc, err);
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn == NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if ((stop = fn(arg, n, vals)) != 0)
+			break;
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		set_error(c, rc, err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
+}
+
+static int
+simple(struct dbconn *c, const char *sql, struct dberr *err)
+{
+	int rc;
+
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_error(c, rc, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sq_begin(struct dbconn *c, struct dberr *err)
+{
+	return simple(c, "BEGIN IMMEDIATE", err);
+}
+
+static int
+sq_commit(struct dbconn *c, struct dberr *err)
+{
+	return simple(c, "COMMIT", err);
+}
+
+static int
+sq_rollback(struct dbconn *c, struct dberr *err)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return 0;
+	return simple(c, "ROLLBACK", err);
+}
+
+static int
+sq_in_transaction(struct dbconn *c)
+{
+	return !sqlite3_get_autocommit(c->db);
+}
+
+static enum dblock
+sq_trylock(struct dbconn *c, const char *name, struct buf *holder,
+    struct dberr *err)
+{
+	struct buf path = BUF_INIT, info = BUF_INIT;
+	struct flock fl;
+	char host[256], stamp[32];
+	struct tm tm;
+	time_t now;
+	ssize_t n;
+	char rbuf[512];
+
+	(void)name;
+	if (strcmp(c->path, ":memory:") == 0 || c->lockfd != -1)
+		return DBLOCK_TAKEN;
+	buf_addf(&path, "%s-msr.lock", c->path);
+	c->lockfd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (c->lockfd == -1) {
+		dberr_reset(err);
+		buf_addf(&err->msg, "cannot open lock file '%s': %s", path.s,
+		    strerror(errno));
+		buf_release(&path);
+		return DBLOCK_ERROR;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(c->lockfd, F_SETLK, &fl) == -1) {
+		if (errno != EACCES && errno != EAGAIN) {
+			dberr_reset(err);
+			buf_addf(&err->msg, "cannot lock '%s': %s", path.s,
+			    strerror(errno));
+			goto fail;
+		}
+		n = pread(c->lockfd, rbuf, sizeof(rbuf) - 1, 0);
+		rbuf[n > 0 ? n : 0] = '\0';
+		rbuf[strcspn(rbuf, "\n")] = '\0';
+		buf_reset(holder);
+		buf_adds(holder, rbuf[0] != '\0' ? rbuf : "another process");
+		close(c->lockfd);
+		c->lockfd = -1;
+		buf_release(&path);
+		return DBLOCK_BUSY;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%SZ", &tm);
+	buf_addf(&info, "pid %ld on %s since %s\n", (long)getpid(), host,
+	    stamp);
+	if (ftruncate(c->lockfd, 0) == 0 &&
+	    pwrite(c->lockfd, info.s, info.len, 0) == (ssize_t)info.len) {
+		/* The holder's description is a courtesy: no error. */
+	}
+	buf_release(&info);
+	buf_release(&path);
+	return DBLOCK_TAKEN;
+fail:
+	close(c->lockfd);
+	c->lockfd = -1;
+	buf_release(&path);
+	return DBLOCK_ERROR;
+}
+
+static int
+sq_unlock(struct dbconn *c, struct dberr *err)
+{
+	(void)err;
+	if (c->lockfd != -1) {
+		if (ftruncate(c->lockfd, 0) == 0) {
+			/* Leave no stale description behind. */
+		}
+		close(c->lockfd);
+		c->lockfd = -1;
+	}
+	return 0;
+}
+
+static void
+sq_cancel(struct dbconn *c)
+{
+	sqlite3_interrupt(c->db);
+}
+
+const struct driver driver_sqlite = {
+	.name = "sqlite",
+	.dialect = SQLDIALECT_SQLITE,
+	.ddl = ddl_sqlite,
+	.accepts = sq_accepts,
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.table_exists = sq_table_exists,
+	.user = sq_user,
+	.exec = sq_exec,
+	.query = sq_query,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.in_transaction = sq_in_transaction,
+	.trylock = sq_trylock,
+	.unlock = sq_unlock,
+	.cancel = sq_cancel,
+	.set_notice = NULL,
+};

@@ -1,0 +1,192 @@
+/*
+ * Diagnostics: "msr: error: ..." lines on stderr, coloured only on a
+ * terminal and never with NO_COLOR, and JSON event lines on stdout.
+ */
+#include "buildconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+
+enum log_level log_level = LOG_NORMAL;
+int log_json;
+
+static int colour = -1;
+
+static int
+use_colour(void)
+{
+	const char *nc;
+
+	if (colour == -1) {
+		nc = getenv("NO_COLOR");
+		colour = isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0');
+	}
+	return colour;
+}
+
+static void
+vlog(const char *label, const char *sgr, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "msr: ");
+	if (label != NULL) {
+		if (use_colour())
+			buf_addf(&b, "\033[%sm%s:\033[0m ", sgr, label);
+		else
+			buf_addf(&b, "%s: ", label);
+	}
+	buf_vaddf(&b, fmt, ap);
+	buf_addch(&b, '\n');
+	fflush(stdout);
+	fwrite(b.s, 1, b.len, stderr);
+	buf_release(&b);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("error", "1;31", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vlog("warning", "1;33", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vlog("notice", "1;36", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < LOG_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vlog(NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < LOG_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	vlog(NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_more(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("    ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void
+log_json_str(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	buf_addch(b, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		default:
+			if (*p < 0x20)
+				buf_addf(b, "\\u%04x", *p);
+			else
+				buf_addch(b, *p);
+		}
+	}
+	buf_addch(b, '"');
+}
+
+void
+log_event(const char *event, ...)
+{
+	struct buf b = BUF_INIT;
+	const char *k, *v;
+	char stamp[32];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+
+	if (!log_json)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_adds(&b, "{\"event\":");
+	log_json_str(&b, event);
+	buf_addf(&b, ",\"time\":\"%s.%03ldZ\"", stamp, ts.tv_nsec / 1000000);
+	va_start(ap, event);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		buf_addch(&b, ',');
+		log_json_str(&b, *k == '#' ? k + 1 : k);
+		buf_addch(&b, ':');
+		if (v == NULL)
+			buf_adds(&b, "null");
+		else if (*k == '#')
+			buf_adds(&b, v);
+		else
+			log_json_str(&b, v);
+	}
+	va_end(ap);
+	buf_adds(&b, "}\n");
+	fwrite(b.s, 1, b.len, stdout);
+	fflush(stdout);
+	buf_release(&b);
+}

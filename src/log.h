@@ -1,0 +1,40 @@
+/*
+ * Diagnostics on stderr, data on stdout.  Only the command layer calls
+ * these; modules below it report through error buffers.
+ */
+#ifndef MSR_LOG_H
+#define MSR_LOG_H
+
+#include <stdio.h>
+
+enum log_level {
+	LOG_QUIET,	/* errors only */
+	LOG_NORMAL,	/* errors, warnings, progress */
+	LOG_VERBOSE	/* and details */
+};
+
+extern enum log_level log_level;
+extern int log_json;	/* events as JSON lines on stdout */
+
+void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_notice(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_verbose(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Continuation lines of a message: no prefix, indented. */
+void	log_more(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+struct buf;
+/* Appends s as a JSON string, quotes and escapes included. */
+void	log_json_str(struct buf *, const char *s);
+
+/*
+ * When log_json is set, prints one JSON object on stdout:
+ * {"event":EVENT,"time":...,KEY:VALUE...}.  The arguments after the event
+ * are key/value string pairs ending with NULL; a key that starts with '#'
+ * has a number as its value (its text is copied as is) and a NULL value
+ * is written as null.
+ */
+void	log_event(const char *event, ...);
+
+#endif

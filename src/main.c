@@ -1,0 +1,500 @@
+/*
+ * msr: options, configuration and the command table.  A command's flags
+ * say what it needs; this file sets that up once, calls the command and
+ * turns the outcome into an exit status.
+ */
+#include "buildconf.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "cmd.h"
+#include "log.h"
+#include "msr.h"
+#include "url.h"
+#include "xmalloc.h"
+
+static const struct cmd commands[] = {
+	{ "migrate", "up", cmd_migrate,
+	    "[--to VERSION] [--dry-run] [--out-of-order]",
+	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_TO | OPT_DRYRUN | OPT_OOO, 0,
+	    "apply pending migrations in version order" },
+	{ "down", "rollback", cmd_down,
+	    "VERSION | --steps N | --all [--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_STEPS | OPT_ALL | OPT_DRYRUN,
+	    1, "roll back applied migrations, newest first" },
+	{ "redo", NULL, cmd_redo, "[--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 0,
+	    "roll back the latest migration and apply it again" },
+	{ "status", "list", cmd_status, "[--json]",
+	    CMD_FILES | CMD_DB, 0, 0,
+	    "show every migration and its state" },
+	{ "version", NULL, cmd_version, "[--expect VERSION]",
+	    CMD_FILES | CMD_DB, OPT_EXPECT, 0,
+	    "print the database's current version" },
+	{ "check", NULL, cmd_check, "",
+	    CMD_FILES | CMD_DB, 0, 0,
+	    "exit 0 only when nothing is pending, partial, modified or"
+	    " missing" },
+	{ "validate", NULL, cmd_validate, "",
+	    CMD_FILES | CMD_DBOPT, 0, 0,
+	    "check the migration files, and checksums when a database is"
+	    " given" },
+	{ "new", NULL, cmd_new, "NAME", 0, 0, 1,
+	    "create VERSION_NAME.up.sql and .down.sql" },
+	{ "help", NULL, NULL, "[COMMAND]", 0, 0, 1,
+	    "show the usage of msr or of a command" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+enum {
+	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
+	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT
+};
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "config-file", required_argument, NULL, 'c' },
+	{ "url", required_argument, NULL, 'u' },
+	{ "dir", required_argument, NULL, 'd' },
+	{ "table", required_argument, NULL, O_TABLE },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "no-lock", no_argument, NULL, O_NOLOCK },
+	{ "lock-timeout", required_argument, NULL, O_LOCKTIMEOUT },
+	{ "transaction", required_argument, NULL, O_TRANSACTION },
+	{ "wait", required_argument, NULL, O_WAIT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "to", required_argument, NULL, O_TO },
+	{ "dry-run", no_argument, NULL, O_DRYRUN },
+	{ "out-of-order", no_argument, NULL, O_OOO },
+	{ "steps", required_argument, NULL, O_STEPS },
+	{ "all", no_argument, NULL, O_ALL },
+	{ "expect", required_argument, NULL, O_EXPECT },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A configuration key set on the command line. */
+struct cliset {
+	const char	*section;
+	const char	*name;
+	const char	*value;
+	const char	*origin;
+};
+
+#define NCLI	16
+
+/* Later options replace earlier ones for the same key. */
+static void
+cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
+    const char *value, const char *origin)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(cli[i].section, section) == 0 &&
+		    strcmp(cli[i].name, name) == 0)
+			break;
+	if (i == *n && *n < NCLI)
+		(*n)++;
+	cli[i] = (struct cliset){ section, name, value, origin };
+}
+
+static const char *const optnames[] = {
+	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect"
+};
+
+static const struct cmd *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0 ||
+		    (commands[i].alias != NULL &&
+		    strcmp(commands[i].alias, name) == 0))
+			return &commands[i];
+	return NULL;
+}
+
+static void
+usage_all(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: msr [options] COMMAND [arguments]\n\n"
+	    "commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(f, "\noptions:\n"
+	    "  -c, --config FILE      configuration file (default ./msr.ini)\n"
+	    "  -u, --url URL          database URL\n"
+	    "  -d, --dir DIR          migrations directory\n"
+	    "      --table NAME       tracking table\n"
+	    "      --transaction MODE per-migration, per-batch or none\n"
+	    "      --no-lock          do not take the migration lock\n"
+	    "      --lock-timeout SEC seconds to wait for the lock\n"
+	    "      --wait SEC         retry connecting for SEC seconds\n"
+	    "      --json             JSON output\n"
+	    "  -q, --quiet            errors only\n"
+	    "  -v, --verbose          more detail\n"
+	    "  -h, --help             this help, or a command's\n"
+	    "  -V, --version          print msr's version\n\n"
+	    "See msr(1) and msr.ini(5).\n");
+}
+
+static void
+usage_cmd(FILE *f, const struct cmd *c)
+{
+	fprintf(f, "usage: msr %s %s\n", c->name, c->usage);
+	if (c->alias != NULL)
+		fprintf(f, "alias: %s\n", c->alias);
+	fprintf(f, "%s\n", c->summary);
+}
+
+static int usage_error(const struct cmd *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	log_error("%s", b.s);
+	buf_release(&b);
+	if (c != NULL)
+		fprintf(stderr, "usage: msr %s %s\n", c->name, c->usage);
+	else
+		fprintf(stderr, "usage: msr [options] COMMAND [arguments];"
+		    " see 'msr help'\n");
+	return MSR_EUSAGE;
+}
+
+static int
+connect_db(struct msr *m, int flags)
+{
+	struct dberr err;
+	long long waited = 0;
+	int said = 0, rc;
+
+	dberr_init(&err);
+	for (;;) {
+		rc = m->drv->connect(&m->conn, &m->cfg, flags, &err);
+		if (rc == 0 || waited >= m->cfg.wait || apply_interrupted())
+			break;
+		if (!said)
+			log_info("waiting up to %d s for %s: %s", m->cfg.wait,
+			    m->url_masked, err.msg.s);
+		said = 1;
+		sleep(1);
+		waited++;
+	}
+	if (rc == -1)
+		log_error("cannot connect to %s: %s", m->url_masked,
+		    err.msg.s);
+	dberr_release(&err);
+	return rc == 0 ? MSR_OK : MSR_ECONNECT;
+}
+
+static int
+open_db(struct msr *m, const struct cmd *c)
+{
+	struct buf err = BUF_INIT;
+	struct dberr dbe;
+	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
+
+	if (m->cfg.url == NULL || *m->cfg.url == '\0') {
+		log_error("no database URL: give --url, set MSR_DATABASE_URL"
+		    " or DATABASE_URL, or set url in [database] of"
+		    " msr.ini");
+		return MSR_EUSAGE;
+	}
+	m->url_masked = url_mask(m->cfg.url);
+	if ((m->drv = driver_find(m->cfg.url, &err)) == NULL) {
+		log_error("%s%s%s", m->cfg.url_origin != NULL ?
+		    m->cfg.url_origin : "", m->cfg.url_origin != NULL ?
+		    ": " : "", err.s);
+		buf_release(&err);
+		return MSR_EUSAGE;
+	}
+	buf_release(&err);
+	if ((rc = connect_db(m, write ? 0 : DBCONN_READONLY)) != MSR_OK)
+		return rc;
+	track_init(&m->track, m->drv, m->conn, &m->cfg);
+	dberr_init(&dbe);
+	rc = MSR_OK;
+	if (write) {
+		struct applier a = { m->drv, m->conn, &m->track, &m->cfg, 0,
+		    0 };
+
+		apply_signals(m->drv, m->conn);
+		if ((rc = apply_lock(&a)) != MSR_OK)
+			goto done;
+	}
+	if ((m->has_table = track_exists(&m->track, &dbe)) == -1) {
+		log_error("cannot read the tracking table %s: %s",
+		    m->track.table, dbe.msg.s);
+		rc = MSR_ECONNECT;
+		goto done;
+	}
+	if (write && !m->has_table) {
+		if (track_create(&m->track, &dbe) == -1) {
+			log_error("cannot create the tracking tables %s and"
+			    " %s: %s", m->track.table, m->track.log,
+			    dbe.msg.s);
+			rc = MSR_EFAILED;
+			goto done;
+		}
+		log_verbose("created the tracking tables %s and %s",
+		    m->track.table, m->track.log);
+		m->has_table = 1;
+	}
+	rc = cmd_reload(m) == 0 ? MSR_OK : MSR_ECONNECT;
+done:
+	dberr_release(&dbe);
+	return rc;
+}
+
+int
+cmd_reload(struct msr *m)
+{
+	struct dberr dbe;
+
+	track_rows_release(&m->rows);
+	if (!m->has_table)
+		return 0;
+	dberr_init(&dbe);
+	if (track_load(&m->track, &m->rows, &dbe) == -1) {
+		log_error("cannot read the tracking table %s: %s",
+		    m->track.table, dbe.msg.s);
+		dberr_release(&dbe);
+		return -1;
+	}
+	dberr_release(&dbe);
+	return 0;
+}
+
+static void
+print_warnings(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		log_warn("%s", l->v[i]);
+	strlist_release(l);
+}
+
+static void
+close_db(struct msr *m, const struct cmd *c)
+{
+	struct applier a = { m->drv, m->conn, &m->track, &m->cfg, 0, 0 };
+
+	if (m->conn == NULL)
+		return;
+	if ((c->flags & CMD_WRITE) && !m->o.dry_run)
+		apply_unlock(&a);
+	m->drv->disconnect(m->conn);
+	m->conn = NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cliset cli[NCLI];
+	size_t ncli = 0, i;
+	struct msr m;
+	struct buf err = BUF_INIT;
+	const struct cmd *c = NULL;
+	const char *config_path = NULL;
+	int ch, rc = MSR_OK, help = 0, given = 0;
+	char *end;
+
+	memset(&m, 0, sizeof(m));
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:u:d:qvhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'u':
+			cli_add(cli, &ncli, "database", "url",
+			    optarg, "--url");
+			break;
+		case 'd':
+			cli_add(cli, &ncli, "migrations", "dir",
+			    optarg, "--dir");
+			break;
+		case O_TABLE:
+			cli_add(cli, &ncli, "migrations", "table",
+			    optarg, "--table");
+			break;
+		case O_JSON:
+			m.o.json = 1;
+			break;
+		case 'q':
+			log_level = LOG_QUIET;
+			break;
+		case 'v':
+			log_level = LOG_VERBOSE;
+			break;
+		case O_NOLOCK:
+			cli_add(cli, &ncli, "lock", "enabled",
+			    "false", "--no-lock");
+			break;
+		case O_LOCKTIMEOUT:
+			cli_add(cli, &ncli, "lock", "timeout",
+			    optarg, "--lock-timeout");
+			break;
+		case O_TRANSACTION:
+			cli_add(cli, &ncli, "transaction", "mode",
+			    optarg, "--transaction");
+			break;
+		case O_WAIT:
+			cli_add(cli, &ncli, "database", "wait",
+			    optarg, "--wait");
+			break;
+		case O_OOO:
+			cli_add(cli, &ncli, "migrations",
+			    "out_of_order", "true", "--out-of-order");
+			given |= OPT_OOO;
+			break;
+		case 'h':
+			help = 1;
+			break;
+		case 'V':
+			printf("msr %s\n", PACKAGE_VERSION);
+			return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+		case O_TO:
+			m.o.to = optarg;
+			given |= OPT_TO;
+			break;
+		case O_DRYRUN:
+			m.o.dry_run = 1;
+			given |= OPT_DRYRUN;
+			break;
+		case O_STEPS:
+			m.o.steps = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || m.o.steps < 1)
+				return usage_error(NULL, "invalid --steps '%s':"
+				    " expected a whole number of 1 or more",
+				    optarg);
+			given |= OPT_STEPS;
+			break;
+		case O_ALL:
+			m.o.all = 1;
+			given |= OPT_ALL;
+			break;
+		case O_EXPECT:
+			m.o.expect = optarg;
+			given |= OPT_EXPECT;
+			break;
+		case ':':
+			return usage_error(NULL, "option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			return usage_error(NULL, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		if (help) {
+			usage_all(stdout);
+			return MSR_OK;
+		}
+		return usage_error(NULL, "%s", "no command given");
+	}
+	if ((c = find_command(argv[0])) == NULL)
+		return usage_error(NULL, "unknown command '%s'", argv[0]);
+	if (c->fn == NULL) {
+		/* help [COMMAND] */
+		if (argc > 1 && find_command(argv[1]) == NULL)
+			return usage_error(NULL, "unknown command '%s'",
+			    argv[1]);
+		if (argc > 1)
+			usage_cmd(stdout, find_command(argv[1]));
+		else
+			usage_all(stdout);
+		return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+	}
+	if (help) {
+		usage_cmd(stdout, c);
+		return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+	}
+	for (i = 0; i < 6; i++) {
+		int bit = 1 << i;
+
+		if ((given & bit) && !(c->opts & bit))
+			return usage_error(c, "option '%s' does not apply to"
+			    " this command", optnames[i]);
+	}
+	if (argc - 1 > c->nargs)
+		return usage_error(c, "unexpected argument '%s'",
+		    argv[c->nargs + 1]);
+	m.argc = argc - 1;
+	m.argv = argv + 1;
+	log_json = m.o.json;
+
+	config_init(&m.cfg);
+	if (config_load(&m.cfg, config_path, &m.warnings, &err) == -1)
+		goto config_fail;
+	for (i = 0; i < ncli; i++)
+		if (config_set(&m.cfg, config_find(cli[i].section,
+		    cli[i].name), cli[i].value, cli[i].origin, &err) == -1)
+			goto config_fail;
+	if (config_finish(&m.cfg, &err) == -1)
+		goto config_fail;
+	print_warnings(&m.warnings);
+
+	if (c->flags & CMD_FILES) {
+		if (migfile_scan(&m.set, m.cfg.dir, m.cfg.strict, &m.warnings,
+		    &err) == -1) {
+			print_warnings(&m.warnings);
+			log_error("%s", err.s);
+			rc = MSR_EUSAGE;
+			goto done;
+		}
+		print_warnings(&m.warnings);
+	}
+	if ((c->flags & CMD_DB) ||
+	    ((c->flags & CMD_DBOPT) && m.cfg.url != NULL)) {
+		if ((rc = open_db(&m, c)) != MSR_OK)
+			goto done;
+	}
+	rc = c->fn(&m);
+	goto done;
+
+config_fail:
+	log_error("%s", err.s);
+	rc = MSR_EUSAGE;
+done:
+	close_db(&m, c);
+	track_rows_release(&m.rows);
+	track_release(&m.track);
+	migfile_set_release(&m.set);
+	strlist_release(&m.warnings);
+	config_release(&m.cfg);
+	free(m.url_masked);
+	buf_release(&err);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_error("cannot write the output: %s", "write error");
+		if (rc == MSR_OK)
+			rc = MSR_EFAILED;
+	}
+	return rc;
+}

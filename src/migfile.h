@@ -1,0 +1,91 @@
+/*
+ * Migration files: names, versions, the directory scan and the text of a
+ * file as msr runs and checksums it.
+ *
+ * A version is 1 to 32 decimal digits, compared as a number.  Its
+ * canonical form has no leading zeros ("0007" is "7"); the form written in
+ * the file name is kept for display.
+ */
+#ifndef MSR_MIGFILE_H
+#define MSR_MIGFILE_H
+
+#include <stddef.h>
+
+#include "sha256.h"
+
+struct buf;
+struct strlist;
+
+#define MIGFILE_VERSION_MAX	32
+
+enum migdir {
+	MIGDIR_UP,
+	MIGDIR_DOWN
+};
+
+struct migname {
+	char		 version[MIGFILE_VERSION_MAX + 1];	/* canonical */
+	char		 vtext[MIGFILE_VERSION_MAX + 1];	/* as written */
+	const char	*name;		/* points into the file name */
+	size_t		 namelen;
+	enum migdir	 dir;
+};
+
+struct migration {
+	char	*version;	/* canonical */
+	char	*vtext;		/* as written in the file name */
+	char	*name;		/* the part after VERSION_ */
+	char	*up;		/* path of the up file, or NULL */
+	char	*down;		/* path of the down file, or NULL */
+};
+
+struct migset {
+	char			*dir;
+	struct migration	*v;	/* sorted by version */
+	size_t			 n;
+	size_t			 alloc;
+};
+
+/*
+ * Parses "V0007_add_users.up.sql".  Returns 0, or -1 with a reason in
+ * err when the name is not a migration file name.
+ */
+int	migfile_parse_name(const char *fname, struct migname *out,
+	    struct buf *err);
+
+/*
+ * Canonical form of a version given by a user ("--to 0007"): returns 0 and
+ * fills out, or -1 when s is not 1 to 32 digits (an optional V allowed).
+ */
+int	migfile_parse_version(const char *s,
+	    char out[MIGFILE_VERSION_MAX + 1]);
+
+/* Compares two canonical versions as numbers. */
+int	migfile_vercmp(const char *, const char *);
+
+/*
+ * Reads the migration files of dir into set.  Problems that make the set
+ * unusable (unreadable directory, two files for one version and
+ * direction) return -1 with err set.  Orphan down files and unparsable
+ * *.sql names are errors when strict is set and warnings otherwise.
+ */
+int	migfile_scan(struct migset *set, const char *dir, int strict,
+	    struct strlist *warnings, struct buf *err);
+void	migfile_set_release(struct migset *);
+
+/* The migration with this canonical version, or NULL. */
+struct migration *migfile_find(const struct migset *, const char *version);
+
+/*
+ * Reads a file as msr runs it: without a UTF-8 byte order mark, CRLF
+ * turned into LF.  Fills text and, when hex is not NULL, the SHA-256 of
+ * that text in hex.  Returns 0, or -1 with err set.
+ */
+int	migfile_read(const char *path, struct buf *text,
+	    char hex[SHA256_HEXLEN + 1], struct buf *err);
+
+/* The checksum of text already in memory. */
+void	migfile_checksum(const char *text, size_t len,
+	    char hex[SHA256_HEXLEN + 1]);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * Planning: compares the migration files with the tracking rows, checks
+ * what must hold before anything runs (checksums, order, down files),
+ * and decides how each file runs: in a transaction, around its own
+ * BEGIN ... COMMIT block, or statement by statement.
+ */
+#include "buildconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "plan.h"
+#include "track.h"
+#include "xmalloc.h"
+
+#define RISKY_SHOWN	5	/* non-retry-safe statements listed per file */
+
+void
+plan_init(struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void
+plan_step_unload(struct step *s)
+{
+	buf_release(&s->text);
+	free(s->stmts);
+	s->stmts = NULL;
+	s->nstmts = 0;
+}
+
+void
+plan_release(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		plan_step_unload(&p->v[i]);
+		free(p->v[i].why);
+	}
+	free(p->v);
+	strlist_release(&p->notices);
+	strlist_release(&p->warnings);
+	memset(p, 0, sizeof(*p));
+}
+
+struct step *
+plan_add(struct plan *p, struct migration *m, enum migdir dir)
+{
+	struct step *s;
+
+	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+	s = &p->v[p->n++];
+	memset(s, 0, sizeof(*s));
+	buf_init(&s->text);
+	s->m = m;
+	s->dir = dir;
+	s->path = dir == MIGDIR_UP ? m->up : m->down;
+	return s;
+}
+
+const char *
+plan_mode_name(const struct step *s, int batch)
+{
+	switch (s->mode) {
+	case STEP_TX:
+		return batch ? "batch transaction" : "transaction";
+	case STEP_WRAPPED:
+		return batch ? "batch transaction, own block" :
+		    "transaction, own block";
+	case STEP_NOTX:
+		break;
+	}
+	return "no transaction";
+}
+
+static int
+scan_all(struct step *s, enum sqldialect dialect, unsigned *dirs,
+    struct buf *err)
+{
+	struct buf why = BUF_INIT;
+	struct sqlscan sc;
+	struct sqlstmt st;
+	size_t alloc = 0;
+	int rc;
+
+	sqlscan_init(&sc, s->text.s, s->text.len, dialect);
+	while ((rc = sqlscan_next(&sc, &st, &why)) == 1) {
+		if (s->nstmts == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			s->stmts = xreallocarray(s->stmts, alloc,
+			    sizeof(*s->stmts));
+		}
+		s->stmts[s->nstmts++] = st;
+	}
+	if (rc == -1)
+		buf_addf(err, "%s:%s", s->path, why.s);
+	*dirs = sqlscan_directives(&sc);
+	buf_release(&why);
+	return rc;
+}
+
+/* Decides how a step runs; sets mode and why. */
+static void
+classify(struct step *s, const struct planopts *o, unsigned dirs)
+{
+	size_t i, begin = 0, commit = 0, nbegin = 0, ncommit = 0, nother = 0;
+	const struct sqlstmt *st;
+
+	if (s->partial) {
+		s->mode = STEP_NOTX;
+		s->why = xasprintf("resuming a partial migration after"
+		    " statement %ld", s->resume);
+		return;
+	}
+	if (dirs & SQLDIR_NOTX) {
+		s->mode = STEP_NOTX;
+		s->why = xstrdup("-- msr:no-transaction");
+		return;
+	}
+	if (o->txmode == TXMODE_NONE) {
+		s->mode = STEP_NOTX;
+		s->why = xstrdup("transaction = none");
+		return;
+	}
+	for (i = 0; i < s->nstmts; i++) {
+		switch (s->stmts[i].kind) {
+		case SQLKIND_BEGIN:
+			begin = i;
+			nbegin++;
+			break;
+		case SQLKIND_COMMIT:
+			commit = i;
+			ncommit++;
+			break;
+		case SQLKIND_ROLLBACK:
+		case SQLKIND_SAVEPOINT:
+			nother++;
+			break;
+		case SQLKIND_OTHER:
+			break;
+		}
+	}
+	if (nbegin + ncommit + nother > 0 && (nbegin != 1 || ncommit != 1 ||
+	    nother != 0 || commit < begin)) {
+		st = nbegin > 0 ? &s->stmts[begin] : &s->stmts[commit];
+		s->mode = STEP_NOTX;
+		s->why = xasprintf("transaction control other than one"
+		    " BEGIN ... COMMIT block (line %u)", st->line);
+		return;
+	}
+	for (i = 0; i < s->nstmts; i++) {
+		st = &s->stmts[i];
+		if (nbegin == 1 && (i <= begin || i >= commit))
+			continue;
+		if (st->flags & SQLF_NOTX) {
+			s->mode = STEP_NOTX;
+			s->why = xasprintf("%s at line %u cannot run in a"
+			    " transaction", st->notx_what, st->line);
+			return;
+		}
+	}
+	if (nbegin == 1) {
+		s->mode = STEP_WRAPPED;
+		s->tx_begin = begin;
+		s->tx_commit = commit;
+		s->why = xasprintf("own BEGIN at line %u, COMMIT at line %u",
+		    s->stmts[begin].line, s->stmts[commit].line);
+		return;
+	}
+	s->mode = STEP_TX;
+}
+
+int
+plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
+    struct buf *err)
+{
+	const struct sqlstmt *st;
+	unsigned dirs = 0;
+	size_t i, risky = 0;
+
+	if (migfile_read(s->path, &s->text, s->checksum, err) == -1)
+		return -1;
+	if (scan_all(s, o->dialect, &dirs, err) == -1)
+		return -1;
+	classify(s, o, dirs);
+	if (s->mode == STEP_TX) {
+		free(s->stmts);
+		s->stmts = NULL;
+		s->nstmts = 0;
+		return 0;
+	}
+	if (s->mode == STEP_NOTX && !s->partial)
+		strlist_addf(&p->notices, "%s runs without a transaction: %s",
+		    s->path, s->why);
+	if (s->mode != STEP_NOTX)
+		return 0;
+	for (i = (size_t)s->resume; i < s->nstmts; i++) {
+		st = &s->stmts[i];
+		if (st->flags & SQLF_RETRYSAFE)
+			continue;
+		if (++risky <= RISKY_SHOWN)
+			strlist_addf(&p->warnings, "%s:%u:%u: statement is not"
+			    " safe to retry after a failure (no IF NOT EXISTS,"
+			    " IF EXISTS or OR REPLACE)", s->path, st->line,
+			    st->col);
+	}
+	if (risky > RISKY_SHOWN)
+		strlist_addf(&p->warnings, "%s: and %zu more statements not"
+		    " safe to retry", s->path, risky - RISKY_SHOWN);
+	return 0;
+}
+
+static int
+batch_check(const struct step *s, struct buf *err)
+{
+	if (s->mode == STEP_TX)
+		return 0;
+	if (s->mode == STEP_WRAPPED && s->tx_begin == 0 &&
+	    s->tx_commit + 1 == s->nstmts)
+		return 0;
+	buf_addf(err, "%s cannot run in a per-batch transaction (%s);"
+	    " use --transaction per-migration", s->path,
+	    s->mode == STEP_WRAPPED ? "it has statements outside its own"
+	    " BEGIN ... COMMIT block" : s->why);
+	return -1;
+}
+
+int
+plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
+    const struct planopts *o, struct buf *err, enum planerr *kind)
+{
+	struct buf text = BUF_INIT, late = BUF_INIT, changed = BUF_INIT;
+	char sum[SHA256_HEXLEN + 1];
+	const char *max = NULL;
+	struct migration *m;
+	struct trackrow *r;
+	struct step *s;
+	size_t i, nlate = 0;
+	int rc = -1;
+
+	p->batch = o->txmode == TXMODE_PER_BATCH;
+	*kind = PLANERR_FILE;
+	if (o->to != NULL && migfile_find(set, o->to) == NULL &&
+	    track_find(rows, o->to) == NULL) {
+		buf_addf(err, "--to %s: no migration has this version", o->to);
+		goto done;
+	}
+	/* Applied files must be unchanged; partial ones resume. */
+	for (i = 0; i < rows->n; i++) {
+		r = &rows->v[i];
+		if (max == NULL || migfile_vercmp(r->version, max) > 0)
+			max = r->version;
+		m = migfile_find(set, r->version);
+		if (m == NULL || m->up == NULL) {
+			strlist_addf(&p->warnings, "version %s (%s) is applied"
+			    " but its file is missing from '%s'", r->version,
+			    r->name, set->dir);
+			continue;
+		}
+		if (migfile_read(m->up, &text, sum, err) == -1)
+			goto done;
+		if (strcmp(sum, r->checksum) != 0) {
+			buf_addf(&changed, "\n    %s (%s at %s)", m->up,
+			    r->partial ? "partially applied" : "applied",
+			    r->applied_at);
+			continue;
+		}
+		if (r->partial) {
+			s = plan_add(p, m, MIGDIR_UP);
+			s->partial = 1;
+			s->resume = r->done;
+		}
+	}
+	if (changed.len > 0) {
+		*kind = PLANERR_STATE;
+		buf_addf(err, "checksum mismatch: these files changed after"
+		    " they were applied:%s\n"
+		    "restore them, or run 'msr repair' to accept the"
+		    " changes", changed.s);
+		goto done;
+	}
+	for (i = 0; i < set->n; i++) {
+		m = &set->v[i];
+		if (track_find(rows, m->version) != NULL)
+			continue;
+		if (o->to != NULL && migfile_vercmp(m->version, o->to) > 0)
+			break;
+		if (max != NULL && migfile_vercmp(m->version, max) < 0) {
+			nlate++;
+			buf_addf(&late, "\n    %s", m->up);
+		}
+		plan_add(p, m, MIGDIR_UP);
+	}
+	if (nlate > 0 && !o->out_of_order) {
+		*kind = PLANERR_STATE;
+		buf_addf(err, "%zu pending %s older than the newest applied"
+		    " version %s:%s\n"
+		    "apply them with --out-of-order (or out_of_order = true),"
+		    " or give them newer versions", nlate,
+		    nlate == 1 ? "migration is" : "migrations are", max,
+		    late.s);
+		goto done;
+	}
+	for (i = 0; i < p->n; i++) {
+		if (plan_load_step(p, &p->v[i], o, err) == -1)
+			goto done;
+		if (p->batch && batch_check(&p->v[i], err) == -1)
+			goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&text);
+	buf_release(&late);
+	buf_release(&changed);
+	return rc;
+}
+
+int
+plan_down(struct plan *p, struct migset *set, const struct trackrows *rows,
+    const struct planopts *o, struct buf *err, enum planerr *kind)
+{
+	struct buf nodown = BUF_INIT;
+	struct migration *m;
+	struct trackrow *r;
+	struct step *s;
+	size_t i, taken = 0;
+	int rc = -1;
+
+	p->batch = o->txmode == TXMODE_PER_BATCH;
+	*kind = PLANERR_FILE;
+	for (i = rows->n; i-- > 0;) {
+		r = &rows->v[i];
+		if (o->steps > 0 && taken == (size_t)o->steps)
+			break;
+		if (o->down_to != NULL &&
+		    migfile_vercmp(r->version, o->down_to) <= 0)
+			continue;
+		taken++;
+		if (r->partial) {
+			*kind = PLANERR_STATE;
+			buf_addf(err, "version %s (%s) is partially applied;"
+			    " finish it with 'msr migrate', or fix the"
+			    " database by hand and run 'msr repair'",
+			    r->version, r->name);
+			goto done;
+		}
+		m = migfile_find(set, r->version);
+		if (m == NULL || m->down == NULL) {
+			if (m == NULL)
+				buf_addf(&nodown, "\n    version %s (%s): no"
+				    " files in '%s'", r->version, r->name,
+				    set->dir);
+			else
+				buf_addf(&nodown, "\n    %s: no down file",
+				    m->up);
+			continue;
+		}
+		s = plan_add(p, m, MIGDIR_DOWN);
+		(void)s;
+	}
+	if (nodown.len > 0) {
+		buf_addf(err, "cannot roll back; nothing was changed:%s",
+		    nodown.s);
+		goto done;
+	}
+	for (i = 0; i < p->n; i++) {
+		if (plan_load_step(p, &p->v[i], o, err) == -1)
+			goto done;
+		if (p->batch && batch_check(&p->v[i], err) == -1)
+			goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&nodown);
+	return rc;
+}

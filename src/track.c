@@ -1,0 +1,320 @@
+/*
+ * The tracking and audit tables.  Their names come from the config,
+ * validated there and always quoted here; values are always parameters.
+ */
+#include "buildconf.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "driver.h"
+#include "track.h"
+#include "xmalloc.h"
+
+static char *
+qualified(const char *schema, const char *name, const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	char *full;
+
+	full = xasprintf("%s%s", name, suffix);
+	driver_quote_ident(&b, schema, full);
+	free(full);
+	return buf_detach(&b);
+}
+
+void
+track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
+    const struct config *cfg)
+{
+	struct passwd *pw;
+	const char *user;
+	char host[256];
+
+	memset(t, 0, sizeof(*t));
+	t->drv = drv;
+	t->conn = conn;
+	t->schema = cfg->schema;
+	t->name = cfg->table;
+	t->table = qualified(cfg->schema, cfg->table, "");
+	t->log = qualified(cfg->schema, cfg->table, "_log");
+	if ((user = getenv("USER")) == NULL || *user == '\0')
+		user = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "?";
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	t->os_user = xasprintf("%s@%s", user, host);
+}
+
+void
+track_release(struct track *t)
+{
+	free(t->table);
+	free(t->log);
+	free(t->os_user);
+	memset(t, 0, sizeof(*t));
+}
+
+long long
+track_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+track_now(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000));
+}
+
+int
+track_exists(struct track *t, struct dberr *err)
+{
+	return t->drv->table_exists(t->conn, t->schema, t->name, err);
+}
+
+/* The DDL with the configured names in place of the default ones. */
+static void
+ddl_text(struct track *t, struct buf *out)
+{
+	static const char base[] = "msr_migrations", logs[] = "_log";
+	const char *p = t->drv->ddl, *hit;
+
+	while ((hit = strstr(p, base)) != NULL) {
+		buf_add(out, p, (size_t)(hit - p));
+		p = hit + strlen(base);
+		if (strncmp(p, logs, strlen(logs)) == 0) {
+			buf_adds(out, t->log);
+			p += strlen(logs);
+		} else
+			buf_adds(out, t->table);
+	}
+	buf_adds(out, p);
+}
+
+int
+track_create(struct track *t, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	int rc = -1;
+
+	ddl_text(t, &sql);
+	if (t->drv->begin(t->conn, err) == -1)
+		goto done;
+	if (t->drv->exec(t->conn, sql.s, sql.len, err) == -1 ||
+	    t->drv->commit(t->conn, err) == -1) {
+		struct dberr e2;
+
+		dberr_init(&e2);
+		t->drv->rollback(t->conn, &e2);
+		dberr_release(&e2);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&sql);
+	return rc;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static int
+row_cb(void *arg, int ncols, const char *const *v)
+{
+	struct trackrows *rows = arg;
+	struct trackrow *r;
+
+	if (ncols < 10)
+		return -1;
+	if (rows->n == rows->alloc) {
+		rows->alloc = rows->alloc ? rows->alloc * 2 : 64;
+		rows->v = xreallocarray(rows->v, rows->alloc, sizeof(*rows->v));
+	}
+	r = &rows->v[rows->n++];
+	r->version = xstrdup(v[0] ? v[0] : "");
+	r->name = xstrdup(v[1] ? v[1] : "");
+	r->checksum = xstrdup(v[2] ? v[2] : "");
+	r->partial = v[3] != NULL && strcmp(v[3], "partial") == 0;
+	r->done = v[4] ? strtol(v[4], NULL, 10) : 0;
+	r->applied_at = xstrdup(v[5] ? v[5] : "");
+	r->execution_ms = v[6] ? strtoll(v[6], NULL, 10) : 0;
+	r->applied_by = dup_or_null(v[7]);
+	r->os_user = dup_or_null(v[8]);
+	r->seq = v[9] ? strtoll(v[9], NULL, 10) : 0;
+	return 0;
+}
+
+int
+track_load(struct track *t, struct trackrows *rows, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	memset(rows, 0, sizeof(*rows));
+	buf_addf(&sql, "SELECT version, name, checksum, state,"
+	    " statements_done, applied_at, execution_ms, applied_by, os_user,"
+	    " seq FROM %s ORDER BY seq", t->table);
+	rc = t->drv->query(t->conn, sql.s, 0, NULL, row_cb, rows, err);
+	buf_release(&sql);
+	if (rc != 0 && err->msg.len == 0)
+		buf_adds(&err->msg, "unexpected columns in the tracking table");
+	return rc == 0 ? 0 : -1;
+}
+
+void
+track_rows_release(struct trackrows *rows)
+{
+	size_t i;
+
+	for (i = 0; i < rows->n; i++) {
+		free(rows->v[i].version);
+		free(rows->v[i].name);
+		free(rows->v[i].checksum);
+		free(rows->v[i].applied_at);
+		free(rows->v[i].applied_by);
+		free(rows->v[i].os_user);
+	}
+	free(rows->v);
+	memset(rows, 0, sizeof(*rows));
+}
+
+struct trackrow *
+track_find(const struct trackrows *rows, const char *version)
+{
+	size_t i;
+
+	for (i = rows->n; i-- > 0;)
+		if (strcmp(rows->v[i].version, version) == 0)
+			return &rows->v[i];
+	return NULL;
+}
+
+int
+track_record(struct track *t, const char *version, const char *name,
+    const char *checksum, int partial, long done, long long ms,
+    struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	char now[32], sdone[24], sms[24];
+	const char *params[9];
+	int rc;
+
+	track_now(now);
+	snprintf(sdone, sizeof(sdone), "%ld", done);
+	snprintf(sms, sizeof(sms), "%lld", ms);
+	params[0] = version;
+	params[1] = name;
+	params[2] = checksum;
+	params[3] = partial ? "partial" : "applied";
+	params[4] = sdone;
+	params[5] = now;
+	params[6] = sms;
+	params[7] = t->drv->user(t->conn);
+	params[8] = t->os_user;
+	/* An update first: a partial row may be there already. */
+	buf_addf(&sql, "UPDATE %s SET checksum = $3, state = $4,"
+	    " statements_done = CAST($5 AS INTEGER), applied_at = $6,"
+	    " execution_ms = CAST($7 AS INTEGER), applied_by = $8,"
+	    " os_user = $9 WHERE version = $1 AND name = $2", t->table);
+	if (partial && done > 0) {
+		rc = t->drv->query(t->conn, sql.s, 9, params, NULL, NULL, err);
+		buf_release(&sql);
+		return rc;
+	}
+	buf_reset(&sql);
+	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
+	rc = t->drv->query(t->conn, sql.s, 1, params, NULL, NULL, err);
+	if (rc == 0) {
+		buf_reset(&sql);
+		buf_addf(&sql, "INSERT INTO %s (version, name, checksum,"
+		    " state, statements_done, applied_at, execution_ms,"
+		    " applied_by, os_user, seq) VALUES ($1, $2, $3, $4,"
+		    " CAST($5 AS INTEGER), $6, CAST($7 AS INTEGER), $8, $9,"
+		    " (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s))", t->table,
+		    t->table);
+		rc = t->drv->query(t->conn, sql.s, 9, params, NULL, NULL, err);
+	}
+	buf_release(&sql);
+	return rc;
+}
+
+int
+track_progress(struct track *t, const char *version, long done,
+    struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[2];
+	char sdone[24];
+	int rc;
+
+	snprintf(sdone, sizeof(sdone), "%ld", done);
+	params[0] = version;
+	params[1] = sdone;
+	buf_addf(&sql, "UPDATE %s SET statements_done = CAST($2 AS INTEGER)"
+	    " WHERE version = $1", t->table);
+	rc = t->drv->query(t->conn, sql.s, 2, params, NULL, NULL, err);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+track_delete(struct track *t, const char *version, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[1] = { version };
+	int rc;
+
+	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
+	rc = t->drv->query(t->conn, sql.s, 1, params, NULL, NULL, err);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+track_audit(struct track *t, const char *action, const char *version,
+    const char *name, const char *outcome, const char *message,
+    long long ms, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[9];
+	char now[32], sms[24];
+	int rc;
+
+	track_now(now);
+	snprintf(sms, sizeof(sms), "%lld", ms);
+	params[0] = now;
+	params[1] = action;
+	params[2] = version;
+	params[3] = name;
+	params[4] = outcome;
+	params[5] = message;
+	params[6] = sms;
+	params[7] = t->drv->user(t->conn);
+	params[8] = t->os_user;
+	buf_addf(&sql, "INSERT INTO %s (at, action, version, name, outcome,"
+	    " message, execution_ms, db_user, os_user) VALUES ($1, $2, $3,"
+	    " $4, $5, $6, CAST($7 AS INTEGER), $8, $9)", t->log);
+	rc = t->drv->query(t->conn, sql.s, 9, params, NULL, NULL, err);
+	buf_release(&sql);
+	return rc;
+}

@@ -1,0 +1,81 @@
+/*
+ * The tracking table (one row per applied or partial migration) and the
+ * audit table (one row per action), read and written through a driver.
+ */
+#ifndef MSR_TRACK_H
+#define MSR_TRACK_H
+
+#include <stddef.h>
+
+struct config;
+struct dberr;
+struct dbconn;
+struct driver;
+
+struct trackrow {
+	char		*version;	/* canonical */
+	char		*name;
+	char		*checksum;
+	int		 partial;	/* state 'partial' */
+	long		 done;		/* statements done, for partial */
+	char		*applied_at;
+	long long	 execution_ms;
+	char		*applied_by;
+	char		*os_user;
+	long long	 seq;
+};
+
+struct trackrows {
+	struct trackrow	*v;		/* in order of application */
+	size_t		 n;
+	size_t		 alloc;
+};
+
+struct track {
+	const struct driver	*drv;
+	struct dbconn		*conn;
+	const char		*schema;	/* may be NULL */
+	const char		*name;		/* unquoted */
+	char			*table;		/* quoted, qualified */
+	char			*log;		/* quoted, qualified */
+	char			*os_user;	/* user@host */
+};
+
+void	track_init(struct track *, const struct driver *, struct dbconn *,
+	    const struct config *);
+void	track_release(struct track *);
+
+/* Whether the tracking table exists: 1, 0, or -1 with err set. */
+int	track_exists(struct track *, struct dberr *err);
+/* Creates the tables from the driver's DDL, in a transaction. */
+int	track_create(struct track *, struct dberr *err);
+
+/* Reads all rows, in order of application. */
+int	track_load(struct track *, struct trackrows *, struct dberr *err);
+void	track_rows_release(struct trackrows *);
+/* The row of a canonical version, or NULL. */
+struct trackrow *track_find(const struct trackrows *, const char *version);
+
+/*
+ * Writes the row of a migration: state 'applied' when partial is 0,
+ * otherwise 'partial' with done statements.  Inserts or updates.
+ */
+int	track_record(struct track *, const char *version, const char *name,
+	    const char *checksum, int partial, long done, long long ms,
+	    struct dberr *err);
+int	track_progress(struct track *, const char *version, long done,
+	    struct dberr *err);
+int	track_delete(struct track *, const char *version, struct dberr *err);
+
+/* An audit row: action up/down/..., outcome ok/failed/partial. */
+int	track_audit(struct track *, const char *action, const char *version,
+	    const char *name, const char *outcome, const char *message,
+	    long long ms, struct dberr *err);
+
+/* A monotonic clock in milliseconds, for durations. */
+long long track_clock_ms(void);
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
+void	track_now(char out[32]);
+
+#endif
