@@ -1,0 +1,846 @@
+/*
+ * The SQL scanner: one pass over the text, a byte at a time between
+ * tokens and with memchr() inside strings and comments.  Every token of a
+ * statement goes through stmt_token(), which follows trigger and BEGIN
+ * ATOMIC bodies, keeps the first few tokens to classify the statement and
+ * watches the last three for IF [NOT] EXISTS, OR REPLACE and the like.
+ * Line numbers are counted lazily, up to the offsets that need one.
+ */
+#include "buildconf.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "sqlscan.h"
+
+#define NOPOS	SIZE_MAX
+#define NTOK	16		/* leading tokens kept to classify statements */
+
+enum {
+	T_NONE, T_WORD, T_OTHER, T_LPAREN, T_RPAREN, T_EQ, T_DOT, T_SEMI,
+	KW_ABORT, KW_ALTER, KW_ANALYSE, KW_ANALYZE, KW_ATOMIC, KW_ATTACH,
+	KW_BEGIN, KW_CLUSTER, KW_COMMENT, KW_COMMIT, KW_CONCURRENTLY,
+	KW_CONFLICT, KW_CREATE, KW_DATABASE, KW_DETACH, KW_DO, KW_DROP,
+	KW_END, KW_EXISTS, KW_EXPLAIN, KW_FOREIGN_KEYS, KW_GRANT, KW_IF,
+	KW_IGNORE, KW_INDEX, KW_INSERT, KW_JOURNAL_MODE, KW_MATERIALIZED,
+	KW_NOT, KW_NOTHING, KW_ON, KW_OR, KW_PARTITION, KW_PRAGMA,
+	KW_PREPARE, KW_PREPARED, KW_REFRESH, KW_REINDEX, KW_RELEASE,
+	KW_REPLACE, KW_RESET, KW_REVOKE, KW_ROLLBACK, KW_SAVEPOINT,
+	KW_SELECT, KW_SET, KW_SHOW, KW_START, KW_SUBSCRIPTION, KW_SYSTEM,
+	KW_TABLE, KW_TABLESPACE, KW_TEMP, KW_TEMPORARY, KW_TO,
+	KW_TRANSACTION, KW_TRIGGER, KW_UNIQUE, KW_VACUUM, KW_VALUES,
+	KW_VERBOSE, KW_WORK
+};
+
+/* Sorted by name, for kw_lookup(). */
+static const struct keyword {
+	const char	*name;
+	int		 kw;
+} keywords[] = {
+	{ "ABORT", KW_ABORT },
+	{ "ALTER", KW_ALTER },
+	{ "ANALYSE", KW_ANALYSE },
+	{ "ANALYZE", KW_ANALYZE },
+	{ "ATOMIC", KW_ATOMIC },
+	{ "ATTACH", KW_ATTACH },
+	{ "BEGIN", KW_BEGIN },
+	{ "CLUSTER", KW_CLUSTER },
+	{ "COMMENT", KW_COMMENT },
+	{ "COMMIT", KW_COMMIT },
+	{ "CONCURRENTLY", KW_CONCURRENTLY },
+	{ "CONFLICT", KW_CONFLICT },
+	{ "CREATE", KW_CREATE },
+	{ "DATABASE", KW_DATABASE },
+	{ "DETACH", KW_DETACH },
+	{ "DO", KW_DO },
+	{ "DROP", KW_DROP },
+	{ "END", KW_END },
+	{ "EXISTS", KW_EXISTS },
+	{ "EXPLAIN", KW_EXPLAIN },
+	{ "FOREIGN_KEYS", KW_FOREIGN_KEYS },
+	{ "GRANT", KW_GRANT },
+	{ "IF", KW_IF },
+	{ "IGNORE", KW_IGNORE },
+	{ "INDEX", KW_INDEX },
+	{ "INSERT", KW_INSERT },
+	{ "JOURNAL_MODE", KW_JOURNAL_MODE },
+	{ "MATERIALIZED", KW_MATERIALIZED },
+	{ "NOT", KW_NOT },
+	{ "NOTHING", KW_NOTHING },
+	{ "ON", KW_ON },
+	{ "OR", KW_OR },
+	{ "PARTITION", KW_PARTITION },
+	{ "PRAGMA", KW_PRAGMA },
+	{ "PREPARE", KW_PREPARE },
+	{ "PREPARED", KW_PREPARED },
+	{ "REFRESH", KW_REFRESH },
+	{ "REINDEX", KW_REINDEX },
+	{ "RELEASE", KW_RELEASE },
+	{ "REPLACE", KW_REPLACE },
+	{ "RESET", KW_RESET },
+	{ "REVOKE", KW_REVOKE },
+	{ "ROLLBACK", KW_ROLLBACK },
+	{ "SAVEPOINT", KW_SAVEPOINT },
+	{ "SELECT", KW_SELECT },
+	{ "SET", KW_SET },
+	{ "SHOW", KW_SHOW },
+	{ "START", KW_START },
+	{ "SUBSCRIPTION", KW_SUBSCRIPTION },
+	{ "SYSTEM", KW_SYSTEM },
+	{ "TABLE", KW_TABLE },
+	{ "TABLESPACE", KW_TABLESPACE },
+	{ "TEMP", KW_TEMP },
+	{ "TEMPORARY", KW_TEMPORARY },
+	{ "TO", KW_TO },
+	{ "TRANSACTION", KW_TRANSACTION },
+	{ "TRIGGER", KW_TRIGGER },
+	{ "UNIQUE", KW_UNIQUE },
+	{ "VACUUM", KW_VACUUM },
+	{ "VALUES", KW_VALUES },
+	{ "VERBOSE", KW_VERBOSE },
+	{ "WORK", KW_WORK }
+};
+#define KW_MAXLEN	12
+
+/* Where ';' stands in a trigger or BEGIN ATOMIC body. */
+enum body {
+	BODY_NONE,	/* no body (yet): ';' ends the statement */
+	BODY_IN,	/* inside: ';' does not end it */
+	BODY_SEMI,	/* inside, right after ';': END closes the body */
+	BODY_END,	/* SQLite, right after "; END": ';' ends it */
+	BODY_DONE	/* PostgreSQL, after the END of BEGIN ATOMIC */
+};
+
+/* sqlite3_complete()'s way to find CREATE [TEMP] TRIGGER. */
+enum trig {
+	TRIG_START, TRIG_EXPLAIN, TRIG_CREATE, TRIG_NO
+};
+
+#define SEEN_CONFLICT	0x01	/* ON CONFLICT */
+#define SEEN_CONC	0x02	/* CONCURRENTLY */
+#define SEEN_DETACH	0x04	/* DETACH PARTITION */
+#define SEEN_DETACHCONC	0x08	/* DETACH PARTITION ... CONCURRENTLY */
+
+/* The statement being scanned. */
+struct stmt {
+	size_t		 start;
+	size_t		 lastend;	/* end of the last token so far */
+	size_t		 ntok;
+	unsigned char	 tok[NTOK];
+	int		 prev;		/* the token before the current one */
+	int		 prev2;		/* and the one before that */
+	enum body	 body;
+	enum trig	 trig;
+	int		 inner;		/* past BEGIN: keywords do not count */
+	unsigned	 depth;		/* PostgreSQL: parentheses */
+	unsigned	 seen;		/* SEEN_* */
+	unsigned	 flags;		/* SQLF_* */
+};
+
+static int
+upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+static int
+isidstart(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c >= 0x80;
+}
+
+static int
+isdec(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A byte of a dollar-quote tag after the first one. */
+static int
+isdolq(int c)
+{
+	return isidstart(c) || isdec(c);
+}
+
+static int
+isidcont(int c)
+{
+	return isdolq(c) || c == '$';
+}
+
+static int
+kw_cmp(const char *w, size_t len, const char *name)
+{
+	size_t	i;
+	int	a, b;
+
+	for (i = 0; i < len; i++) {
+		a = upper((unsigned char)w[i]);
+		b = (unsigned char)name[i];
+		if (b == '\0' || a != b)
+			return b == '\0' ? 1 : a - b;
+	}
+	return name[len] == '\0' ? 0 : -1;
+}
+
+/* The KW_* code of a word, or T_WORD. */
+static int
+kw_lookup(const char *w, size_t len)
+{
+	size_t	lo, hi, mid;
+	int	cmp;
+
+	if (len < 2 || len > KW_MAXLEN)
+		return T_WORD;
+	lo = 0;
+	hi = sizeof(keywords) / sizeof(keywords[0]);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = kw_cmp(w, len, keywords[mid].name);
+		if (cmp == 0)
+			return keywords[mid].kw;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return T_WORD;
+}
+
+/*
+ * Line and column of off, counting newlines from where the last call
+ * stopped; offsets asked for only grow, but for a rescan after an error.
+ */
+static void
+scan_where(struct sqlscan *s, size_t off, unsigned *line, unsigned *col)
+{
+	const char	*p, *e;
+
+	if (off < s->linepos) {
+		s->line = 1;
+		s->linestart = 0;
+		s->linepos = 0;
+	}
+	p = s->text + s->linepos;
+	e = s->text + off;
+	while (p < e && (p = memchr(p, '\n', e - p)) != NULL) {
+		s->line++;
+		s->linestart = ++p - s->text;
+	}
+	s->linepos = off;
+	*line = s->line;
+	*col = (unsigned)(off - s->linestart + 1);
+}
+
+static int
+scan_error(struct sqlscan *s, struct buf *err, size_t off, const char *msg)
+{
+	unsigned	line, col;
+
+	scan_where(s, off, &line, &col);
+	buf_addf(err, "%u:%u: %s", line, col, msg);
+	return -1;
+}
+
+/* From just past an opening quote q to just past its closing one. */
+static size_t
+skip_quoted(const char *t, size_t n, size_t p, int q)
+{
+	const char	*e;
+
+	while (p < n && (e = memchr(t + p, q, n - p)) != NULL) {
+		p = e - t + 1;
+		if (p == n || t[p] != q)
+			return p;
+		p++;
+	}
+	return NOPOS;
+}
+
+/* The same for E'...', where a backslash escapes the next byte. */
+static size_t
+skip_estring(const char *t, size_t n, size_t p)
+{
+	while (p < n) {
+		if (t[p] == '\\')
+			p += 2;
+		else if (t[p] != '\'')
+			p++;
+		else if (p + 1 < n && t[p + 1] == '\'')
+			p += 2;
+		else
+			return p + 1;
+	}
+	return NOPOS;
+}
+
+/* From the '$' of an opening tag of taglen bytes to past the closing one. */
+static size_t
+skip_dollar(const char *t, size_t n, size_t p, size_t taglen)
+{
+	const char	*e;
+	size_t		 q = p + taglen;
+
+	while (q < n && (e = memchr(t + q, '$', n - q)) != NULL) {
+		q = e - t;
+		if (n - q >= taglen && memcmp(t + q, t + p, taglen) == 0)
+			return q + taglen;
+		q++;
+	}
+	return NOPOS;
+}
+
+/* From the "/" of a block comment to just past its end. */
+static size_t
+skip_comment(const char *t, size_t n, size_t p, int nest)
+{
+	size_t	depth = 1;
+
+	for (p += 2; p + 1 < n; p++) {
+		if (t[p] == '*' && t[p + 1] == '/') {
+			p++;
+			if (--depth == 0)
+				return p + 1;
+		} else if (nest && t[p] == '/' && t[p + 1] == '*') {
+			p++;
+			depth++;
+		}
+	}
+	return NOPOS;
+}
+
+/*
+ * Checks the "--" comment from p to e for a directive: "-- msr:NAME".
+ */
+static int
+scan_directive(struct sqlscan *s, const struct stmt *m, size_t p, size_t e,
+    struct buf *err)
+{
+	const char	*t = s->text;
+	size_t		 q, w;
+	unsigned	 line, col;
+
+	for (q = p + 2; q < e && (t[q] == ' ' || t[q] == '\t'); q++)
+		;
+	if (e - q < 4 || memcmp(t + q, "msr:", 4) != 0)
+		return 0;
+	q += 4;
+	for (w = q; w < e && (isdolq((unsigned char)t[w]) || t[w] == '-'); w++)
+		;
+	if (w - q == 11 && memcmp(t + q, "lint-ignore", 11) == 0)
+		return 0;
+	if (w - q == 14 && memcmp(t + q, "no-transaction", 14) == 0) {
+		while (w < e && (t[w] == ' ' || t[w] == '\t' || t[w] == '\r'))
+			w++;
+		if (w < e) {
+			scan_where(s, p, &line, &col);
+			buf_addf(err, "%u:%u: unexpected text after directive "
+			    "'msr:no-transaction'", line, col);
+			return -1;
+		}
+		if (m->ntok > 0 || s->nstmts > 0) {
+			scan_where(s, p, &line, &col);
+			buf_addf(err, "%u:%u: directive 'msr:no-transaction' "
+			    "must come before the first statement", line, col);
+			return -1;
+		}
+		s->directives |= SQLDIR_NOTX;
+		return 0;
+	}
+	for (w = q; w < e && w - q < 64 && t[w] != ' ' && t[w] != '\t' &&
+	    t[w] != '\r'; w++)
+		;
+	scan_where(s, p, &line, &col);
+	buf_addf(err, "%u:%u: unknown directive 'msr:%.*s'", line, col,
+	    (int)(w - q), t + q);
+	return -1;
+}
+
+/* A token inside a trigger or BEGIN ATOMIC body. */
+static void
+stmt_body(const struct sqlscan *s, struct stmt *m, int tok)
+{
+	if (tok == T_SEMI)
+		m->body = BODY_SEMI;
+	else if (m->body == BODY_SEMI && tok == KW_END)
+		m->body = s->dialect == SQLDIALECT_SQLITE ? BODY_END :
+		    BODY_DONE;
+	else {
+		m->body = BODY_IN;
+		if (tok == KW_BEGIN)
+			m->inner = 1;
+	}
+}
+
+/* A token outside bodies: trigger start and the keyword window. */
+static void
+stmt_keyword(const struct sqlscan *s, struct stmt *m, int tok)
+{
+	if (s->dialect == SQLDIALECT_SQLITE) {
+		switch (m->trig) {
+		case TRIG_START:
+			m->trig = tok == KW_EXPLAIN ? TRIG_EXPLAIN :
+			    tok == KW_CREATE ? TRIG_CREATE : TRIG_NO;
+			break;
+		case TRIG_EXPLAIN:
+			m->trig = tok == KW_CREATE ? TRIG_CREATE : TRIG_NO;
+			break;
+		case TRIG_CREATE:
+			if (tok == KW_TRIGGER) {
+				m->body = BODY_IN;
+				m->trig = TRIG_NO;
+			} else if (tok != KW_TEMP && tok != KW_TEMPORARY)
+				m->trig = TRIG_NO;
+			break;
+		case TRIG_NO:
+			break;
+		}
+	}
+
+	switch (tok) {
+	case KW_EXISTS:
+		if (m->prev == KW_IF ||
+		    (m->prev == KW_NOT && m->prev2 == KW_IF))
+			m->flags |= SQLF_RETRYSAFE;
+		break;
+	case KW_REPLACE:
+		if (m->prev == KW_OR &&
+		    (m->prev2 == KW_CREATE || m->prev2 == KW_INSERT))
+			m->flags |= SQLF_RETRYSAFE;
+		break;
+	case KW_IGNORE:
+		if (m->prev == KW_OR && m->prev2 == KW_INSERT)
+			m->flags |= SQLF_RETRYSAFE;
+		break;
+	case KW_CONFLICT:
+		if (m->prev == KW_ON)
+			m->seen |= SEEN_CONFLICT;
+		break;
+	case KW_NOTHING:
+		if (m->prev == KW_DO && (m->seen & SEEN_CONFLICT))
+			m->flags |= SQLF_RETRYSAFE;
+		break;
+	case KW_PARTITION:
+		if (m->prev == KW_DETACH)
+			m->seen |= SEEN_DETACH;
+		break;
+	case KW_CONCURRENTLY:
+		m->seen |= SEEN_CONC;
+		if (m->seen & SEEN_DETACH)
+			m->seen |= SEEN_DETACHCONC;
+		break;
+	case KW_ATOMIC:
+		if (s->dialect == SQLDIALECT_POSTGRES && m->prev == KW_BEGIN &&
+		    m->tok[0] == KW_CREATE && m->depth == 0) {
+			m->body = BODY_SEMI;
+			m->inner = 1;
+		}
+		break;
+	}
+}
+
+static void
+stmt_token(const struct sqlscan *s, struct stmt *m, int tok, size_t start,
+    size_t end)
+{
+	if (m->ntok == 0)
+		m->start = start;
+	if (m->ntok < NTOK)
+		m->tok[m->ntok] = (unsigned char)tok;
+	m->ntok++;
+	m->lastend = end;
+	if (s->dialect == SQLDIALECT_POSTGRES) {
+		if (tok == T_LPAREN)
+			m->depth++;
+		else if (tok == T_RPAREN && m->depth > 0)
+			m->depth--;
+	}
+	if (m->body != BODY_NONE && m->body != BODY_DONE)
+		stmt_body(s, m, tok);
+	if (!m->inner)
+		stmt_keyword(s, m, tok);
+	m->prev2 = m->prev;
+	m->prev = tok;
+}
+
+/* Whether a ';' here ends the statement. */
+static int
+stmt_ends(const struct sqlscan *s, const struct stmt *m)
+{
+	if (m->body == BODY_IN || m->body == BODY_SEMI)
+		return 0;
+	return s->dialect == SQLDIALECT_SQLITE || m->depth == 0;
+}
+
+static int
+at(const struct stmt *m, size_t i)
+{
+	return i < m->ntok && i < NTOK ? m->tok[i] : T_NONE;
+}
+
+/* The index of the token after a parenthesized group at i, if any. */
+static size_t
+skip_group(const struct stmt *m, size_t i)
+{
+	size_t	depth = 0;
+
+	if (at(m, i) != T_LPAREN)
+		return i;
+	for (; i < NTOK && i < m->ntok; i++) {
+		if (m->tok[i] == T_LPAREN)
+			depth++;
+		else if (m->tok[i] == T_RPAREN && --depth == 0)
+			return i + 1;
+	}
+	return NOPOS;
+}
+
+static const char *
+pg_notx(const struct stmt *m)
+{
+	size_t	i;
+
+	switch (at(m, 0)) {
+	case KW_CREATE:
+		i = at(m, 1) == KW_UNIQUE ? 2 : 1;
+		if (at(m, i) == KW_INDEX && at(m, i + 1) == KW_CONCURRENTLY)
+			return "CREATE INDEX CONCURRENTLY";
+		if (at(m, 1) == KW_DATABASE)
+			return "CREATE DATABASE";
+		if (at(m, 1) == KW_TABLESPACE)
+			return "CREATE TABLESPACE";
+		if (at(m, 1) == KW_SUBSCRIPTION)
+			return "CREATE SUBSCRIPTION";
+		break;
+	case KW_DROP:
+		if (at(m, 1) == KW_INDEX && at(m, 2) == KW_CONCURRENTLY)
+			return "DROP INDEX CONCURRENTLY";
+		if (at(m, 1) == KW_DATABASE)
+			return "DROP DATABASE";
+		if (at(m, 1) == KW_TABLESPACE)
+			return "DROP TABLESPACE";
+		if (at(m, 1) == KW_SUBSCRIPTION)
+			return "DROP SUBSCRIPTION";
+		break;
+	case KW_ALTER:
+		if (at(m, 1) == KW_SYSTEM)
+			return "ALTER SYSTEM";
+		if (at(m, 1) == KW_DATABASE && at(m, 3) == KW_SET &&
+		    at(m, 4) == KW_TABLESPACE)
+			return "ALTER DATABASE SET TABLESPACE";
+		if (at(m, 1) == KW_TABLE && (m->seen & SEEN_DETACHCONC))
+			return "ALTER TABLE DETACH PARTITION CONCURRENTLY";
+		break;
+	case KW_REINDEX:
+		if (m->seen & SEEN_CONC)
+			return "REINDEX CONCURRENTLY";
+		i = skip_group(m, 1);
+		if (at(m, i) == KW_DATABASE)
+			return "REINDEX DATABASE";
+		if (at(m, i) == KW_SYSTEM)
+			return "REINDEX SYSTEM";
+		break;
+	case KW_CLUSTER:
+		i = skip_group(m, 1);
+		if (at(m, i) == KW_VERBOSE)
+			i++;
+		if (i != NOPOS && i >= m->ntok)
+			return "CLUSTER";
+		break;
+	case KW_VACUUM:
+		return "VACUUM";
+	case KW_PREPARE:
+		if (at(m, 1) == KW_TRANSACTION)
+			return "PREPARE TRANSACTION";
+		break;
+	case KW_COMMIT:
+		if (at(m, 1) == KW_PREPARED)
+			return "COMMIT PREPARED";
+		break;
+	case KW_ROLLBACK:
+		if (at(m, 1) == KW_PREPARED)
+			return "ROLLBACK PREPARED";
+		break;
+	}
+	return NULL;
+}
+
+static const char *
+sqlite_notx(const struct stmt *m)
+{
+	size_t	i;
+	int	op;
+
+	switch (at(m, 0)) {
+	case KW_VACUUM:
+		return "VACUUM";
+	case KW_ATTACH:
+		return "ATTACH";
+	case KW_DETACH:
+		return "DETACH";
+	case KW_PRAGMA:
+		i = at(m, 2) == T_DOT ? 3 : 1;
+		op = at(m, i + 1);
+		if (op != T_EQ && op != T_LPAREN)
+			break;
+		if (at(m, i) == KW_FOREIGN_KEYS)
+			return "PRAGMA foreign_keys";
+		if (at(m, i) == KW_JOURNAL_MODE)
+			return "PRAGMA journal_mode";
+		break;
+	}
+	return NULL;
+}
+
+static enum sqlkind
+stmt_kind(const struct sqlscan *s, const struct stmt *m)
+{
+	int	pg = s->dialect == SQLDIALECT_POSTGRES;
+	size_t	i;
+
+	switch (at(m, 0)) {
+	case KW_BEGIN:
+		if (at(m, 1) != KW_ATOMIC)
+			return SQLKIND_BEGIN;
+		break;
+	case KW_START:
+		if (pg && at(m, 1) == KW_TRANSACTION)
+			return SQLKIND_BEGIN;
+		break;
+	case KW_COMMIT:
+		if (!pg || at(m, 1) != KW_PREPARED)
+			return SQLKIND_COMMIT;
+		break;
+	case KW_END:
+		return SQLKIND_COMMIT;
+	case KW_ABORT:
+		if (pg)
+			return SQLKIND_ROLLBACK;
+		break;
+	case KW_ROLLBACK:
+		if (pg && at(m, 1) == KW_PREPARED)
+			break;
+		i = at(m, 1) == KW_TRANSACTION || at(m, 1) == KW_WORK ? 2 : 1;
+		return at(m, i) == KW_TO ? SQLKIND_SAVEPOINT : SQLKIND_ROLLBACK;
+	case KW_SAVEPOINT:
+	case KW_RELEASE:
+		return SQLKIND_SAVEPOINT;
+	}
+	return SQLKIND_OTHER;
+}
+
+/* Statements that change nothing or can simply be run again. */
+static int
+stmt_repeatable(const struct stmt *m)
+{
+	switch (at(m, 0)) {
+	case KW_SELECT:
+	case KW_VALUES:
+	case KW_SET:
+	case KW_RESET:
+	case KW_SHOW:
+	case KW_PRAGMA:
+	case KW_VACUUM:
+	case KW_ANALYZE:
+	case KW_ANALYSE:
+	case KW_REINDEX:
+	case KW_EXPLAIN:
+	case KW_GRANT:
+	case KW_REVOKE:
+	case KW_REPLACE:	/* SQLite: REPLACE INTO */
+		return 1;
+	case KW_COMMENT:
+		return at(m, 1) == KW_ON;
+	case KW_REFRESH:
+		return at(m, 1) == KW_MATERIALIZED;
+	}
+	return 0;
+}
+
+static int
+stmt_done(struct sqlscan *s, const struct stmt *m, struct sqlstmt *st,
+    size_t next)
+{
+	st->start = m->start;
+	st->end = m->lastend;
+	st->next = next == NOPOS ? m->lastend : next;
+	scan_where(s, m->start, &st->line, &st->col);
+	st->kind = stmt_kind(s, m);
+	st->flags = m->flags;
+	st->notx_what = s->dialect == SQLDIALECT_POSTGRES ? pg_notx(m) :
+	    sqlite_notx(m);
+	if (st->notx_what != NULL)
+		st->flags |= SQLF_NOTX;
+	if (st->kind != SQLKIND_OTHER || stmt_repeatable(m))
+		st->flags |= SQLF_RETRYSAFE;
+	s->pos = next == NOPOS ? s->len : next;
+	s->nstmts++;
+	return 1;
+}
+
+void
+sqlscan_init(struct sqlscan *s, const char *text, size_t len,
+    enum sqldialect dialect)
+{
+	memset(s, 0, sizeof(*s));
+	s->text = text;
+	s->len = len;
+	s->line = 1;
+	s->dialect = dialect;
+}
+
+int
+sqlscan_next(struct sqlscan *s, struct sqlstmt *st, struct buf *err)
+{
+	const char	*t = s->text, *e;
+	size_t		 n = s->len, p, q;
+	struct stmt	 m;
+	int		 c, tok, pg = s->dialect == SQLDIALECT_POSTGRES;
+
+	memset(&m, 0, sizeof(m));
+	for (p = s->pos; p < n; p = q) {
+		c = (unsigned char)t[p];
+		q = p + 1;
+		tok = T_OTHER;
+		switch (c) {
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case '\f':
+		case '\v':
+			continue;
+		case '-':
+			if (q == n || t[q] != '-')
+				break;
+			e = memchr(t + q, '\n', n - q);
+			q = e != NULL ? (size_t)(e - t) : n;
+			if (scan_directive(s, &m, p, q, err) == -1)
+				return -1;
+			continue;
+		case '/':
+			if (q == n || t[q] != '*')
+				break;
+			if ((q = skip_comment(t, n, p, pg)) == NOPOS)
+				return scan_error(s, err, p,
+				    "unterminated block comment");
+			continue;
+		case ';':
+			if (m.ntok == 0)
+				continue;
+			if (stmt_ends(s, &m))
+				return stmt_done(s, &m, st, q);
+			tok = T_SEMI;
+			break;
+		case '\'':
+			if ((q = skip_quoted(t, n, q, c)) == NOPOS)
+				return scan_error(s, err, p,
+				    "unterminated quoted string");
+			break;
+		case '"':
+			if ((q = skip_quoted(t, n, q, c)) == NOPOS)
+				return scan_error(s, err, p,
+				    "unterminated quoted identifier");
+			break;
+		case '`':
+			if (pg)
+				break;
+			if ((q = skip_quoted(t, n, q, c)) == NOPOS)
+				return scan_error(s, err, p,
+				    "unterminated quoted identifier");
+			break;
+		case '[':
+			if (pg)
+				break;
+			if ((e = memchr(t + q, ']', n - q)) == NULL)
+				return scan_error(s, err, p,
+				    "unterminated quoted identifier");
+			q = e - t + 1;
+			break;
+		case '(':
+			tok = T_LPAREN;
+			break;
+		case ')':
+			tok = T_RPAREN;
+			break;
+		case '=':
+			tok = T_EQ;
+			break;
+		case '.':
+			tok = T_DOT;
+			break;
+		case '$':
+			if (!pg) {
+				while (q < n && isidcont((unsigned char)t[q]))
+					q++;
+				tok = T_WORD;
+				break;
+			}
+			if (q < n && isdec((unsigned char)t[q])) {
+				while (q < n && isdec((unsigned char)t[q]))
+					q++;
+				break;
+			}
+			if (q < n && isidstart((unsigned char)t[q]))
+				while (q < n && isdolq((unsigned char)t[q]))
+					q++;
+			if (q == n || t[q] != '$') {
+				q = p + 1;
+				break;
+			}
+			if ((q = skip_dollar(t, n, p, q - p + 1)) == NOPOS)
+				return scan_error(s, err, p,
+				    "unterminated dollar-quoted string");
+			break;
+		default:
+			if (isdec(c)) {
+				while (q < n && isidcont((unsigned char)t[q]))
+					q++;
+				break;
+			}
+			if (!isidstart(c))
+				break;
+			while (q < n && isidcont((unsigned char)t[q]))
+				q++;
+			if (pg && q == p + 1 && (c == 'E' || c == 'e') &&
+			    q < n && t[q] == '\'') {
+				if ((q = skip_estring(t, n, q + 1)) == NOPOS)
+					return scan_error(s, err, p,
+					    "unterminated quoted string");
+				break;
+			}
+			tok = kw_lookup(t + p, q - p);
+			break;
+		}
+		stmt_token(s, &m, tok, p, q);
+	}
+	if (m.ntok > 0)
+		return stmt_done(s, &m, st, NOPOS);
+	s->pos = n;
+	return 0;
+}
+
+unsigned
+sqlscan_directives(const struct sqlscan *s)
+{
+	return s->directives;
+}
+
+void
+sqlscan_position(const char *text, size_t len, size_t off, unsigned *line,
+    unsigned *col)
+{
+	const char	*p = text, *e, *nl;
+
+	if (off > len)
+		off = len;
+	e = text + off;
+	*line = 1;
+	while (p < e && (nl = memchr(p, '\n', e - p)) != NULL) {
+		(*line)++;
+		p = nl + 1;
+	}
+	*col = (unsigned)(e - p + 1);
+}
