@@ -1,0 +1,170 @@
+# test-lib.sh: the shell test library of msr, speaking TAP.
+#
+# A test script sets test_description, sources this file, runs
+# test_expect_success 'description' 'commands' for each test, and ends
+# with test_done.  Each script works in its own scratch directory,
+# t/trash.SCRIPT, removed when every test passed.  The msr under test is
+# $MSR_BIN, run under $MSR_VALGRIND when that is set.
+
+: "${MSR_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${MSR_BIN:=$MSR_SRCDIR/src/msr}"
+export MSR_SRCDIR MSR_BIN
+
+# A clean environment: nothing from the caller's configuration leaks in.
+for v in $(env | sed -n 's/^\(MSR_[A-Z_]*\)=.*/\1/p'); do
+	case $v in
+	MSR_SRCDIR|MSR_BIN|MSR_VALGRIND|MSR_HAVE_LIBPQ|MSR_TEST_*) ;;
+	*) unset "$v" ;;
+	esac
+done
+unset DATABASE_URL PGPASSWORD PGHOST PGPORT PGUSER PGDATABASE
+NO_COLOR=1
+LC_ALL=C
+export NO_COLOR LC_ALL
+
+test_name=$(basename "$0" .sh)
+TRASH=$(pwd)/t/trash.$test_name
+case $(pwd) in
+*/t) TRASH=$(pwd)/trash.$test_name ;;
+esac
+rm -rf "$TRASH"
+mkdir -p "$TRASH" || exit 1
+cd "$TRASH" || exit 1
+HOME=$TRASH
+export HOME
+
+test_count=0
+test_failed=0
+test_log=$TRASH/.test-output
+
+say() {
+	printf '# %s\n' "$*"
+}
+
+# test_expect_success DESCRIPTION BODY
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$test_log" 2>&1; then
+		printf 'ok %d - %s\n' "$test_count" "$1"
+	else
+		test_failed=$((test_failed + 1))
+		printf 'not ok %d - %s\n' "$test_count" "$1"
+		sed -e 's/^/#   /' "$test_log"
+		printf '#   body:\n'
+		printf '%s\n' "$2" | sed -e 's/^/#   | /'
+	fi
+	cd "$TRASH" || exit 1
+}
+
+# test_skip DESCRIPTION REASON
+test_skip() {
+	test_count=$((test_count + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$test_count" "$1" "$2"
+}
+
+test_done() {
+	printf '1..%d\n' "$test_count"
+	if [ "$test_failed" -eq 0 ]; then
+		cd / && rm -rf "$TRASH"
+		exit 0
+	fi
+	say "$test_failed of $test_count failed; scratch kept in $TRASH"
+	exit 1
+}
+
+# msr ARGS: the program under test.
+msr() {
+	$MSR_VALGRIND "$MSR_BIN" "$@"
+}
+
+# test_expect_code CODE COMMAND...: the command exits with CODE.
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "test_expect_code: '$*' exited $got, expected $want" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_must_fail COMMAND...: fails, but not by crashing.
+test_must_fail() {
+	"$@"
+	got=$?
+	if [ "$got" -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	fi
+	if [ "$got" -gt 125 ] && [ "$got" -ne 130 ] && [ "$got" -ne 143 ]; then
+		echo "test_must_fail: '$*' died with $got" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp EXPECTED ACTUAL
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# test_grep [-v] PATTERN FILE: like grep, but shows the file on failure.
+test_grep() {
+	if [ "$1" = -v ]; then
+		shift
+		if grep -e "$1" "$2" >/dev/null; then
+			echo "test_grep: '$1' found in $2:" >&2
+			sed -e 's/^/    /' "$2" >&2
+			return 1
+		fi
+		return 0
+	fi
+	if ! grep -e "$1" "$2" >/dev/null; then
+		echo "test_grep: '$1' not found in $2:" >&2
+		sed -e 's/^/    /' "$2" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_must_be_empty FILE
+test_must_be_empty() {
+	if [ -s "$1" ]; then
+		echo "test_must_be_empty: $1 is not empty:" >&2
+		sed -e 's/^/    /' "$1" >&2
+		return 1
+	fi
+}
+
+# sq DB SQL: runs SQL with the sqlite3 client, one value per line.
+sq() {
+	sqlite3 -batch -noheader "$1" "$2"
+}
+
+# schema_of DB: the schema without msr's tables, sorted, for comparing.
+schema_of() {
+	sqlite3 -batch -noheader "$1" "SELECT type, name, tbl_name, sql
+	    FROM sqlite_master WHERE name NOT LIKE 'msr_migrations%'
+	    AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+}
+
+# db_fingerprint DB: schema and every row of every table but msr's, to
+# show that a failed command changed nothing.
+db_fingerprint() {
+	if [ ! -f "$1" ]; then
+		echo "no database"
+		return 0
+	fi
+	sqlite3 -batch "$1" .dump
+}
+
+# mig DIR VERSION_NAME UP [DOWN]: writes a migration pair.
+mig() {
+	mkdir -p "$1" &&
+	printf '%s\n' "$3" >"$1/$2.up.sql" &&
+	if [ $# -ge 4 ]; then
+		printf '%s\n' "$4" >"$1/$2.down.sql"
+	fi
+}
