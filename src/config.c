@@ -37,8 +37,8 @@ const struct cfgkey config_keys[] = {
 	{ "migrations", "dir", CFG_STRING, OFF(dir), "db/migrations", 0, 0,
 	    "directory of the migration files" },
 	{ "migrations", "table", CFG_IDENT, OFF(table), "msr_migrations",
-	    0, 0, "tracking table; the audit table adds _log" },
-	{ "migrations", "schema", CFG_IDENT, OFF(schema), NULL, 0, 0,
+	    0, 59, "tracking table; the audit table adds _log" },
+	{ "migrations", "schema", CFG_IDENT, OFF(schema), NULL, 0, 63,
 	    "schema of the tracking tables (PostgreSQL)" },
 	{ "migrations", "out_of_order", CFG_BOOL, OFF(out_of_order), "false",
 	    0, 0, "apply pending migrations older than the newest applied" },
@@ -55,7 +55,7 @@ const struct cfgkey config_keys[] = {
 	{ "postgres", "statement_timeout", CFG_DURATION,
 	    OFF(pg_statement_timeout), NULL, 0, 0,
 	    "statement_timeout of the session (PostgreSQL)" },
-	{ "postgres", "role", CFG_IDENT, OFF(pg_role), NULL, 0, 0,
+	{ "postgres", "role", CFG_IDENT, OFF(pg_role), NULL, 0, 63,
 	    "role to SET ROLE to after connecting (PostgreSQL)" },
 	{ "postgres", "search_path", CFG_IDENTLIST, OFF(pg_search_path), NULL,
 	    0, 0, "search_path of the session (PostgreSQL)" },
@@ -122,11 +122,11 @@ parse_bool(const char *v, int *out)
 }
 
 static int
-valid_ident(const char *s, size_t n)
+valid_ident(const char *s, size_t n, size_t max)
 {
 	size_t i;
 
-	if (n == 0 || n > 63 || isdigit((unsigned char)s[0]))
+	if (n == 0 || n > max || isdigit((unsigned char)s[0]))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
@@ -145,7 +145,7 @@ valid_identlist(const char *s)
 		e = p + strcspn(p, ",");
 		while (e > p && e[-1] == ' ')
 			e--;
-		if (!valid_ident(p, (size_t)(e - p)))
+		if (!valid_ident(p, (size_t)(e - p), 63))
 			return 0;
 		while (*e == ' ')
 			e++;
@@ -212,11 +212,11 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 		    k->section, k->name);
 		return -1;
 	case CFG_IDENT:
-		if (!valid_ident(value, strlen(value))) {
+		if (!valid_ident(value, strlen(value), k->max)) {
 			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
 			    " expected a name of letters, digits and '_',"
-			    " at most 63 bytes, not starting with a digit",
-			    origin, value, k->section, k->name);
+			    " at most %d bytes, not starting with a digit",
+			    origin, value, k->section, k->name, k->max);
 			return -1;
 		}
 		break;
@@ -301,7 +301,7 @@ expand(const char *value, struct buf *out, const char *origin,
 			return -1;
 		}
 		name = xstrndup(p + 2, (size_t)(close - p - 2));
-		if (!valid_ident(name, strlen(name))) {
+		if (!valid_ident(name, strlen(name), 255)) {
 			buf_addf(err, "%s: invalid variable name '%s' in"
 			    " '${...}'", origin, name);
 			free(name);

@@ -63,7 +63,7 @@ struct cfgkey {
 	enum cfgtype	 type;
 	size_t		 offset;	/* into struct config */
 	const char	*def;		/* default, as text; NULL: unset */
-	int		 min, max;	/* for CFG_INT */
+	int		 min, max;	/* CFG_INT: range; CFG_IDENT: max length */
 	const char	*help;		/* one line, for contrib/msr.ini */
 };
 

@@ -10,7 +10,9 @@
 
 static int tap_n, tap_failed;
 
-static int
+#define TAP_UNUSED __attribute__((unused))
+
+static int TAP_UNUSED
 tap_ok(int cond, const char *file, int line, const char *name)
 {
 	tap_n++;
@@ -22,7 +24,7 @@ tap_ok(int cond, const char *file, int line, const char *name)
 	return cond;
 }
 
-static int
+static int TAP_UNUSED
 tap_is_str(const char *got, const char *want, const char *file, int line,
     const char *name)
 {
@@ -36,7 +38,7 @@ tap_is_str(const char *got, const char *want, const char *file, int line,
 	return cond;
 }
 
-static int
+static int TAP_UNUSED
 tap_is_int(long long got, long long want, const char *file, int line,
     const char *name)
 {
@@ -51,7 +53,7 @@ tap_is_int(long long got, long long want, const char *file, int line,
 #define is_str(g, w, name)	tap_is_str((g), (w), __FILE__, __LINE__, (name))
 #define is_int(g, w, name)	tap_is_int((g), (w), __FILE__, __LINE__, (name))
 
-static int
+static int TAP_UNUSED
 done_testing(void)
 {
 	printf("1..%d\n", tap_n);

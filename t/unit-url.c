@@ -1,2 +1,48 @@
+/*
+ * Unit tests of password masking in database URLs.
+ */
+#include "buildconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
 #include "tap.h"
-int main(void) { ok(1, "placeholder"); return done_testing(); }
+#include "url.h"
+
+static void
+mask(const char *url, const char *want)
+{
+	char *got = url_mask(url);
+
+	is_str(got, want, url);
+	ok(strstr(got, "s3cret") == NULL, "no secret left");
+	free(got);
+}
+
+int
+main(void)
+{
+	mask("postgres://app:s3cret@db:5432/app",
+	    "postgres://app:***@db:5432/app");
+	mask("postgresql://app:s3cret@db/app?sslmode=require",
+	    "postgresql://app:***@db/app?sslmode=require");
+	mask("postgres://app:s3c@ret@db/app", "postgres://app:***@db/app");
+	mask("postgres://app:s3c:ret@db/app", "postgres://app:***@db/app");
+	mask("postgres://app:s3cr/et@db/app", "postgres://app:***@db/app");
+	mask("postgres://db/app?user=app&password=s3cret&sslmode=require",
+	    "postgres://db/app?user=app&password=***&sslmode=require");
+	mask("postgres://db/app?sslpassword=s3cret",
+	    "postgres://db/app?sslpassword=***");
+	mask("host=db user=app password=s3cret dbname=app",
+	    "host=db user=app password=*** dbname=app");
+	mask("host=db password = 's3cret with spaces' dbname=app",
+	    "host=db password = *** dbname=app");
+	mask("host=db password='s3c\\'ret' dbname=app",
+	    "host=db password=*** dbname=app");
+	mask("password=s3cret", "password=***");
+	mask("postgres://app@db/app", "postgres://app@db/app");
+	mask("sqlite:app.db", "sqlite:app.db");
+	mask("sqlite:///var/lib/app.db", "sqlite:///var/lib/app.db");
+	mask("", "");
+	return done_testing();
+}
