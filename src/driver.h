@@ -21,7 +21,7 @@ struct dbconn;
 /* An error from the database, or from the driver about the database. */
 struct dberr {
 	struct buf	 msg;		/* the database's message */
-	char		 code[16];	/* SQLSTATE, or SQLite's code name */
+	char		 code[32];	/* SQLSTATE, or SQLite's code name */
 	struct buf	 detail;	/* DETAIL, when the database gives one */
 	struct buf	 hint;		/* HINT, likewise */
 	/* Byte offset of the error in the SQL text given to the hook, or

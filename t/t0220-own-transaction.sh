@@ -1,0 +1,103 @@
+#!/bin/sh
+test_description='files that manage their own transaction'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+
+# A parent table that other tables reference, with rows in both.
+test_expect_success 'setup: a referenced table with rows' '
+	mig m 1_parent "PRAGMA foreign_keys = ON;
+CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE child (id INTEGER PRIMARY KEY,
+    parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE CASCADE);
+INSERT INTO parent (id, name) VALUES (1, '\''a'\''), (2, '\''b'\''), (3, '\''c'\'');
+INSERT INTO child (parent_id) VALUES (1), (1), (2), (3);" &&
+	msr -u sqlite:app.db -d m migrate &&
+	test "$(sq app.db "SELECT count(*) FROM child")" = 4
+'
+
+rebuild='PRAGMA foreign_keys=OFF;
+BEGIN;
+CREATE TABLE parent_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)));
+INSERT INTO parent_new (id, name) SELECT id, name FROM parent;
+DROP TABLE parent;
+ALTER TABLE parent_new RENAME TO parent;
+COMMIT;
+PRAGMA foreign_keys=ON;'
+
+test_expect_success 'dry-run says the file runs around its own block' '
+	mig m 2_rebuild "$rebuild" &&
+	msr -u sqlite:app.db -d m migrate --dry-run >plan &&
+	test_grep "2_rebuild.up.sql.*own block" plan
+'
+
+test_expect_success 'a table rebuild with foreign keys off keeps every row' '
+	msr -u sqlite:app.db -d m migrate 2>err &&
+	test "$(sq app.db "SELECT count(*) FROM child")" = 4 &&
+	test "$(sq app.db "SELECT count(*) FROM parent")" = 3 &&
+	test "$(sq app.db "SELECT group_concat(active) FROM parent")" = "1,1,1" &&
+	test "$(sq app.db "SELECT state FROM msr_migrations WHERE version = '\''2'\''")" = applied
+'
+
+test_expect_success 'the rebuild did not cascade: child rows still point to parents' '
+	test "$(sq app.db "PRAGMA foreign_key_check")" = "" &&
+	test "$(sq app.db "SELECT count(*) FROM child JOIN parent ON parent.id = child.parent_id")" = 4
+'
+
+test_expect_success 'a failing body leaves neither changes nor a tracking row' '
+	db_fingerprint app.db >before &&
+	mig m 3_bad_rebuild "PRAGMA foreign_keys=OFF;
+BEGIN;
+CREATE TABLE parent_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO parent_new (id, name) SELECT id, name FROM parent;
+DROP TABLE parent;
+ALTER TABLE parent_new RENAME TO parent;
+INSERT INTO no_such_table VALUES (1);
+COMMIT;
+PRAGMA foreign_keys=ON;" &&
+	test_expect_code 1 msr -u sqlite:app.db -d m migrate 2>err &&
+	test_grep "3_bad_rebuild.up.sql:7:1: no such table: no_such_table" err &&
+	test "$(sq app.db "SELECT count(*) FROM msr_migrations WHERE version = '\''3'\''")" = 0 &&
+	sq app.db "SELECT sql FROM sqlite_master WHERE name = '\''parent'\''" >sql &&
+	test_grep "active" sql &&
+	test "$(sq app.db "SELECT count(*) FROM sqlite_master WHERE name = '\''parent_new'\''")" = 0 &&
+	sqlite3 app.db "DELETE FROM msr_migrations_log" &&
+	sqlite3 app.db "DELETE FROM sqlite_sequence WHERE name = '\''msr_migrations_log'\''" &&
+	db_fingerprint app.db >after &&
+	grep -v msr_migrations_log before >b && grep -v msr_migrations_log after >a &&
+	test_cmp b a
+'
+
+test_expect_success 'the failure is in the audit table' '
+	rm -f m/3_bad_rebuild.up.sql &&
+	mig m 3_bad_rebuild "BEGIN; SELECT * FROM nope; COMMIT;" &&
+	test_expect_code 1 msr -u sqlite:app.db -d m migrate &&
+	test "$(sq app.db "SELECT action, version, outcome FROM msr_migrations_log ORDER BY id DESC LIMIT 1")" = "up|3|failed"
+'
+
+test_expect_success 'START TRANSACTION is not SQLite: BEGIN TRANSACTION and END work' '
+	rm -f m/3_bad_rebuild.up.sql &&
+	mig m 3_end "BEGIN TRANSACTION; CREATE TABLE e (x); END TRANSACTION;" &&
+	msr -u sqlite:app.db -d m migrate &&
+	test "$(sq app.db "SELECT count(*) FROM sqlite_master WHERE name = '\''e'\''")" = 1
+'
+
+test_expect_success 'two blocks in one file run statement by statement' '
+	mig m 4_two_blocks "BEGIN; CREATE TABLE f (x); COMMIT;
+BEGIN; CREATE TABLE g (x); COMMIT;" &&
+	msr -u sqlite:app.db -d m migrate --dry-run >plan &&
+	test_grep "no transaction" plan &&
+	msr -u sqlite:app.db -d m migrate 2>err &&
+	test_grep "runs without a transaction" err &&
+	test "$(sq app.db "SELECT state FROM msr_migrations WHERE version = '\''4'\''")" = applied
+'
+
+test_expect_success 'down of a wrapped file works the same way' '
+	mig m 5_wrapped "PRAGMA foreign_keys=OFF; BEGIN; CREATE TABLE h (x); COMMIT; PRAGMA foreign_keys=ON;" \
+	    "PRAGMA foreign_keys=OFF; BEGIN; DROP TABLE h; COMMIT; PRAGMA foreign_keys=ON;" &&
+	msr -u sqlite:app.db -d m migrate &&
+	msr -u sqlite:app.db -d m down --steps 1 &&
+	test "$(sq app.db "SELECT count(*) FROM sqlite_master WHERE name = '\''h'\''")" = 0 &&
+	test "$(sq app.db "SELECT count(*) FROM msr_migrations WHERE version = '\''5'\''")" = 0
+'
+
+test_done
