@@ -13,7 +13,7 @@ export MSR_SRCDIR MSR_BIN
 # A clean environment: nothing from the caller's configuration leaks in.
 for v in $(env | sed -n 's/^\(MSR_[A-Z_]*\)=.*/\1/p'); do
 	case $v in
-	MSR_SRCDIR|MSR_BIN|MSR_VALGRIND|MSR_HAVE_LIBPQ|MSR_TEST_*) ;;
+	MSR_SRCDIR|MSR_BIN|MSR_VALGRIND|MSR_HAVE_LIBPQ|MSR_SANITIZED|MSR_TEST_*) ;;
 	*) unset "$v" ;;
 	esac
 done
@@ -54,6 +54,24 @@ test_expect_success() {
 		printf '%s\n' "$2" | sed -e 's/^/#   | /'
 	fi
 	cd "$TRASH" || exit 1
+}
+
+# test_skip_all REASON: skips the whole script.
+test_skip_all() {
+	printf '1..0 # SKIP %s\n' "$1"
+	cd / && rm -rf "$TRASH"
+	exit 0
+}
+
+# test_require WHAT REASON: skips the script when WHAT is missing, but
+# fails it when MSR_TEST_REQUIRE_ALL is set (CI), where nothing may be
+# skipped silently.
+test_require() {
+	if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+		printf 'not ok 1 - %s is required: %s\n1..1\n' "$1" "$2"
+		exit 1
+	fi
+	test_skip_all "$1 missing: $2"
 }
 
 # test_skip DESCRIPTION REASON

@@ -1,0 +1,53 @@
+#!/bin/sh
+test_description='migrate, down and status under valgrind: no errors, no leaks'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+
+if [ -n "${MSR_SANITIZED:-}" ]; then
+	test_skip_all "the binary is built with sanitizers"
+fi
+command -v valgrind >/dev/null 2>&1 ||
+	test_require valgrind "apt-get install valgrind"
+
+vg() {
+	valgrind -q --error-exitcode=99 --leak-check=full \
+	    --show-leak-kinds=all --errors-for-leak-kinds=all \
+	    --track-fds=no "$MSR_BIN" "$@"
+}
+
+test_expect_success 'setup' '
+	mig m 1_a "CREATE TABLE a (x);" "DROP TABLE a;" &&
+	mig m 2_wrapped "PRAGMA foreign_keys=OFF; BEGIN; CREATE TABLE b (x); COMMIT; PRAGMA foreign_keys=ON;" "DROP TABLE b;" &&
+	mig m 3_notx "-- msr:no-transaction
+CREATE TABLE IF NOT EXISTS c (x); CREATE TABLE IF NOT EXISTS d (x);" "DROP TABLE c; DROP TABLE d;"
+'
+
+test_expect_success 'migrate' '
+	vg -u sqlite:app.db -d m migrate 2>err &&
+	test_grep -v "==[0-9]*==" err
+'
+
+test_expect_success 'status, status --json, version, check, validate' '
+	vg -u sqlite:app.db -d m status >/dev/null &&
+	vg -u sqlite:app.db -d m status --json >/dev/null &&
+	vg -u sqlite:app.db -d m version >/dev/null &&
+	vg -u sqlite:app.db -d m check 2>/dev/null &&
+	vg -u sqlite:app.db -d m validate 2>/dev/null
+'
+
+test_expect_success 'down --all and redo' '
+	vg -u sqlite:app.db -d m down --steps 1 2>err &&
+	vg -u sqlite:app.db -d m migrate 2>err &&
+	vg -u sqlite:app.db -d m redo 2>err &&
+	vg -u sqlite:app.db -d m down --all 2>err
+'
+
+test_expect_success 'failure paths' '
+	mig m 4_bad "CREATE TABLE e (x); SELECT nope FROM e;" &&
+	test_expect_code 1 vg -u sqlite:app.db -d m migrate 2>err &&
+	test_expect_code 2 vg -u sqlite:app.db -d m down 2>err &&
+	test_expect_code 2 vg -u sqlite:app.db -d m -c missing.ini status 2>err &&
+	test_expect_code 2 vg -u postgres://u:p@h/d -d m status 2>err &&
+	test_expect_code 2 vg nosuch 2>err
+'
+
+test_done
