@@ -8,6 +8,9 @@
  */
 #include "buildconf.h"
 
+#include <sys/time.h>
+
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +54,79 @@ apply_signals(const struct driver *drv, struct dbconn *conn)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * "Still running" lines: a timer fires 5 s into a step and every 10 s
+ * after; the handler writes a line prepared when the step started.
+ */
+#define RUNNING_FIRST	5
+#define RUNNING_EVERY	10
+
+static char running_msg[256];
+static size_t running_len;
+static struct timespec running_since;
+
+static void
+on_alarm(int sig)
+{
+	char line[300], digits[24];
+	struct timespec now;
+	long secs;
+	size_t n = running_len, d = 0;
+	int saved = errno;
+
+	(void)sig;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (long)(now.tv_sec - running_since.tv_sec);
+	memcpy(line, running_msg, n);
+	do {
+		digits[d++] = (char)('0' + secs % 10);
+		secs /= 10;
+	} while (secs > 0 && d < sizeof(digits));
+	while (d > 0)
+		line[n++] = digits[--d];
+	memcpy(line + n, " s\n", 3);
+	n += 3;
+	if (write(STDERR_FILENO, line, n) == -1) {
+		/* Nothing to do about it in a signal handler. */
+	}
+	errno = saved;
+}
+
+static void
+running_start(const char *what)
+{
+	struct itimerval it;
+	struct sigaction sa;
+	int n;
+
+	if (log_level < LOG_NORMAL)
+		return;
+	n = snprintf(running_msg, sizeof(running_msg),
+	    "msr: still running %s after ", what);
+	if (n < 0 || (size_t)n >= sizeof(running_msg))
+		return;
+	running_len = (size_t)n;
+	clock_gettime(CLOCK_MONOTONIC, &running_since);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = RUNNING_FIRST;
+	it.it_interval.tv_sec = RUNNING_EVERY;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+running_stop(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 int
@@ -331,6 +407,7 @@ run_step(struct applier *a, struct step *s)
 	log_event("migration_started", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "mode", plan_mode_name(s, 0), NULL);
+	running_start(stem(s));
 	switch (s->mode) {
 	case STEP_TX:
 	case STEP_WRAPPED:
@@ -423,6 +500,7 @@ partial:
 fail:
 	audit(a, s, "failed", err.msg.s, now_ms() - t0);
 done:
+	running_stop();
 	dberr_release(&err);
 	return rc;
 }
@@ -437,6 +515,7 @@ run_batch(struct applier *a, struct plan *p)
 	char *msg;
 
 	dberr_init(&err);
+	running_start("the batch");
 	if (a->drv->begin(a->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);
 		goto fail;
@@ -476,9 +555,10 @@ apply_plan(struct applier *a, struct plan *p)
 	size_t i;
 	int rc;
 
-	if (p->batch)
+	if (p->batch) {
 		rc = run_batch(a, p);
-	else {
+		running_stop();
+	} else {
 		rc = 0;
 		for (i = 0; i < p->n && rc == 0; i++) {
 			if (apply_interrupted())

@@ -69,10 +69,12 @@ int	cmd_version(struct msr *);
 int	cmd_check(struct msr *);
 int	cmd_validate(struct msr *);
 int	cmd_new(struct msr *);
+int	cmd_repair(struct msr *);
+int	cmd_baseline(struct msr *);
 
 /* Reads the tracking rows again, after a change. */
 int	cmd_reload(struct msr *);
-/* The highest applied version as written in its file name, or NULL. */
+/* The highest fully applied version as written in its file name, or NULL. */
 const char *cmd_current_version(const struct msr *);
 
 #endif

@@ -52,8 +52,8 @@ cmd_current_version(const struct msr *m)
 	size_t i;
 
 	for (i = 0; i < m->rows.n; i++)
-		if (max == NULL || migfile_vercmp(m->rows.v[i].version,
-		    max) > 0)
+		if (!m->rows.v[i].partial && (max == NULL ||
+		    migfile_vercmp(m->rows.v[i].version, max) > 0))
 			max = m->rows.v[i].version;
 	if (max == NULL)
 		return NULL;

@@ -230,8 +230,8 @@ cmd_version(struct msr *m)
 	size_t i;
 
 	for (i = 0; i < m->rows.n; i++)
-		if (canon == NULL || migfile_vercmp(m->rows.v[i].version,
-		    canon) > 0)
+		if (!m->rows.v[i].partial && (canon == NULL ||
+		    migfile_vercmp(m->rows.v[i].version, canon) > 0))
 			canon = m->rows.v[i].version;
 	printf("%s\n", v != NULL ? v : "none");
 	if (m->o.expect == NULL)

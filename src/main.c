@@ -5,6 +5,7 @@
  */
 #include "buildconf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +47,14 @@ static const struct cmd commands[] = {
 	    CMD_FILES | CMD_DBOPT, 0, 0,
 	    "check the migration files, and checksums when a database is"
 	    " given" },
+	{ "baseline", NULL, cmd_baseline, "VERSION [--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 1,
+	    "record migrations up to VERSION as applied without running"
+	    " them" },
+	{ "repair", NULL, cmd_repair, "[--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 0,
+	    "accept changed checksums and finish partial rows after a fix"
+	    " by hand" },
 	{ "new", NULL, cmd_new, "NAME", 0, 0, 1,
 	    "create VERSION_NAME.up.sql and .down.sql" },
 	{ "help", NULL, NULL, "[COMMAND]", 0, 0, 1,
@@ -491,8 +500,10 @@ done:
 	config_release(&m.cfg);
 	free(m.url_masked);
 	buf_release(&err);
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		log_error("cannot write the output: %s", "write error");
+		log_error("cannot write the output: %s", errno != 0 ?
+		    strerror(errno) : "write error");
 		if (rc == MSR_OK)
 			rc = MSR_EFAILED;
 	}

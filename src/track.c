@@ -278,6 +278,21 @@ track_progress(struct track *t, const char *version, long done,
 }
 
 int
+track_accept(struct track *t, const char *version, const char *checksum,
+    struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[2] = { version, checksum };
+	int rc;
+
+	buf_addf(&sql, "UPDATE %s SET checksum = $2, state = 'applied',"
+	    " statements_done = 0 WHERE version = $1", t->table);
+	rc = t->drv->query(t->conn, sql.s, 2, params, NULL, NULL, err);
+	buf_release(&sql);
+	return rc;
+}
+
+int
 track_delete(struct track *t, const char *version, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;

@@ -63,6 +63,9 @@ struct trackrow *track_find(const struct trackrows *, const char *version);
 int	track_record(struct track *, const char *version, const char *name,
 	    const char *checksum, int partial, long done, long long ms,
 	    struct dberr *err);
+/* Marks a row applied with this checksum (repair). */
+int	track_accept(struct track *, const char *version, const char *checksum,
+	    struct dberr *err);
 int	track_progress(struct track *, const char *version, long done,
 	    struct dberr *err);
 int	track_delete(struct track *, const char *version, struct dberr *err);
