@@ -242,16 +242,15 @@ test_expect_success 'an unknown URL scheme names where the URL came from' '
 	unchanged
 '
 
-if test -z "$MSR_HAVE_LIBPQ"; then
-	if msr -u postgres://probe@127.0.0.1:1/x -d . status 2>&1 |
-	    grep "without PostgreSQL support" >/dev/null; then
-		MSR_HAVE_LIBPQ=no
-	else
-		MSR_HAVE_LIBPQ=yes
-	fi
+# Ask the binary: configure may have found libpq before the driver exists.
+if msr -u postgres://probe@127.0.0.1:1/x -d . status 2>&1 |
+    grep "without PostgreSQL support" >/dev/null; then
+	have_pg=no
+else
+	have_pg=yes
 fi
 
-if test "$MSR_HAVE_LIBPQ" = yes; then
+if test "$have_pg" = yes; then
 	test_skip 'a postgres URL says msr was built without PostgreSQL' \
 	    'built with PostgreSQL'
 else
@@ -571,6 +570,16 @@ test_expect_success 'new with an invalid name creates no file' '
 	test_grep "^msr: error: new needs a NAME" err &&
 	ls m >files.after &&
 	test_cmp files.before files.after &&
+	test_must_be_empty out &&
+	unchanged
+'
+
+test_expect_success 'errors still show with -q' '
+	work cli-quiet &&
+	write_ini "[database]" "url = sqlite:app.db" "[migrations]" \
+	    "dir = m" "strict = maybe" &&
+	test_expect_code 2 msr -q migrate >out 2>err &&
+	test_grep "^msr: error: msr.ini:5: invalid value ${SQ}maybe${SQ}" err &&
 	test_must_be_empty out &&
 	unchanged
 '
