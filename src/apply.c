@@ -171,8 +171,6 @@ apply_lock(struct applier *a)
 			log_error("migration lock not acquired within %d s;"
 			    " it is held by %s", a->cfg->lock_timeout,
 			    holder.s);
-			log_more("if that process is gone, see 'msr lock"
-			    " status'");
 			rc = MSR_ELOCK;
 			break;
 		}
@@ -392,6 +390,35 @@ say_failed(const struct step *s, const char *state)
 	log_info("%s: %s", stem(s), state);
 }
 
+/*
+ * The statements before a file's own BEGIN, one at a time.  When one
+ * fails after others ran, an up migration gets a partial row, so that the
+ * next run resumes there.
+ */
+static int
+run_pre(struct applier *a, const struct step *s, struct dberr *err,
+    long *done)
+{
+	struct dberr e2;
+	size_t i;
+
+	for (i = 0; i < s->tx_begin; i++) {
+		*done = (long)i;
+		if (run_chunk(a, s, s->stmts[i].start,
+		    s->stmts[i].end - s->stmts[i].start, err) == -1)
+			break;
+	}
+	if (i == s->tx_begin)
+		return 0;
+	if (i > 0 && s->dir == MIGDIR_UP) {
+		dberr_init(&e2);
+		if (record_done(a, s, 1, (long)i, 0, &e2) == -1)
+			tracking_error(s, &e2);
+		dberr_release(&e2);
+	}
+	return -1;
+}
+
 /* One step of a per-migration run. */
 static int
 run_step(struct applier *a, struct step *s)
@@ -399,7 +426,7 @@ run_step(struct applier *a, struct step *s)
 	struct dberr err;
 	long long t0 = now_ms();
 	long done = s->resume;
-	size_t pre;
+	int committed = 0;
 	char *msg;
 	int rc = -1;
 
@@ -411,12 +438,12 @@ run_step(struct applier *a, struct step *s)
 	switch (s->mode) {
 	case STEP_TX:
 	case STEP_WRAPPED:
-		pre = s->mode == STEP_WRAPPED ?
-		    s->stmts[s->tx_begin].start : 0;
-		if (run_chunk(a, s, 0, pre, &err) == -1) {
-			say_failed(s, "a statement before its own BEGIN"
-			    " failed; those statements ran outside a"
-			    " transaction, the rest did not run");
+		if (s->mode == STEP_WRAPPED && run_pre(a, s, &err,
+		    &done) == -1) {
+			if (done > 0)
+				goto partial;
+			say_failed(s, "its first statement failed, nothing of"
+			    " it ran");
 			goto fail;
 		}
 		if (a->drv->begin(a->conn, &err) == -1) {
@@ -427,18 +454,17 @@ run_step(struct applier *a, struct step *s)
 		if (run_in_tx(a, s, t0, &err) == -1 ||
 		    a->drv->commit(a->conn, &err) == -1) {
 			rollback_quietly(a);
+			if (done > 0)
+				goto partial;
 			say_failed(s, "rolled back, nothing of it remains");
 			goto fail;
 		}
+		committed = 1;
 		if (s->mode == STEP_WRAPPED &&
 		    s->tx_commit + 1 < s->nstmts) {
 			if (run_stmts(a, s, s->tx_commit + 1, t0, &err,
-			    &done) == -1) {
-				say_failed(s, "partial: its transaction"
-				    " block committed, a statement after it"
-				    " failed");
+			    &done) == -1)
 				goto partial;
-			}
 			if (record_done(a, s, 0, 0, now_ms() - t0,
 			    &err) == -1) {
 				tracking_error(s, &err);
@@ -448,8 +474,7 @@ run_step(struct applier *a, struct step *s)
 		break;
 	case STEP_NOTX:
 		if (s->dir == MIGDIR_UP && !s->partial &&
-		    track_record(a->track, s->m->version, s->m->name,
-		    s->checksum, 1, 0, 0, &err) == -1) {
+		    record_done(a, s, 1, 0, 0, &err) == -1) {
 			tracking_error(s, &err);
 			goto fail;
 		}
@@ -471,10 +496,10 @@ run_step(struct applier *a, struct step *s)
 	log_info("%s %s (%lld ms%s)", s->dir == MIGDIR_UP ? "applied" :
 	    "rolled back", stem(s), now_ms() - t0,
 	    s->mode == STEP_NOTX ? ", no transaction" : "");
+	msg = xasprintf("%lld", now_ms() - t0);
 	log_event(s->dir == MIGDIR_UP ? "migration_applied" :
 	    "migration_rolled_back", "version", s->m->vtext, "name",
-	    s->m->name, "#duration_ms", (msg = xasprintf("%lld",
-	    now_ms() - t0)), NULL);
+	    s->m->name, "#duration_ms", msg, NULL);
 	free(msg);
 	a->applied++;
 	rc = 0;
@@ -488,9 +513,16 @@ partial:
 		    done, s->nstmts, err.msg.s);
 		audit(a, s, "partial", msg, now_ms() - t0);
 	} else {
-		log_info("%s: %ld of %zu statements of the down file ran and"
-		    " were not undone; the migration is still recorded as"
-		    " applied", stem(s), done, s->nstmts);
+		if (committed)
+			log_info("%s: its transaction block was rolled back"
+			    " and it is no longer recorded as applied, but"
+			    " statement %ld of %zu, after the block, failed;"
+			    " run the rest of the down file by hand",
+			    stem(s), done + 1, s->nstmts);
+		else
+			log_info("%s: %ld of %zu statements of the down file"
+			    " ran and were not undone; the migration is still"
+			    " recorded as applied", stem(s), done, s->nstmts);
 		msg = xasprintf("down stopped after %ld of %zu statements: %s",
 		    done, s->nstmts, err.msg.s);
 		audit(a, s, "failed", msg, now_ms() - t0);

@@ -72,6 +72,13 @@ int	cmd_new(struct msr *);
 int	cmd_repair(struct msr *);
 int	cmd_baseline(struct msr *);
 
+/*
+ * Creates the tracking tables when they do not exist yet, right before
+ * the first change; returns an exit code.
+ */
+int	cmd_ensure_tables(struct msr *);
+/* Reports an invalid version given as what ("--to"), masked. */
+void	bad_version(const char *what, const char *arg);
 /* Reads the tracking rows again, after a change. */
 int	cmd_reload(struct msr *);
 /* The highest fully applied version as written in its file name, or NULL. */

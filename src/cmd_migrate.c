@@ -15,7 +15,18 @@
 #include "log.h"
 #include "msr.h"
 #include "plan.h"
+#include "url.h"
 #include "xmalloc.h"
+
+void
+bad_version(const char *what, const char *arg)
+{
+	char *masked = url_mask(arg);
+
+	log_error("invalid %s '%s': expected a version of 1 to %d digits",
+	    what, masked, MIGFILE_VERSION_MAX);
+	free(masked);
+}
 
 static void
 planopts_init(struct msr *m, struct planopts *o)
@@ -92,6 +103,8 @@ execute(struct msr *m, struct plan *p, const char *verb)
 	long long t0;
 	int rc;
 
+	if ((rc = cmd_ensure_tables(m)) != MSR_OK)
+		return rc;
 	memset(&a, 0, sizeof(a));
 	a.drv = m->drv;
 	a.conn = m->conn;
@@ -118,8 +131,7 @@ cmd_migrate(struct msr *m)
 	planopts_init(m, &o);
 	if (m->o.to != NULL) {
 		if (migfile_parse_version(m->o.to, to) == -1) {
-			log_error("invalid --to '%s': expected a version of 1"
-			    " to %d digits", m->o.to, MIGFILE_VERSION_MAX);
+			bad_version("--to", m->o.to);
 			return MSR_EUSAGE;
 		}
 		o.to = to;
@@ -174,8 +186,14 @@ cmd_down(struct msr *m)
 	}
 	if (m->argc > 0) {
 		if (migfile_parse_version(m->argv[0], to) == -1) {
-			log_error("invalid version '%s': expected 1 to %d"
-			    " digits", m->argv[0], MIGFILE_VERSION_MAX);
+			bad_version("version", m->argv[0]);
+			return MSR_EUSAGE;
+		}
+		if (strcmp(to, "0") != 0 && migfile_find(&m->set, to) ==
+		    NULL && track_find(&m->rows, to) == NULL) {
+			log_error("down %s: no migration has this version; give"
+			    " one that exists, or 0 to roll back all",
+			    m->argv[0]);
 			return MSR_EUSAGE;
 		}
 		o.down_to = to;

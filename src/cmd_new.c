@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "msr.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define TIMESTAMP_DIGITS	14
@@ -118,8 +119,10 @@ cmd_new(struct msr *m)
 		return MSR_EUSAGE;
 	}
 	if (!valid_name(m->argv[0])) {
+		up = url_mask(m->argv[0]);
 		log_error("invalid name '%s': use letters, digits, '_' and"
-		    " '-'", m->argv[0]);
+		    " '-'", up);
+		free(up);
 		return MSR_EUSAGE;
 	}
 	if (access(m->cfg.dir, F_OK) == 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "apply.h"
 #include "cmd.h"
 #include "log.h"
 #include "msr.h"
@@ -20,9 +21,17 @@ static int
 finish(struct msr *m, int failed, struct dberr *err)
 {
 	struct dberr e2;
+	int sig;
 
 	if (!failed && m->drv->commit(m->conn, err) == 0)
 		return MSR_OK;
+	if ((sig = apply_interrupted()) != 0) {
+		dberr_init(&e2);
+		m->drv->rollback(m->conn, &e2);
+		dberr_release(&e2);
+		log_error("interrupted by a signal; nothing was changed");
+		return sig;
+	}
 	log_error("cannot update the tracking table %s: %s; nothing was"
 	    " changed", m->track.table, err->msg.s);
 	dberr_init(&e2);
@@ -42,6 +51,8 @@ cmd_repair(struct msr *m)
 	size_t i, changed = 0;
 	int failed = 0, rc;
 
+	if (!m->o.dry_run && (rc = cmd_ensure_tables(m)) != MSR_OK)
+		return rc;
 	dberr_init(&err);
 	if (!m->o.dry_run && m->drv->begin(m->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);
@@ -119,6 +130,8 @@ cmd_baseline(struct msr *m)
 		    m->argv[0]);
 		return MSR_EUSAGE;
 	}
+	if (!m->o.dry_run && (rc = cmd_ensure_tables(m)) != MSR_OK)
+		return rc;
 	dberr_init(&err);
 	if (!m->o.dry_run && m->drv->begin(m->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);

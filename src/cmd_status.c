@@ -240,8 +240,7 @@ cmd_version(struct msr *m)
 		if (canon == NULL)
 			return MSR_OK;
 	} else if (migfile_parse_version(m->o.expect, want) == -1) {
-		log_error("invalid --expect '%s': expected a version of 1 to"
-		    " %d digits, or none", m->o.expect, MIGFILE_VERSION_MAX);
+		bad_version("--expect", m->o.expect);
 		return MSR_EUSAGE;
 	} else if (canon != NULL && strcmp(canon, want) == 0)
 		return MSR_OK;

@@ -47,7 +47,7 @@ cmd_validate(struct msr *m)
 	const struct trackrow *r;
 	size_t i, bad = 0, drift = 0;
 
-	dialect = m->drv != NULL ? m->drv->dialect : SQLDIALECT_POSTGRES;
+	dialect = m->drv != NULL ? m->drv->dialect : SQLDIALECT_SQLITE;
 	for (i = 0; i < m->set.n; i++) {
 		mig = &m->set.v[i];
 		if (mig->up != NULL &&

@@ -326,11 +326,57 @@ struct iniload {
 	const char	*text;		/* the file */
 	size_t		 pos;
 	unsigned	 line;		/* of the line last read */
+	int		 indented;	/* that line starts with white space */
+	struct buf	 longval;	/* value of a line too long for inih */
 	struct buf	*err;
 	int		 failed;
+	unsigned	 fail_line;
 	int		 has_password;
 	unsigned	 seen[64];	/* line where each key was set */
 };
+
+/* Stands for a value that the reader kept aside: inih sees only this. */
+#define LONGVAL	"\001"
+
+/*
+ * inih reads lines of limited length.  A longer "key = value" line is
+ * split here: inih gets "key = \001" and the handler takes the value
+ * from ld->longval, trimmed and without an inline "; comment" as inih
+ * would have done.
+ */
+static int
+split_long(struct iniload *ld, const char *p, size_t n, char *str, int num)
+{
+	const char *e = p + n, *eq, *v, *c;
+	size_t klen;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	if (p < e && (*p == ';' || *p == '#')) {
+		snprintf(str, (size_t)num, ";\n");
+		return 0;
+	}
+	for (eq = p; eq < e && *eq != '=' && *eq != ':'; eq++)
+		;
+	klen = (size_t)(eq - p);
+	if (eq == e || *p == '[' || klen + sizeof(LONGVAL) + 3 >= (size_t)num)
+		return -1;
+	for (v = eq + 1; v < e && (*v == ' ' || *v == '\t'); v++)
+		;
+	for (c = v; c < e; c++)
+		if (*c == ';' && c > v && (c[-1] == ' ' || c[-1] == '\t')) {
+			e = c;
+			break;
+		}
+	while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	buf_reset(&ld->longval);
+	buf_add(&ld->longval, v, (size_t)(e - v));
+	snprintf(str, (size_t)num, "%.*s=%s\n", (int)klen, p, LONGVAL);
+	return 0;
+}
 
 /* An ini_reader that counts lines, so errors can name them. */
 static char *
@@ -345,16 +391,22 @@ reader(char *str, int num, void *stream)
 	nl = strchr(p, '\n');
 	n = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
 	ld->line++;
-	if (n >= (size_t)num && !ld->failed) {
-		buf_addf(ld->err, "%s:%u: line longer than %d bytes", ld->path,
-		    ld->line, num - 2);
-		ld->failed = 1;
+	ld->indented = (*p == ' ' || *p == '\t') &&
+	    p[strspn(p, " \t")] != '\n' && p[strspn(p, " \t")] != '\0' &&
+	    p[strspn(p, " \t")] != ';' && p[strspn(p, " \t")] != '#';
+	ld->pos += n;
+	if (n < (size_t)num) {
+		memcpy(str, p, n);
+		str[n] = '\0';
+	} else if (split_long(ld, p, n, str, num) == -1) {
+		if (!ld->failed) {
+			buf_addf(ld->err, "%s:%u: line too long to be a"
+			    " section or a key", ld->path, ld->line);
+			ld->failed = 1;
+			ld->fail_line = ld->line;
+		}
+		snprintf(str, (size_t)num, ";\n");
 	}
-	if (n >= (size_t)num)
-		n = (size_t)num - 1;
-	memcpy(str, p, n);
-	str[n] = '\0';
-	ld->pos += nl != NULL ? (size_t)(nl - p) + 1 : n;
 	return str;
 }
 
@@ -371,6 +423,13 @@ handler(void *user, const char *section, const char *name,
 	if (ld->failed)
 		return 1;
 	buf_addf(&origin, "%s:%u", ld->path, ld->line);
+	if (strcmp(value, LONGVAL) == 0)
+		value = ld->longval.s;
+	if (ld->indented) {
+		buf_addf(ld->err, "%s: indented line is read as a continuation"
+		    " of '%s'; remove the indentation", origin.s, name);
+		goto fail;
+	}
 	if (*section == '\0') {
 		buf_addf(ld->err, "%s: key '%s' outside of a section",
 		    origin.s, name);
@@ -409,24 +468,26 @@ handler(void *user, const char *section, const char *name,
 	return 1;
 fail:
 	ld->failed = 1;
+	ld->fail_line = ld->line;
 	buf_release(&origin);
 	buf_release(&v);
 	return 0;
 }
 
 static int
-load_file(struct config *cfg, const char *path, int must_exist,
-    struct strlist *warnings, struct buf *err)
+load_file(struct config *cfg, const char *path, const char *origin,
+    int must_exist, struct strlist *warnings, struct buf *err)
 {
 	struct iniload ld;
 	struct buf text = BUF_INIT, rerr = BUF_INIT;
 	struct stat st;
+	size_t errlen;
 	int rc;
 
 	if (!must_exist && access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
 	if (migfile_read(path, &text, NULL, &rerr) == -1) {
-		buf_addf(err, "cannot read config file: %s", rerr.s);
+		buf_addf(err, "%scannot read config file: %s", origin, rerr.s);
 		buf_release(&rerr);
 		buf_release(&text);
 		return -1;
@@ -438,10 +499,17 @@ load_file(struct config *cfg, const char *path, int must_exist,
 	ld.path = path;
 	ld.text = text.s;
 	ld.err = err;
+	buf_init(&ld.longval);
+	errlen = err->len;
 	rc = ini_parse_stream(reader, &ld, handler, &ld);
-	if (rc != 0 && !ld.failed)
+	if (rc > 0 && (!ld.failed || (unsigned)rc < ld.fail_line)) {
+		/* inih's own complaint comes first. */
+		buf_truncate(err, errlen);
 		buf_addf(err, "%s:%d: syntax error, expected '[section]' or"
 		    " 'key = value'", path, rc);
+		ld.failed = 1;
+	}
+	buf_release(&ld.longval);
 	if (rc == 0 && !ld.failed && ld.has_password &&
 	    stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
 		strlist_addf(warnings, "%s holds a password and can be read"
@@ -467,12 +535,12 @@ config_load(struct config *cfg, const char *path, struct strlist *warnings,
 	    "DATABASE_URL", err) == -1)
 		return -1;
 	if (path != NULL) {
-		if (load_file(cfg, path, 1, warnings, err) == -1)
+		if (load_file(cfg, path, "", 1, warnings, err) == -1)
 			return -1;
 	} else if ((v = getenv("MSR_CONFIG")) != NULL && *v != '\0') {
-		if (load_file(cfg, v, 1, warnings, err) == -1)
+		if (load_file(cfg, v, "MSR_CONFIG: ", 1, warnings, err) == -1)
 			return -1;
-	} else if (load_file(cfg, "msr.ini", 0, warnings, err) == -1)
+	} else if (load_file(cfg, "msr.ini", "", 0, warnings, err) == -1)
 		return -1;
 	for (i = 0; i < config_nkeys; i++) {
 		buf_reset(&name);

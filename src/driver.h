@@ -63,6 +63,12 @@ struct driver {
 	int	(*accepts)(const char *url);
 
 	/*
+	 * Checks the form of url before connecting: 0, or -1 with a reason in
+	 * err that does not repeat the URL.  May be NULL.
+	 */
+	int	(*check_url)(const char *url, struct buf *err);
+
+	/*
 	 * Connects with the settings of cfg.  On failure *err says why and
 	 * err->connection is set; the URL in messages must be masked.
 	 */

@@ -27,6 +27,7 @@ struct dbconn {
 	sqlite3	*db;
 	char	*path;
 	int	 lockfd;
+	int	 created;	/* the file did not exist before */
 };
 
 static const char *
@@ -80,6 +81,24 @@ sq_accepts(const char *url)
 }
 
 static int
+sq_check_url(const char *url, struct buf *err)
+{
+	const char *path = url_path(url);
+
+	if (path == NULL || *path == '\0') {
+		buf_adds(err, "the URL names no database file: expected"
+		    " sqlite:PATH or sqlite:///ABSOLUTE/PATH");
+		return -1;
+	}
+	if (strchr(path, '?') != NULL) {
+		buf_adds(err, "query parameters are not supported in SQLite"
+		    " URLs; use the [sqlite] section of msr.ini");
+		return -1;
+	}
+	return 0;
+}
+
+static int
 sq_connect(struct dbconn **out, const struct config *cfg, int flags,
     struct dberr *err)
 {
@@ -89,22 +108,17 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 
 	dberr_reset(err);
 	err->connection = 1;
-	if (path == NULL || *path == '\0') {
-		buf_addf(&err->msg, "'%s' names no database file", cfg->url);
+	if (sq_check_url(cfg->url, &err->msg) == -1)
 		return -1;
-	}
-	if (strchr(path, '?') != NULL) {
-		buf_addf(&err->msg, "'%s': query parameters are not supported"
-		    " in SQLite URLs; use the [sqlite] section", cfg->url);
-		return -1;
-	}
 	c = xcalloc(1, sizeof(*c));
 	c->path = xstrdup(path);
 	c->lockfd = -1;
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-	if (!(flags & DBCONN_READONLY))
+	if (!(flags & DBCONN_READONLY)) {
 		oflags |= SQLITE_OPEN_CREATE;
-	else if (access(path, F_OK) == -1 && errno == ENOENT) {
+		c->created = strcmp(path, ":memory:") != 0 &&
+		    access(path, F_OK) == -1 && errno == ENOENT;
+	} else if (access(path, F_OK) == -1 && errno == ENOENT) {
 		/* A file that does not exist is an empty database; reading
 		 * it must not create it. */
 		path = ":memory:";
@@ -130,12 +144,36 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 	return 0;
 }
 
+static int sq_query(struct dbconn *, const char *, int, const char *const *,
+    dbrow_fn, void *, struct dberr *);
+
+static int
+count_cb(void *arg, int ncols, const char *const *vals)
+{
+	if (ncols > 0 && vals[0] != NULL)
+		*(long *)arg = strtol(vals[0], NULL, 10);
+	return 0;
+}
+
 static void
 sq_disconnect(struct dbconn *c)
 {
+	struct dberr err;
+	long pages = -1;
+
 	if (c == NULL)
 		return;
+	/* A database file that msr created and never wrote goes away. */
+	if (c->created) {
+		dberr_init(&err);
+		if (sq_query(c, "PRAGMA page_count", 0, NULL, count_cb, &pages,
+		    &err) == -1)
+			pages = -1;
+		dberr_release(&err);
+	}
 	sqlite3_close(c->db);
+	if (pages == 0)
+		unlink(c->path);
 	if (c->lockfd != -1)
 		close(c->lockfd);
 	free(c->path);
@@ -150,9 +188,6 @@ table_cb(void *arg, int ncols, const char *const *vals)
 	*(int *)arg = 1;
 	return 0;
 }
-
-static int sq_query(struct dbconn *, const char *, int, const char *const *,
-    dbrow_fn, void *, struct dberr *);
 
 static int
 sq_table_exists(struct dbconn *c, const char *schema, const char *name,
@@ -415,6 +450,7 @@ const struct driver driver_sqlite = {
 	.dialect = SQLDIALECT_SQLITE,
 	.ddl = ddl_sqlite,
 	.accepts = sq_accepts,
+	.check_url = sq_check_url,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.table_exists = sq_table_exists,

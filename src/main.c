@@ -192,6 +192,36 @@ usage_error(const struct cmd *c, const char *fmt, ...)
 	return MSR_EUSAGE;
 }
 
+/*
+ * A usage error that repeats what the user typed, which might be a URL
+ * with a password in it: masked.
+ */
+static int
+usage_arg(const struct cmd *c, const char *what, const char *arg,
+    const char *why)
+{
+	char *masked = url_mask(arg);
+	int rc;
+
+	rc = usage_error(c, "%s '%s'%s", what, masked, why);
+	free(masked);
+	return rc;
+}
+
+/* "--name=value" is shown without its value. */
+static int
+bad_option(const char *arg)
+{
+	char *name = xstrdup(arg);
+	int rc;
+
+	if (strncmp(name, "--", 2) == 0)
+		name[strcspn(name, "=")] = '\0';
+	rc = usage_arg(NULL, "unknown option", name, "");
+	free(name);
+	return rc;
+}
+
 static int
 connect_db(struct msr *m, int flags)
 {
@@ -239,6 +269,15 @@ open_db(struct msr *m, const struct cmd *c)
 		buf_release(&err);
 		return MSR_EUSAGE;
 	}
+	if (m->drv->check_url != NULL &&
+	    m->drv->check_url(m->cfg.url, &err) == -1) {
+		log_error("%s%sinvalid database URL '%s': %s",
+		    m->cfg.url_origin != NULL ? m->cfg.url_origin : "",
+		    m->cfg.url_origin != NULL ? ": " : "", m->url_masked,
+		    err.s);
+		buf_release(&err);
+		return MSR_EUSAGE;
+	}
 	buf_release(&err);
 	if ((rc = connect_db(m, write ? 0 : DBCONN_READONLY)) != MSR_OK)
 		return rc;
@@ -259,20 +298,30 @@ open_db(struct msr *m, const struct cmd *c)
 		rc = MSR_ECONNECT;
 		goto done;
 	}
-	if (write && !m->has_table) {
-		if (track_create(&m->track, &dbe) == -1) {
-			log_error("cannot create the tracking tables %s and"
-			    " %s: %s", m->track.table, m->track.log,
-			    dbe.msg.s);
-			rc = MSR_EFAILED;
-			goto done;
-		}
+	rc = cmd_reload(m) == 0 ? MSR_OK : MSR_ECONNECT;
+done:
+	dberr_release(&dbe);
+	return rc;
+}
+
+int
+cmd_ensure_tables(struct msr *m)
+{
+	struct dberr dbe;
+	int rc = MSR_OK;
+
+	if (m->has_table)
+		return MSR_OK;
+	dberr_init(&dbe);
+	if (track_create(&m->track, &dbe) == -1) {
+		log_error("cannot create the tracking tables %s and %s: %s",
+		    m->track.table, m->track.log, dbe.msg.s);
+		rc = MSR_EFAILED;
+	} else {
 		log_verbose("created the tracking tables %s and %s",
 		    m->track.table, m->track.log);
 		m->has_table = 1;
 	}
-	rc = cmd_reload(m) == 0 ? MSR_OK : MSR_ECONNECT;
-done:
 	dberr_release(&dbe);
 	return rc;
 }
@@ -398,9 +447,9 @@ main(int argc, char *argv[])
 		case O_STEPS:
 			m.o.steps = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || m.o.steps < 1)
-				return usage_error(NULL, "invalid --steps '%s':"
-				    " expected a whole number of 1 or more",
-				    optarg);
+				return usage_arg(NULL, "invalid --steps",
+				    optarg, ": expected a whole number of 1"
+				    " or more");
 			given |= OPT_STEPS;
 			break;
 		case O_ALL:
@@ -412,11 +461,10 @@ main(int argc, char *argv[])
 			given |= OPT_EXPECT;
 			break;
 		case ':':
-			return usage_error(NULL, "option '%s' needs a value",
-			    argv[optind - 1]);
+			return usage_arg(NULL, "option", argv[optind - 1],
+			    " needs a value");
 		default:
-			return usage_error(NULL, "unknown option '%s'",
-			    argv[optind - 1]);
+			return bad_option(argv[optind - 1]);
 		}
 	}
 	argc -= optind;
@@ -429,12 +477,12 @@ main(int argc, char *argv[])
 		return usage_error(NULL, "%s", "no command given");
 	}
 	if ((c = find_command(argv[0])) == NULL)
-		return usage_error(NULL, "unknown command '%s'", argv[0]);
+		return usage_arg(NULL, "unknown command", argv[0], "");
 	if (c->fn == NULL) {
 		/* help [COMMAND] */
 		if (argc > 1 && find_command(argv[1]) == NULL)
-			return usage_error(NULL, "unknown command '%s'",
-			    argv[1]);
+			return usage_arg(NULL, "unknown command", argv[1],
+			    "");
 		if (argc > 1)
 			usage_cmd(stdout, find_command(argv[1]));
 		else
@@ -450,11 +498,11 @@ main(int argc, char *argv[])
 
 		if ((given & bit) && !(c->opts & bit))
 			return usage_error(c, "option '%s' does not apply to"
-			    " this command", optnames[i]);
+			    " '%s'", optnames[i], c->name);
 	}
 	if (argc - 1 > c->nargs)
-		return usage_error(c, "unexpected argument '%s'",
-		    argv[c->nargs + 1]);
+		return usage_arg(c, "unexpected argument",
+		    argv[c->nargs + 1], "");
 	m.argc = argc - 1;
 	m.argv = argv + 1;
 	log_json = m.o.json;

@@ -62,16 +62,19 @@ migfile_parse_name(const char *fname, struct migname *out, struct buf *err)
 		p++;
 	n = (size_t)(p - digits);
 	if (n == 0) {
-		buf_adds(err, "name does not start with a version number");
+		buf_adds(err, "not a migration: no version number at the"
+		    " start");
 		return -1;
 	}
 	if (n > MIGFILE_VERSION_MAX) {
-		buf_addf(err, "version has %zu digits, at most %d are allowed",
+		buf_addf(err, "not a migration: the version has %zu digits,"
+		    " at most %d are allowed",
 		    n, MIGFILE_VERSION_MAX);
 		return -1;
 	}
 	if (*p != '_') {
-		buf_adds(err, "expected '_' and a name after the version");
+		buf_adds(err, "not a migration: no '_' and name after the"
+		    " version");
 		return -1;
 	}
 	p++;
@@ -82,11 +85,13 @@ migfile_parse_name(const char *fname, struct migname *out, struct buf *err)
 		out->dir = MIGDIR_DOWN;
 		out->namelen = len - (size_t)(p - fname) - strlen(".down.sql");
 	} else {
-		buf_adds(err, "name does not end in '.up.sql' or '.down.sql'");
+		buf_adds(err, "not a migration: the name does not end in"
+		    " '.up.sql' or '.down.sql'");
 		return -1;
 	}
 	if (out->namelen == 0) {
-		buf_adds(err, "empty name after the version");
+		buf_adds(err, "not a migration: empty name after the"
+		    " version");
 		return -1;
 	}
 	out->name = p;
@@ -229,8 +234,8 @@ migfile_scan(struct migset *set, const char *dir, int strict,
 		buf_reset(&why);
 		if (migfile_parse_name(de->d_name, &e->mn, &why) == -1) {
 			path = join(dir, de->d_name);
-			buf_addf(&why, ": not a migration file name,"
-			    " expected VERSION_NAME.up.sql or .down.sql");
+			buf_addf(&why, "; expected VERSION_NAME.up.sql or"
+			    " VERSION_NAME.down.sql");
 			if (problem(strict, warnings, err, path, why.s) == -1) {
 				free(path);
 				goto done;

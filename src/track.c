@@ -231,17 +231,6 @@ track_record(struct track *t, const char *version, const char *name,
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
 	params[8] = t->os_user;
-	/* An update first: a partial row may be there already. */
-	buf_addf(&sql, "UPDATE %s SET checksum = $3, state = $4,"
-	    " statements_done = CAST($5 AS INTEGER), applied_at = $6,"
-	    " execution_ms = CAST($7 AS INTEGER), applied_by = $8,"
-	    " os_user = $9 WHERE version = $1 AND name = $2", t->table);
-	if (partial && done > 0) {
-		rc = t->drv->query(t->conn, sql.s, 9, params, NULL, NULL, err);
-		buf_release(&sql);
-		return rc;
-	}
-	buf_reset(&sql);
 	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
 	rc = t->drv->query(t->conn, sql.s, 1, params, NULL, NULL, err);
 	if (rc == 0) {

@@ -143,14 +143,33 @@ test_expect_success 'a table name that is not an identifier is refused' '
 	unchanged
 '
 
-test_expect_success 'a line too long for the INI parser names the line' '
+test_expect_success 'a long line is read whole: its value is checked' '
 	work cfg-long &&
 	write_ini "[database]" "url = sqlite:app.db" "[migrations]" \
 	    "dir = m" &&
 	printf "schema = %0300d\n" 0 >>msr.ini &&
 	test_expect_code 2 msr migrate >out 2>err &&
-	test_grep "^msr: error: msr.ini:5: line longer than [0-9]* bytes" err &&
+	test_grep "^msr: error: msr.ini:5: invalid value .0000*. for .migrations.schema.: expected a name" err &&
 	test_must_be_empty out &&
+	unchanged
+'
+
+test_expect_success 'a long line that is not a key names the line' '
+	work cfg-long2 &&
+	write_ini "[database]" "url = sqlite:app.db" &&
+	printf "[%0300d]\n" 0 >>msr.ini &&
+	test_expect_code 2 msr migrate >out 2>err &&
+	test_grep "^msr: error: msr.ini:3: line too long to be a section or a key" err &&
+	test_must_be_empty out &&
+	unchanged
+'
+
+test_expect_success 'an indented line is not silently joined to the key above' '
+	work cfg-indent &&
+	write_ini "[database]" "url = sqlite:app.db" "  [migrations]" \
+	    "  dir = m" &&
+	test_expect_code 2 msr migrate >out 2>err &&
+	test_grep "^msr: error: msr.ini:3: indented line is read as a continuation of .url.; remove the indentation" err &&
 	unchanged
 '
 
@@ -275,7 +294,7 @@ test_expect_success 'no URL at all says how to give one' '
 test_expect_success 'a SQLite URL without a path is a configuration error' '
 	work url-nopath &&
 	test_expect_code 2 msr -u sqlite: -d m migrate >out 2>err &&
-	test_grep "^msr: error: .*${SQ}sqlite:${SQ} names no database file" err &&
+	test_grep "^msr: error: --url: invalid database URL ${SQ}sqlite:${SQ}: the URL names no database file" err &&
 	test_must_be_empty out &&
 	unchanged
 '
@@ -332,7 +351,7 @@ test_expect_success 'a bad file name is an error under strict' '
 	MSR_MIGRATIONS_STRICT=true &&
 	export MSR_MIGRATIONS_STRICT &&
 	test_expect_code 2 msr -u sqlite:app.db -d m migrate >out 2>err &&
-	test_grep "^msr: error: m/_up.sql: .*not a migration file name" err &&
+	test_grep "^msr: error: m/_up.sql: not a migration: no version number at the start; expected VERSION_NAME.up.sql" err &&
 	test_must_be_empty out &&
 	unchanged
 '
@@ -341,7 +360,7 @@ test_expect_success 'a bad file name is only a warning without strict' '
 	work badname-warn &&
 	printf "SELECT 1;\n" >m/..up.sql &&
 	msr -u sqlite:app.db -d m migrate >out 2>err &&
-	test_grep "^msr: warning: m/\.\.up\.sql: .*not a migration file name" err &&
+	test_grep "^msr: warning: m/\.\.up\.sql: not a migration: no version number at the start; .*(ignored)" err &&
 	test "$(applied app.db)" = "10 20 30 40 "
 '
 

@@ -44,7 +44,8 @@ say() {
 # test_expect_success DESCRIPTION BODY
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if (eval "$2") >"$test_log" 2>&1; then
+	# Fd 5 reaches the log even when the body redirects stderr.
+	if (eval "$2") >"$test_log" 2>&1 5>&1; then
 		printf 'ok %d - %s\n' "$test_count" "$1"
 	else
 		test_failed=$((test_failed + 1))
@@ -102,7 +103,7 @@ test_expect_code() {
 	"$@"
 	got=$?
 	if [ "$got" -ne "$want" ]; then
-		echo "test_expect_code: '$*' exited $got, expected $want" >&2
+		echo "test_expect_code: '$*' exited $got, expected $want" >&5
 		return 1
 	fi
 	return 0
@@ -113,11 +114,11 @@ test_must_fail() {
 	"$@"
 	got=$?
 	if [ "$got" -eq 0 ]; then
-		echo "test_must_fail: '$*' succeeded" >&2
+		echo "test_must_fail: '$*' succeeded" >&5
 		return 1
 	fi
 	if [ "$got" -gt 125 ] && [ "$got" -ne 130 ] && [ "$got" -ne 143 ]; then
-		echo "test_must_fail: '$*' died with $got" >&2
+		echo "test_must_fail: '$*' died with $got" >&5
 		return 1
 	fi
 	return 0
