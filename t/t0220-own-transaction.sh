@@ -100,4 +100,43 @@ test_expect_success 'down of a wrapped file works the same way' '
 	test "$(sq app.db "SELECT count(*) FROM msr_migrations WHERE version = '\''5'\''")" = 0
 '
 
+test_expect_success 'a statement after COMMIT that fails leaves a partial row, and resumes' '
+	rm -rf p p.db &&
+	mig p 1_post "BEGIN; CREATE TABLE body (x); COMMIT;
+CREATE TABLE after_commit (x);
+INSERT INTO later VALUES (1);" &&
+	test_expect_code 1 msr -u sqlite:p.db -d p migrate 2>err &&
+	test_grep "p/1_post.up.sql:3:1: no such table: later" err &&
+	test_grep "1_post is partial: 4 of 5 statements done" err &&
+	test "$(sq p.db "SELECT state, statements_done FROM msr_migrations")" = "partial|4" &&
+	sqlite3 p.db "CREATE TABLE later (x)" &&
+	msr -u sqlite:p.db -d p migrate 2>err &&
+	test_grep "resuming 1_post at statement 5 of 5" err &&
+	test "$(sq p.db "SELECT state FROM msr_migrations")" = applied &&
+	test "$(sq p.db "SELECT count(*) FROM later")" = 1
+'
+
+test_expect_success 'a statement before BEGIN that fails after others ran leaves a partial row' '
+	rm -rf q q.db &&
+	mig q 1_pre "PRAGMA foreign_keys=OFF;
+INSERT INTO nope VALUES (1);
+BEGIN; CREATE TABLE body (x); COMMIT;" &&
+	test_expect_code 1 msr -u sqlite:q.db -d q migrate 2>err &&
+	test_grep "q/1_pre.up.sql:2:1: no such table: nope" err &&
+	test "$(sq q.db "SELECT state, statements_done FROM msr_migrations")" = "partial|1" &&
+	sqlite3 q.db "CREATE TABLE nope (x)" &&
+	msr -u sqlite:q.db -d q migrate &&
+	test "$(sq q.db "SELECT state FROM msr_migrations")" = applied &&
+	test "$(sq q.db "SELECT count(*) FROM sqlite_master WHERE name = '\''body'\''")" = 1
+'
+
+test_expect_success 'a first statement before BEGIN that fails leaves nothing' '
+	rm -rf r r.db &&
+	mig r 1_pre "INSERT INTO nope VALUES (1);
+BEGIN; CREATE TABLE body (x); COMMIT;" &&
+	test_expect_code 1 msr -u sqlite:r.db -d r migrate 2>err &&
+	test_grep "its first statement failed, nothing of it ran" err &&
+	test "$(sq r.db "SELECT count(*) FROM msr_migrations")" = 0
+'
+
 test_done

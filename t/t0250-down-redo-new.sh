@@ -80,6 +80,23 @@ test_expect_success 'redo rolls back the latest and applies it again' '
 	test "$(sq app.db "SELECT count(*) FROM f")" = 0
 '
 
+test_expect_success 'down to a version that does not exist is refused' '
+	db_fingerprint app.db >before &&
+	test_expect_code 2 msr -u sqlite:app.db -d m down 99 2>err &&
+	test_grep "down 99: no migration has this version; give one that exists, or 0" err &&
+	db_fingerprint app.db >after &&
+	test_cmp before after
+'
+
+test_expect_success 'down 0 rolls back everything' '
+	rm -rf z z.db &&
+	mig z 1_a "CREATE TABLE a (x);" "DROP TABLE a;" &&
+	mig z 2_b "CREATE TABLE b (x);" "DROP TABLE b;" &&
+	msr -u sqlite:z.db -d z migrate &&
+	msr -u sqlite:z.db -d z down 0 &&
+	test "$(sq z.db "SELECT count(*) FROM msr_migrations")" = 0
+'
+
 test_expect_success 'bare down is a usage error' '
 	test_expect_code 2 msr -u sqlite:app.db -d m down 2>err &&
 	test_grep "down needs a VERSION, --steps N or --all" err

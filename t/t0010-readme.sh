@@ -1,0 +1,49 @@
+#!/bin/sh
+test_description='the README commands and the bundled example'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+
+readme=$MSR_SRCDIR/README.md
+
+# The first two fenced blocks of the README, one command each.
+test_expect_success 'the README opens with two commands' '
+	awk "/^\`\`\`sh\$/ { inb = 1; n++; next } /^\`\`\`/ { inb = 0; next }
+	    inb && n <= 2 { print > (\"cmd\" n) }" "$readme" &&
+	test "$(wc -l <cmd1)" = 1 &&
+	test "$(wc -l <cmd2)" = 1 &&
+	test_grep "^sh scripts/deps && autoreconf -fi && ./configure && make && " cmd1 &&
+	test_grep "examples/sqlite" cmd1 &&
+	test_grep "msr migrate" cmd1 &&
+	test_grep "msr status" cmd1
+'
+
+test_expect_success '.ci/run runs exactly the second command' '
+	cmd=$(cat cmd2) &&
+	test_grep "exec $cmd\\|exec sh \"\$(dirname \"\$0\")/../${cmd#sh }\"" "$MSR_SRCDIR/.ci/run"
+'
+
+test_expect_success 'the example part of the first command works' '
+	cp -R "$MSR_SRCDIR/examples" examples &&
+	rm -f examples/sqlite/shop.db* &&
+	part=$(sed "s/.*&& (\\(.*\\))\$/\\1/" cmd1) &&
+	part=$(echo "$part" | sed "s|\\.\\./\\.\\./src/msr|\$MSR_VALGRIND \$MSR_BIN|g") &&
+	(eval "$part") >out 2>err &&
+	test_grep "applied 5 migrations" err &&
+	test_grep "^0005  *order_totals_trigger  *applied" out
+'
+
+test_expect_success 'the example schema holds what the migrations promise' '
+	db=examples/sqlite/shop.db &&
+	test "$(sq $db "SELECT count(*) FROM customers")" = 2 &&
+	test "$(sq $db "SELECT count(*) FROM orders")" = 2 &&
+	sq $db "SELECT sql FROM sqlite_master WHERE name = '\''customers'\''" >sql &&
+	test_grep "status" sql &&
+	sqlite3 $db "PRAGMA foreign_keys=ON; INSERT INTO orders (customer_id, total_cents) VALUES (1, 100)" &&
+	test "$(sq $db "SELECT orders, total_cents FROM customer_totals WHERE customer_id = 1")" = "1|100"
+'
+
+test_expect_success 'the example rolls back and applies again' '
+	(cd examples/sqlite && msr down --all && msr migrate && msr check) &&
+	test "$(sq examples/sqlite/shop.db "SELECT count(*) FROM msr_migrations")" = 5
+'
+
+test_done
