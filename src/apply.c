@@ -390,33 +390,79 @@ say_failed(const struct step *s, const char *state)
 	log_info("%s: %s", stem(s), state);
 }
 
+/* Whether the first n statements can all simply run again. */
+static int
+rerunnable(const struct step *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!(s->stmts[i].flags & SQLF_RETRYSAFE))
+			return 0;
+	return 1;
+}
+
 /*
- * The statements before a file's own BEGIN, one at a time.  When one
- * fails after others ran, an up migration gets a partial row, so that the
- * next run resumes there.
+ * Records that the first done statements of an up migration ran outside
+ * a transaction, unless they can all simply run again: then the next run
+ * starts the file from the top and no row is needed.  Returns whether a
+ * partial row was written.
  */
+static int
+keep_progress(struct applier *a, const struct step *s, long done)
+{
+	struct dberr e2;
+	int rc;
+
+	if (done == 0 || s->dir != MIGDIR_UP ||
+	    rerunnable(s, (size_t)done))
+		return 0;
+	dberr_init(&e2);
+	rc = record_done(a, s, 1, done, 0, &e2);
+	if (rc == -1)
+		tracking_error(s, &e2);
+	dberr_release(&e2);
+	return rc == 0;
+}
+
+/* The statements before a file's own BEGIN, one at a time. */
 static int
 run_pre(struct applier *a, const struct step *s, struct dberr *err,
     long *done)
 {
-	struct dberr e2;
 	size_t i;
 
 	for (i = 0; i < s->tx_begin; i++) {
 		*done = (long)i;
 		if (run_chunk(a, s, s->stmts[i].start,
 		    s->stmts[i].end - s->stmts[i].start, err) == -1)
-			break;
+			return -1;
 	}
-	if (i == s->tx_begin)
-		return 0;
-	if (i > 0 && s->dir == MIGDIR_UP) {
-		dberr_init(&e2);
-		if (record_done(a, s, 1, (long)i, 0, &e2) == -1)
-			tracking_error(s, &e2);
-		dberr_release(&e2);
+	*done = (long)s->tx_begin;
+	return 0;
+}
+
+/*
+ * Before resuming at statement k, the statements before it that set up
+ * the session (PRAGMA foreign_keys=OFF, SET search_path) run again: a new
+ * connection does not have their effect.
+ */
+static int
+restore_session(struct applier *a, const struct step *s, size_t k,
+    struct dberr *err)
+{
+	size_t i;
+
+	for (i = 0; i < k && i < s->nstmts; i++) {
+		if (!(s->stmts[i].flags & SQLF_SESSION))
+			continue;
+		log_verbose("%s:%u:%u: running again to set up the session",
+		    s->path, s->stmts[i].line, s->stmts[i].col);
+		if (run_chunk(a, s, s->stmts[i].start,
+		    s->stmts[i].end - s->stmts[i].start, err) == -1)
+			return -1;
 	}
-	return -1;
+	return 0;
 }
 
 /* One step of a per-migration run. */
@@ -440,10 +486,11 @@ run_step(struct applier *a, struct step *s)
 	case STEP_WRAPPED:
 		if (s->mode == STEP_WRAPPED && run_pre(a, s, &err,
 		    &done) == -1) {
-			if (done > 0)
+			if (keep_progress(a, s, done))
 				goto partial;
-			say_failed(s, "its first statement failed, nothing of"
-			    " it ran");
+			say_failed(s, done == 0 ? "its first statement failed,"
+			    " nothing of it ran" : "failed before its BEGIN;"
+			    " the statements that ran can run again");
 			goto fail;
 		}
 		if (a->drv->begin(a->conn, &err) == -1) {
@@ -454,9 +501,11 @@ run_step(struct applier *a, struct step *s)
 		if (run_in_tx(a, s, t0, &err) == -1 ||
 		    a->drv->commit(a->conn, &err) == -1) {
 			rollback_quietly(a);
-			if (done > 0)
+			if (keep_progress(a, s, done))
 				goto partial;
-			say_failed(s, "rolled back, nothing of it remains");
+			say_failed(s, done == 0 ? "rolled back, nothing of it"
+			    " remains" : "rolled back; the statements before"
+			    " its BEGIN ran and can run again");
 			goto fail;
 		}
 		committed = 1;
@@ -478,9 +527,13 @@ run_step(struct applier *a, struct step *s)
 			tracking_error(s, &err);
 			goto fail;
 		}
-		if (s->partial)
+		if (s->partial) {
 			log_info("resuming %s at statement %ld of %zu",
 			    stem(s), s->resume + 1, s->nstmts);
+			if (restore_session(a, s, (size_t)s->resume,
+			    &err) == -1)
+				goto fail;
+		}
 		if (run_stmts(a, s, (size_t)s->resume, t0, &err,
 		    &done) == -1) {
 			rollback_quietly(a);

@@ -23,7 +23,8 @@ finish(struct msr *m, int failed, struct dberr *err)
 	struct dberr e2;
 	int sig;
 
-	if (!failed && m->drv->commit(m->conn, err) == 0)
+	if (!failed && !apply_interrupted() &&
+	    m->drv->commit(m->conn, err) == 0)
 		return MSR_OK;
 	if ((sig = apply_interrupted()) != 0) {
 		dberr_init(&e2);
@@ -51,15 +52,20 @@ cmd_repair(struct msr *m)
 	size_t i, changed = 0;
 	int failed = 0, rc;
 
-	if (!m->o.dry_run && (rc = cmd_ensure_tables(m)) != MSR_OK)
-		return rc;
+	if (m->rows.n == 0) {
+		if (m->o.dry_run)
+			printf("nothing to repair\n");
+		else
+			log_info("nothing to repair");
+		return MSR_OK;
+	}
 	dberr_init(&err);
 	if (!m->o.dry_run && m->drv->begin(m->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);
 		dberr_release(&err);
 		return MSR_EFAILED;
 	}
-	for (i = 0; i < m->rows.n && !failed; i++) {
+	for (i = 0; i < m->rows.n && !failed && !apply_interrupted(); i++) {
 		r = &m->rows.v[i];
 		mig = migfile_find(&m->set, r->version);
 		if (mig == NULL || mig->up == NULL) {
@@ -138,7 +144,7 @@ cmd_baseline(struct msr *m)
 		dberr_release(&err);
 		return MSR_EFAILED;
 	}
-	for (i = 0; i < m->set.n && !failed; i++) {
+	for (i = 0; i < m->set.n && !failed && !apply_interrupted(); i++) {
 		mig = &m->set.v[i];
 		if (migfile_vercmp(mig->version, to) > 0)
 			break;

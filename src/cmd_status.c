@@ -233,15 +233,17 @@ cmd_version(struct msr *m)
 		if (!m->rows.v[i].partial && (canon == NULL ||
 		    migfile_vercmp(m->rows.v[i].version, canon) > 0))
 			canon = m->rows.v[i].version;
+	if (m->o.expect != NULL && strcmp(m->o.expect, "none") != 0 &&
+	    migfile_parse_version(m->o.expect, want) == -1) {
+		bad_version("--expect", m->o.expect);
+		return MSR_EUSAGE;
+	}
 	printf("%s\n", v != NULL ? v : "none");
 	if (m->o.expect == NULL)
 		return MSR_OK;
 	if (strcmp(m->o.expect, "none") == 0) {
 		if (canon == NULL)
 			return MSR_OK;
-	} else if (migfile_parse_version(m->o.expect, want) == -1) {
-		bad_version("--expect", m->o.expect);
-		return MSR_EUSAGE;
 	} else if (canon != NULL && strcmp(canon, want) == 0)
 		return MSR_OK;
 	log_error("the database is at version %s, expected %s",

@@ -395,6 +395,14 @@ reader(char *str, int num, void *stream)
 	    p[strspn(p, " \t")] != '\n' && p[strspn(p, " \t")] != '\0' &&
 	    p[strspn(p, " \t")] != ';' && p[strspn(p, " \t")] != '#';
 	ld->pos += n;
+	if (ld->indented && !ld->failed) {
+		/* inih would join it to the key above, or take it as is. */
+		buf_addf(ld->err, "%s:%u: indented line; sections and keys"
+		    " must start at the beginning of the line", ld->path,
+		    ld->line);
+		ld->failed = 1;
+		ld->fail_line = ld->line;
+	}
 	if (n < (size_t)num) {
 		memcpy(str, p, n);
 		str[n] = '\0';
@@ -425,11 +433,6 @@ handler(void *user, const char *section, const char *name,
 	buf_addf(&origin, "%s:%u", ld->path, ld->line);
 	if (strcmp(value, LONGVAL) == 0)
 		value = ld->longval.s;
-	if (ld->indented) {
-		buf_addf(ld->err, "%s: indented line is read as a continuation"
-		    " of '%s'; remove the indentation", origin.s, name);
-		goto fail;
-	}
 	if (*section == '\0') {
 		buf_addf(ld->err, "%s: key '%s' outside of a section",
 		    origin.s, name);

@@ -675,6 +675,9 @@ stmt_done(struct sqlscan *s, const struct stmt *m, struct sqlstmt *st,
 		st->flags |= SQLF_NOTX;
 	if (st->kind != SQLKIND_OTHER || stmt_repeatable(m))
 		st->flags |= SQLF_RETRYSAFE;
+	if (s->dialect == SQLDIALECT_POSTGRES ? at(m, 0) == KW_SET ||
+	    at(m, 0) == KW_RESET : at(m, 0) == KW_PRAGMA)
+		st->flags |= SQLF_SESSION;
 	s->pos = next == NOPOS ? s->len : next;
 	s->nstmts++;
 	return 1;

@@ -44,6 +44,7 @@ enum sqlkind {
 /* Statement flags. */
 #define SQLF_NOTX	0x01	/* cannot run inside a transaction block */
 #define SQLF_RETRYSAFE	0x02	/* IF [NOT] EXISTS, SELECT, ...: can rerun */
+#define SQLF_SESSION	0x04	/* sets state of the session (PRAGMA, SET) */
 
 /* Directive flags, see sqlscan_directives(). */
 #define SQLDIR_NOTX	0x01	/* -- msr:no-transaction */

@@ -169,7 +169,15 @@ test_expect_success 'an indented line is not silently joined to the key above' '
 	write_ini "[database]" "url = sqlite:app.db" "  [migrations]" \
 	    "  dir = m" &&
 	test_expect_code 2 msr migrate >out 2>err &&
-	test_grep "^msr: error: msr.ini:3: indented line is read as a continuation of .url.; remove the indentation" err &&
+	test_grep "^msr: error: msr.ini:3: indented line; sections and keys must start at the beginning of the line" err &&
+	unchanged
+'
+
+test_expect_success 'an indented first section header is not taken silently' '
+	work cfg-indent2 &&
+	write_ini "  [database]" "url = sqlite:app.db" &&
+	test_expect_code 2 msr migrate >out 2>err &&
+	test_grep "^msr: error: msr.ini:1: indented line" err &&
 	unchanged
 '
 

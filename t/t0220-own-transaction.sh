@@ -118,7 +118,7 @@ INSERT INTO later VALUES (1);" &&
 
 test_expect_success 'a statement before BEGIN that fails after others ran leaves a partial row' '
 	rm -rf q q.db &&
-	mig q 1_pre "PRAGMA foreign_keys=OFF;
+	mig q 1_pre "CREATE TABLE pre (x);
 INSERT INTO nope VALUES (1);
 BEGIN; CREATE TABLE body (x); COMMIT;" &&
 	test_expect_code 1 msr -u sqlite:q.db -d q migrate 2>err &&
@@ -128,6 +128,36 @@ BEGIN; CREATE TABLE body (x); COMMIT;" &&
 	msr -u sqlite:q.db -d q migrate &&
 	test "$(sq q.db "SELECT state FROM msr_migrations")" = applied &&
 	test "$(sq q.db "SELECT count(*) FROM sqlite_master WHERE name = '\''body'\''")" = 1
+'
+
+test_expect_success 'statements before BEGIN that can run again leave no row when the body fails' '
+	rm -rf k k.db &&
+	mig k 1_fk "PRAGMA foreign_keys=OFF;
+BEGIN; CREATE TABLE body (x); INSERT INTO nope VALUES (1); COMMIT;
+PRAGMA foreign_keys=ON;" &&
+	test_expect_code 1 msr -u sqlite:k.db -d k migrate 2>err &&
+	test_grep "rolled back; the statements before its BEGIN ran and can run again" err &&
+	test "$(sq k.db "SELECT count(*) FROM msr_migrations")" = 0
+'
+
+test_expect_success 'a resumed migration sets up its session again' '
+	rm -rf f f.db &&
+	mig f 1_likes "CREATE TABLE likes (x);" &&
+	msr -u sqlite:f.db -d f migrate &&
+	mig f 2_session "PRAGMA case_sensitive_like = ON;
+CREATE TABLE marker (x);
+BEGIN;
+INSERT INTO likes SELECT 1 WHERE '\''a'\'' LIKE '\''A'\'';
+INSERT INTO missing VALUES (1);
+COMMIT;" &&
+	test_expect_code 1 msr -u sqlite:f.db -d f migrate 2>err &&
+	test "$(sq f.db "SELECT state, statements_done FROM msr_migrations WHERE version = '\''2'\''")" = "partial|2" &&
+	sqlite3 f.db "CREATE TABLE missing (x)" &&
+	msr -u sqlite:f.db -d f -v migrate 2>err &&
+	test_grep "2_session.up.sql:1:1: running again to set up the session" err &&
+	test "$(sq f.db "SELECT state FROM msr_migrations WHERE version = '\''2'\''")" = applied &&
+	: the LIKE ran case-sensitively, so it inserted nothing &&
+	test "$(sq f.db "SELECT count(*) FROM likes")" = 0
 '
 
 test_expect_success 'a first statement before BEGIN that fails leaves nothing' '

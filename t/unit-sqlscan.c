@@ -6,11 +6,11 @@
  * is PostgreSQL, "sqlite-*" SQLite.  The rendering has one line per
  * statement:
  *
- *	LINE:COL KIND[ retry][ notx(WHAT)][ noterm] |TEXT|
+ *	LINE:COL KIND[ retry][ session][ notx(WHAT)][ noterm] |TEXT|
  *
  * KIND is OTHER, BEGIN, COMMIT, ROLLBACK or SAVEPOINT; "retry" is
- * SQLF_RETRYSAFE, "notx(WHAT)" SQLF_NOTX with its notx_what, "noterm"
- * a last statement without ';'.  TEXT runs from start to end, with
+ * SQLF_RETRYSAFE, "session" SQLF_SESSION, "notx(WHAT)" SQLF_NOTX with
+ * its notx_what, "noterm" a last statement without ';'.  TEXT runs from start to end, with
  * newline, tab, CR and backslash shown as \n, \t, \r and \\; text longer
  * than 64 bytes shows its first 40 and last 20 bytes around "...".
  * After the statements comes "directives: no-transaction" when the
@@ -90,6 +90,8 @@ render(struct buf *out, const char *text, size_t len, enum sqldialect d)
 		    (unsigned)st.kind < 5 ? kinds[st.kind] : "?");
 		if (st.flags & SQLF_RETRYSAFE)
 			buf_adds(out, " retry");
+		if (st.flags & SQLF_SESSION)
+			buf_adds(out, " session");
 		if (st.flags & SQLF_NOTX)
 			buf_addf(out, " notx(%s)", st.notx_what);
 		if (st.next == st.end)
