@@ -81,7 +81,9 @@ int	cmd_ensure_tables(struct msr *);
 void	bad_version(const char *what, const char *arg);
 /* Reads the tracking rows again, after a change. */
 int	cmd_reload(struct msr *);
-/* The highest fully applied version as written in its file name, or NULL. */
+/* The highest fully applied version, canonical, or NULL. */
+const char *cmd_newest(const struct msr *);
+/* The same as written in its file name. */
 const char *cmd_current_version(const struct msr *);
 
 #endif

@@ -56,9 +56,8 @@ plan_failed(const struct buf *err, enum planerr kind)
 }
 
 const char *
-cmd_current_version(const struct msr *m)
+cmd_newest(const struct msr *m)
 {
-	const struct migration *mig;
 	const char *max = NULL;
 	size_t i;
 
@@ -66,6 +65,15 @@ cmd_current_version(const struct msr *m)
 		if (!m->rows.v[i].partial && (max == NULL ||
 		    migfile_vercmp(m->rows.v[i].version, max) > 0))
 			max = m->rows.v[i].version;
+	return max;
+}
+
+const char *
+cmd_current_version(const struct msr *m)
+{
+	const struct migration *mig;
+	const char *max = cmd_newest(m);
+
 	if (max == NULL)
 		return NULL;
 	mig = migfile_find(&m->set, max);
@@ -117,6 +125,34 @@ execute(struct msr *m, struct plan *p, const char *verb)
 	return rc;
 }
 
+/*
+ * What follows planning, for migrate and down: the notes, then the plan
+ * printed (--dry-run), or nothing to do, or the plan executed.  planned
+ * is what plan_up() or plan_down() returned.
+ */
+static int
+run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
+    enum planerr kind, const char *verb)
+{
+	const char *v;
+
+	show_notes(p);
+	if (planned == -1)
+		return plan_failed(err, kind);
+	if (m->o.dry_run) {
+		apply_print_plan(p);
+		return MSR_OK;
+	}
+	if (p->n > 0)
+		return execute(m, p, verb);
+	v = cmd_current_version(m);
+	log_info("nothing to do; the database is at version %s",
+	    v != NULL ? v : "none");
+	log_event("summary", "#ok", "true", "#done", "0", "version", v,
+	    NULL);
+	return MSR_OK;
+}
+
 int
 cmd_migrate(struct msr *m)
 {
@@ -125,7 +161,6 @@ cmd_migrate(struct msr *m)
 	struct buf err = BUF_INIT;
 	char to[MIGFILE_VERSION_MAX + 1];
 	enum planerr kind;
-	const char *v;
 	int rc;
 
 	planopts_init(m, &o);
@@ -137,28 +172,8 @@ cmd_migrate(struct msr *m)
 		o.to = to;
 	}
 	plan_init(&p);
-	if (plan_up(&p, &m->set, &m->rows, &o, &err, &kind) == -1) {
-		show_notes(&p);
-		rc = plan_failed(&err, kind);
-		goto done;
-	}
-	show_notes(&p);
-	if (m->o.dry_run) {
-		apply_print_plan(&p);
-		rc = MSR_OK;
-		goto done;
-	}
-	if (p.n == 0) {
-		v = cmd_current_version(m);
-		log_info("nothing to do; the database is at version %s",
-		    v != NULL ? v : "none");
-		log_event("summary", "#ok", "true", "#done", "0", "version", v,
-		    NULL);
-		rc = MSR_OK;
-		goto done;
-	}
-	rc = execute(m, &p, "applied");
-done:
+	rc = plan_up(&p, &m->set, &m->rows, &o, &err, &kind);
+	rc = run_plan(m, &p, rc, &err, kind, "applied");
 	plan_release(&p);
 	buf_release(&err);
 	return rc;
@@ -201,23 +216,8 @@ cmd_down(struct msr *m)
 	o.steps = m->o.steps;
 	o.all = m->o.all;
 	plan_init(&p);
-	if (plan_down(&p, &m->set, &m->rows, &o, &err, &kind) == -1) {
-		rc = plan_failed(&err, kind);
-		goto done;
-	}
-	show_notes(&p);
-	if (m->o.dry_run) {
-		apply_print_plan(&p);
-		rc = MSR_OK;
-		goto done;
-	}
-	if (p.n == 0) {
-		log_info("nothing to roll back");
-		rc = MSR_OK;
-		goto done;
-	}
-	rc = execute(m, &p, "rolled back");
-done:
+	rc = plan_down(&p, &m->set, &m->rows, &o, &err, &kind);
+	rc = run_plan(m, &p, rc, &err, kind, "rolled back");
 	plan_release(&p);
 	buf_release(&err);
 	return rc;

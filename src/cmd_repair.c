@@ -16,6 +16,17 @@
 #include "log.h"
 #include "msr.h"
 
+/* Begins the one transaction of the command; returns an exit code. */
+static int
+begin(struct msr *m, struct dberr *err)
+{
+	if (m->drv->begin(m->conn, err) == 0)
+		return MSR_OK;
+	log_error("cannot begin a transaction: %s", err->msg.s);
+	dberr_release(err);
+	return MSR_EFAILED;
+}
+
 /* Commits, or rolls back and reports; returns an exit code. */
 static int
 finish(struct msr *m, int failed, struct dberr *err)
@@ -60,11 +71,8 @@ cmd_repair(struct msr *m)
 		return MSR_OK;
 	}
 	dberr_init(&err);
-	if (!m->o.dry_run && m->drv->begin(m->conn, &err) == -1) {
-		log_error("cannot begin a transaction: %s", err.msg.s);
-		dberr_release(&err);
-		return MSR_EFAILED;
-	}
+	if (!m->o.dry_run && (rc = begin(m, &err)) != MSR_OK)
+		return rc;
 	for (i = 0; i < m->rows.n && !failed && !apply_interrupted(); i++) {
 		r = &m->rows.v[i];
 		mig = migfile_find(&m->set, r->version);
@@ -139,11 +147,8 @@ cmd_baseline(struct msr *m)
 	if (!m->o.dry_run && (rc = cmd_ensure_tables(m)) != MSR_OK)
 		return rc;
 	dberr_init(&err);
-	if (!m->o.dry_run && m->drv->begin(m->conn, &err) == -1) {
-		log_error("cannot begin a transaction: %s", err.msg.s);
-		dberr_release(&err);
-		return MSR_EFAILED;
-	}
+	if (!m->o.dry_run && (rc = begin(m, &err)) != MSR_OK)
+		return rc;
 	for (i = 0; i < m->set.n && !failed && !apply_interrupted(); i++) {
 		mig = &m->set.v[i];
 		if (migfile_vercmp(mig->version, to) > 0)

@@ -226,13 +226,8 @@ cmd_version(struct msr *m)
 {
 	char want[MIGFILE_VERSION_MAX + 1];
 	const char *v = cmd_current_version(m);
-	const char *canon = NULL;
-	size_t i;
+	const char *canon = cmd_newest(m);
 
-	for (i = 0; i < m->rows.n; i++)
-		if (!m->rows.v[i].partial && (canon == NULL ||
-		    migfile_vercmp(m->rows.v[i].version, canon) > 0))
-			canon = m->rows.v[i].version;
 	if (m->o.expect != NULL && strcmp(m->o.expect, "none") != 0 &&
 	    migfile_parse_version(m->o.expect, want) == -1) {
 		bad_version("--expect", m->o.expect);

@@ -229,6 +229,21 @@ batch_check(const struct step *s, struct buf *err)
 	return -1;
 }
 
+/* Loads every step; in a batch, each must fit in one transaction. */
+static int
+load_all(struct plan *p, const struct planopts *o, struct buf *err)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (plan_load_step(p, &p->v[i], o, err) == -1)
+			return -1;
+		if (p->batch && batch_check(&p->v[i], err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
     const struct planopts *o, struct buf *err, enum planerr *kind)
@@ -305,13 +320,7 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 		    late.s);
 		goto done;
 	}
-	for (i = 0; i < p->n; i++) {
-		if (plan_load_step(p, &p->v[i], o, err) == -1)
-			goto done;
-		if (p->batch && batch_check(&p->v[i], err) == -1)
-			goto done;
-	}
-	rc = 0;
+	rc = load_all(p, o, err);
 done:
 	buf_release(&text);
 	buf_release(&late);
@@ -326,7 +335,6 @@ plan_down(struct plan *p, struct migset *set, const struct trackrows *rows,
 	struct buf nodown = BUF_INIT;
 	struct migration *m;
 	struct trackrow *r;
-	struct step *s;
 	size_t i, taken = 0;
 	int rc = -1;
 
@@ -359,21 +367,14 @@ plan_down(struct plan *p, struct migset *set, const struct trackrows *rows,
 				    m->up);
 			continue;
 		}
-		s = plan_add(p, m, MIGDIR_DOWN);
-		(void)s;
+		plan_add(p, m, MIGDIR_DOWN);
 	}
 	if (nodown.len > 0) {
 		buf_addf(err, "cannot roll back; nothing was changed:%s",
 		    nodown.s);
 		goto done;
 	}
-	for (i = 0; i < p->n; i++) {
-		if (plan_load_step(p, &p->v[i], o, err) == -1)
-			goto done;
-		if (p->batch && batch_check(&p->v[i], err) == -1)
-			goto done;
-	}
-	rc = 0;
+	rc = load_all(p, o, err);
 done:
 	buf_release(&nodown);
 	return rc;
