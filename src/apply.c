@@ -212,7 +212,11 @@ stem(const struct step *s)
 	return name;
 }
 
-/* The file, line and column, the message, and an excerpt with a caret. */
+/*
+ * The file, line and column, the message, and an excerpt with a caret;
+ * base is where the failed statements start, for when the database
+ * named no position.
+ */
 static void
 report_sql(const struct step *s, size_t base, const struct dberr *err)
 {
@@ -222,7 +226,7 @@ report_sql(const struct step *s, size_t base, const struct dberr *err)
 	char lineno[16];
 	char *loc;
 
-	off = err->offset >= 0 ? base + (size_t)err->offset : base;
+	off = err->offset >= 0 ? (size_t)err->offset : base;
 	if (off > s->text.len)
 		off = s->text.len;
 	/* Start from the first token when the database named none. */
@@ -286,19 +290,18 @@ audit(struct applier *a, const struct step *s, const char *outcome,
 	dberr_release(&e);
 }
 
-/* Runs text[off, off + len) as one or more statements. */
+/* Runs statements [first, last) of the step. */
 static int
-run_chunk(struct applier *a, const struct step *s, size_t off, size_t len,
+run_range(struct applier *a, const struct step *s, size_t first, size_t last,
     struct dberr *err)
 {
-	int rc;
-
-	if (len == 0)
+	if (first >= last)
 		return 0;
-	rc = a->drv->exec(a->conn, s->text.s + off, len, err);
-	if (rc == -1)
-		report_sql(s, off, err);
-	return rc;
+	if (a->drv->exec(a->conn, s->text.s, s->stmts + first, last - first,
+	    err) == 0)
+		return 0;
+	report_sql(s, s->stmts[first].start, err);
+	return -1;
 }
 
 static int
@@ -327,15 +330,15 @@ run_in_tx(struct applier *a, const struct step *s, long long t0,
 	int post;
 
 	if (s->mode == STEP_WRAPPED) {
-		from = s->stmts[s->tx_begin].next;
-		to = s->stmts[s->tx_commit].start;
+		from = s->tx_begin + 1;
+		to = s->tx_commit;
 		post = s->tx_commit + 1 < s->nstmts;
 	} else {
 		from = 0;
-		to = s->text.len;
+		to = s->nstmts;
 		post = 0;
 	}
-	if (run_chunk(a, s, from, to - from, err) == -1)
+	if (run_range(a, s, from, to, err) == -1)
 		return -1;
 	if (record_done(a, s, post, post ? (long)s->tx_commit + 1 : 0,
 	    now_ms() - t0, err) == -1) {
@@ -364,7 +367,7 @@ run_stmts(struct applier *a, const struct step *s, size_t first,
 			return -1;
 		log_verbose("%s:%u:%u: running statement %zu of %zu", s->path,
 		    st->line, st->col, i + 1, s->nstmts);
-		if (run_chunk(a, s, st->start, st->end - st->start, err) == -1)
+		if (run_range(a, s, i, i + 1, err) == -1)
 			return -1;
 		if (st->kind == SQLKIND_BEGIN)
 			inblock = 1;
@@ -434,8 +437,7 @@ run_pre(struct applier *a, const struct step *s, struct dberr *err,
 
 	for (i = 0; i < s->tx_begin; i++) {
 		*done = (long)i;
-		if (run_chunk(a, s, s->stmts[i].start,
-		    s->stmts[i].end - s->stmts[i].start, err) == -1)
+		if (run_range(a, s, i, i + 1, err) == -1)
 			return -1;
 	}
 	*done = (long)s->tx_begin;
@@ -458,8 +460,7 @@ restore_session(struct applier *a, const struct step *s, size_t k,
 			continue;
 		log_verbose("%s:%u:%u: running again to set up the session",
 		    s->path, s->stmts[i].line, s->stmts[i].col);
-		if (run_chunk(a, s, s->stmts[i].start,
-		    s->stmts[i].end - s->stmts[i].start, err) == -1)
+		if (run_range(a, s, i, i + 1, err) == -1)
 			return -1;
 	}
 	return 0;

@@ -87,12 +87,13 @@ struct driver {
 	const char *(*user)(struct dbconn *);
 
 	/*
-	 * Runs one or more statements of SQL text (len bytes, need not be
-	 * NUL-terminated), returning no rows.  err->offset locates a
-	 * failure within sql.
+	 * Runs the n statements st[0..n-1], found by the scanner in text, in
+	 * order, returning no rows; a driver may send them together.  On
+	 * failure err->offset is the byte offset in text where the error
+	 * is, or at least where its statement starts.
 	 */
-	int	(*exec)(struct dbconn *, const char *sql, size_t len,
-		    struct dberr *err);
+	int	(*exec)(struct dbconn *, const char *text,
+		    const struct sqlstmt *st, size_t n, struct dberr *err);
 
 	/*
 	 * Runs one statement with text parameters $1..$n (NULL for SQL NULL),

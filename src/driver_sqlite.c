@@ -234,37 +234,44 @@ skip_space(const char *p, const char *end)
 	return p;
 }
 
+/* SQLite's own parser splits the range of the statements again. */
 static int
-sq_exec(struct dbconn *c, const char *sql, size_t len, struct dberr *err)
+sq_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    size_t n, struct dberr *err)
 {
-	const char *p = sql, *end = sql + len, *tail;
-	sqlite3_stmt *st;
+	const char *p, *end, *tail;
+	sqlite3_stmt *stmt;
 	int rc, eoff;
 
+	if (n == 0)
+		return 0;
+	p = text + st[0].start;
+	end = text + st[n - 1].end;
 	while ((p = skip_space(p, end)) < end) {
 		if (end - p > INT_MAX) {
 			dberr_reset(err);
 			buf_adds(&err->msg, "statement too long");
-			err->offset = p - sql;
+			err->offset = p - text;
 			return -1;
 		}
-		rc = sqlite3_prepare_v2(c->db, p, (int)(end - p), &st, &tail);
+		rc = sqlite3_prepare_v2(c->db, p, (int)(end - p), &stmt,
+		    &tail);
 		if (rc != SQLITE_OK) {
 			eoff = sqlite3_error_offset(c->db);
 			set_error(c, rc, err);
-			err->offset = (p - sql) + (eoff >= 0 ? eoff : 0);
+			err->offset = (p - text) + (eoff >= 0 ? eoff : 0);
 			return -1;
 		}
-		if (st != NULL) {
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (stmt != NULL) {
+			while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 				;
 			if (rc != SQLITE_DONE) {
 				set_error(c, rc, err);
-				err->offset = p - sql;
-				sqlite3_finalize(st);
+				err->offset = p - text;
+				sqlite3_finalize(stmt);
 				return -1;
 			}
-			sqlite3_finalize(st);
+			sqlite3_finalize(stmt);
 		}
 		if (tail == p)
 			break;

@@ -187,12 +187,8 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 	if (scan_all(s, o->dialect, &dirs, err) == -1)
 		return -1;
 	classify(s, o, dirs);
-	if (s->mode == STEP_TX) {
-		free(s->stmts);
-		s->stmts = NULL;
-		s->nstmts = 0;
+	if (s->mode == STEP_TX)
 		return 0;
-	}
 	if (s->mode == STEP_NOTX && !s->partial)
 		strlist_addf(&p->notices, "%s runs without a transaction: %s",
 		    s->path, s->why);

@@ -30,7 +30,7 @@ struct step {
 	char			*why;		/* why not STEP_TX, or NULL */
 	char			 checksum[SHA256_HEXLEN + 1];
 	struct buf		 text;		/* the file, normalized */
-	struct sqlstmt		*stmts;		/* WRAPPED and NOTX only */
+	struct sqlstmt		*stmts;		/* the file's statements */
 	size_t			 nstmts;
 	size_t			 tx_begin;	/* WRAPPED: index of BEGIN */
 	size_t			 tx_commit;	/* WRAPPED: index of COMMIT */

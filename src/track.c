@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "config.h"
 #include "driver.h"
+#include "sqlscan.h"
 #include "track.h"
 #include "xmalloc.h"
 
@@ -111,13 +112,20 @@ ddl_text(struct track *t, struct buf *out)
 int
 track_create(struct track *t, struct dberr *err)
 {
-	struct buf sql = BUF_INIT;
+	struct buf sql = BUF_INIT, why = BUF_INIT;
+	struct sqlstmt st[16];
+	struct sqlscan sc;
+	size_t n = 0;
 	int rc = -1;
 
 	ddl_text(t, &sql);
+	sqlscan_init(&sc, sql.s, sql.len, t->drv->dialect);
+	while (n < sizeof(st) / sizeof(st[0]) &&
+	    sqlscan_next(&sc, &st[n], &why) == 1)
+		n++;
 	if (t->drv->begin(t->conn, err) == -1)
 		goto done;
-	if (t->drv->exec(t->conn, sql.s, sql.len, err) == -1 ||
+	if (t->drv->exec(t->conn, sql.s, st, n, err) == -1 ||
 	    t->drv->commit(t->conn, err) == -1) {
 		struct dberr e2;
 
@@ -129,6 +137,7 @@ track_create(struct track *t, struct dberr *err)
 	rc = 0;
 done:
 	buf_release(&sql);
+	buf_release(&why);
 	return rc;
 }
 
