@@ -28,6 +28,23 @@
 #include "track.h"
 #include "xmalloc.h"
 
+/* The file running now, for the database's notices. */
+static const char *notice_file;
+
+static void
+on_notice(void *arg, const char *severity, const char *message)
+{
+	(void)arg;
+	if (strcmp(severity, "WARNING") == 0)
+		log_warn("%s: %s", notice_file != NULL ? notice_file :
+		    "database", message);
+	else
+		log_notice("%s: %s", notice_file != NULL ? notice_file :
+		    "database", message);
+	log_event("notice", "file", notice_file, "severity", severity,
+	    "message", message, NULL);
+}
+
 static const struct driver *sig_drv;
 static struct dbconn *sig_conn;
 static volatile sig_atomic_t sig_got;
@@ -49,6 +66,8 @@ apply_signals(const struct driver *drv, struct dbconn *conn)
 
 	sig_drv = drv;
 	sig_conn = conn;
+	if (drv->set_notice != NULL)
+		drv->set_notice(conn, on_notice, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -154,7 +173,8 @@ apply_lock(struct applier *a)
 	dberr_init(&err);
 	deadline = now_ms() + (long long)a->cfg->lock_timeout * 1000;
 	for (;;) {
-		got = a->drv->trylock(a->conn, a->track->table, &holder, &err);
+		got = a->drv->trylock(a->conn, a->track->schema,
+		    a->track->name, &holder, &err);
 		if (got == DBLOCK_TAKEN)
 			break;
 		if (got == DBLOCK_ERROR) {
@@ -482,6 +502,7 @@ run_step(struct applier *a, struct step *s)
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "mode", plan_mode_name(s, 0), NULL);
 	running_start(stem(s));
+	notice_file = s->path;
 	switch (s->mode) {
 	case STEP_TX:
 	case STEP_WRAPPED:
@@ -587,6 +608,7 @@ fail:
 	audit(a, s, "failed", err.msg.s, now_ms() - t0);
 done:
 	running_stop();
+	notice_file = NULL;
 	dberr_release(&err);
 	return rc;
 }
@@ -607,6 +629,7 @@ run_batch(struct applier *a, struct plan *p)
 		goto fail;
 	}
 	for (i = 0; i < p->n; i++) {
+		notice_file = p->v[i].path;
 		if (apply_interrupted() ||
 		    run_in_tx(a, &p->v[i], now_ms(), &err) == -1)
 			goto fail;

@@ -13,9 +13,15 @@
 #include "xmalloc.h"
 
 extern const struct driver driver_sqlite;
+#ifdef HAVE_LIBPQ
+extern const struct driver driver_pg;
+#endif
 
 static const struct driver *const drivers[] = {
 	&driver_sqlite,
+#ifdef HAVE_LIBPQ
+	&driver_pg,
+#endif
 };
 
 static int

@@ -113,12 +113,13 @@ struct driver {
 
 	/*
 	 * Tries once, without blocking, to take the lock that keeps other
-	 * msr processes off this database's migrations; name is the
-	 * schema-qualified tracking table.  On DBLOCK_BUSY, holder describes
-	 * the holder ("pid 1234 on host web1 since ...") when known.
+	 * msr processes off this database's migrations: one lock for each
+	 * tracking table (schema may be NULL: the current one).  On
+	 * DBLOCK_BUSY, holder describes the holder ("pid 1234 on host web1
+	 * since ...") when known.
 	 */
-	enum dblock (*trylock)(struct dbconn *, const char *name,
-		    struct buf *holder, struct dberr *err);
+	enum dblock (*trylock)(struct dbconn *, const char *schema,
+		    const char *table, struct buf *holder, struct dberr *err);
 	int	(*unlock)(struct dbconn *, struct dberr *err);
 
 	/*

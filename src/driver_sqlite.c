@@ -367,8 +367,8 @@ sq_in_transaction(struct dbconn *c)
 }
 
 static enum dblock
-sq_trylock(struct dbconn *c, const char *name, struct buf *holder,
-    struct dberr *err)
+sq_trylock(struct dbconn *c, const char *schema, const char *table,
+    struct buf *holder, struct dberr *err)
 {
 	struct buf path = BUF_INIT, info = BUF_INIT;
 	struct flock fl;
@@ -378,7 +378,8 @@ sq_trylock(struct dbconn *c, const char *name, struct buf *holder,
 	ssize_t n;
 	char rbuf[512];
 
-	(void)name;
+	(void)schema;
+	(void)table;
 	if (strcmp(c->path, ":memory:") == 0 || c->lockfd != -1)
 		return DBLOCK_TAKEN;
 	buf_addf(&path, "%s-msr.lock", c->path);

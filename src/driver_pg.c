@@ -1,0 +1,640 @@
+/*
+ * The PostgreSQL driver, over libpq.  URLs and conninfo strings go to
+ * libpq unchanged, so every libpq parameter, PG* variable and .pgpass
+ * work.  Statements of a transaction are pipelined: one round trip for
+ * many statements, and the result of each tells exactly which one failed.
+ * The migration lock is a session-level advisory lock, taken by polling
+ * pg_try_advisory_lock() and released by the server if msr dies.
+ */
+#include "buildconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "buf.h"
+#include "config.h"
+#include "ddl.h"
+#include "driver.h"
+#include "xmalloc.h"
+
+/* Statements sent before reading their results, at most. */
+#define PIPELINE_MAX	256
+
+struct dbconn {
+	PGconn		*pg;
+	PGcancel	*cancel;
+	char		*user;		/* current_user, after SET ROLE */
+	char		*lockkey;	/* advisory lock key, as text */
+	dbnotice_fn	 notice;
+	void		*notice_arg;
+	int		 utf8;		/* client_encoding is UTF8 */
+};
+
+static int
+pg_accepts(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 ||
+	    strncmp(url, "postgresql://", 13) == 0 ||
+	    (strstr(url, "://") == NULL && strchr(url, '=') != NULL);
+}
+
+static void
+connection_error(struct dbconn *c, struct dberr *err)
+{
+	const char *m = PQerrorMessage(c->pg);
+	size_t n = strlen(m);
+
+	dberr_reset(err);
+	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		n--;
+	buf_add(&err->msg, m, n);
+	err->connection = PQstatus(c->pg) == CONNECTION_BAD;
+}
+
+/* PostgreSQL positions count characters; offsets count bytes. */
+static long
+char_to_byte(const struct dbconn *c, const char *s, size_t len, long pos)
+{
+	size_t i = 0;
+
+	if (pos <= 1)
+		return 0;
+	if (!c->utf8)
+		return (size_t)(pos - 1) < len ? pos - 1 : (long)len;
+	while (i < len && pos > 1) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		pos--;
+	}
+	return (long)i;
+}
+
+/*
+ * Fills err from a failed result; sql (len bytes) is the text of the
+ * statement, at offset base of the caller's text.
+ */
+static void
+result_error(struct dbconn *c, const PGresult *r, const char *sql,
+    size_t len, long base, struct dberr *err)
+{
+	const char *f;
+
+	dberr_reset(err);
+	if ((f = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)) != NULL)
+		buf_adds(&err->msg, f);
+	else
+		connection_error(c, err);
+	if ((f = PQresultErrorField(r, PG_DIAG_SQLSTATE)) != NULL)
+		snprintf(err->code, sizeof(err->code), "%s", f);
+	if ((f = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) != NULL)
+		buf_adds(&err->detail, f);
+	if ((f = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) != NULL)
+		buf_adds(&err->hint, f);
+	if ((f = PQresultErrorField(r, PG_DIAG_CONTEXT)) != NULL) {
+		if (err->detail.len > 0)
+			buf_adds(&err->detail, "\n");
+		buf_addf(&err->detail, "CONTEXT: %s", f);
+	}
+	err->offset = base;
+	if (sql != NULL &&
+	    (f = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION)) != NULL)
+		err->offset = base + char_to_byte(c, sql, len,
+		    strtol(f, NULL, 10));
+	err->connection = PQstatus(c->pg) == CONNECTION_BAD;
+}
+
+static void
+on_notice(void *arg, const PGresult *r)
+{
+	struct dbconn *c = arg;
+	const char *sev, *msg;
+
+	if (c->notice == NULL)
+		return;
+	sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (sev == NULL)
+		sev = PQresultErrorField(r, PG_DIAG_SEVERITY);
+	msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	c->notice(c->notice_arg, sev != NULL ? sev : "NOTICE",
+	    msg != NULL ? msg : "");
+}
+
+static void
+pg_set_notice(struct dbconn *c, dbnotice_fn fn, void *arg)
+{
+	c->notice = fn;
+	c->notice_arg = arg;
+}
+
+static int pg_query(struct dbconn *, const char *, int, const char *const *,
+    dbrow_fn, void *, struct dberr *);
+
+static int
+first_cb(void *arg, int ncols, const char *const *vals)
+{
+	char **out = arg;
+
+	free(*out);
+	*out = ncols > 0 && vals[0] != NULL ? xstrdup(vals[0]) : NULL;
+	return 0;
+}
+
+/* Sets a session parameter through set_config(), its value a parameter. */
+static int
+set_param(struct dbconn *c, const char *name, const char *value,
+    struct dberr *err)
+{
+	const char *params[2] = { name, value };
+
+	return pg_query(c, "SELECT pg_catalog.set_config($1, $2, false)", 2,
+	    params, NULL, NULL, err);
+}
+
+/* The [postgres] settings of the session. */
+static int
+setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *e;
+	int rc = -1;
+
+	if (cfg->pg_role != NULL) {
+		buf_adds(&b, "SET ROLE ");
+		driver_quote_ident(&b, NULL, cfg->pg_role);
+		if (pg_query(c, b.s, 0, NULL, NULL, NULL, err) == -1)
+			goto done;
+	}
+	if (cfg->pg_search_path != NULL) {
+		buf_reset(&b);
+		for (p = cfg->pg_search_path; *p != '\0'; p = e) {
+			while (*p == ' ' || *p == ',')
+				p++;
+			if (*p == '\0')
+				break;
+			e = p + strcspn(p, ", ");
+			if (b.len > 0)
+				buf_adds(&b, ", ");
+			buf_addch(&b, '"');
+			buf_add(&b, p, (size_t)(e - p));
+			buf_addch(&b, '"');
+		}
+		if (set_param(c, "search_path", b.s, err) == -1)
+			goto done;
+	}
+	if (cfg->pg_lock_timeout != NULL &&
+	    set_param(c, "lock_timeout", cfg->pg_lock_timeout, err) == -1)
+		goto done;
+	if (cfg->pg_statement_timeout != NULL &&
+	    set_param(c, "statement_timeout", cfg->pg_statement_timeout,
+	    err) == -1)
+		goto done;
+	if (pg_query(c, "SELECT current_user", 0, NULL, first_cb, &c->user,
+	    err) == -1)
+		goto done;
+	rc = 0;
+done:
+	buf_release(&b);
+	return rc;
+}
+
+static int
+pg_connect(struct dbconn **out, const struct config *cfg, int flags,
+    struct dberr *err)
+{
+	const char *keys[8], *vals[8];
+	char timeout[16];
+	struct dbconn *c;
+	int n = 0;
+
+	(void)flags;
+	dberr_reset(err);
+	/* Before dbname: the URL may override these; after it: not. */
+	keys[n] = "fallback_application_name";
+	vals[n++] = "msr";
+	keys[n] = "client_encoding";
+	vals[n++] = "UTF8";
+	if (cfg->connect_timeout > 0) {
+		snprintf(timeout, sizeof(timeout), "%d", cfg->connect_timeout);
+		keys[n] = "connect_timeout";
+		vals[n++] = timeout;
+	}
+	keys[n] = "dbname";
+	vals[n++] = cfg->url;
+	if (cfg->password != NULL) {
+		keys[n] = "password";
+		vals[n++] = cfg->password;
+	}
+	keys[n] = NULL;
+	vals[n] = NULL;
+
+	c = xcalloc(1, sizeof(*c));
+	c->pg = PQconnectdbParams(keys, vals, 1);
+	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		if (c->pg == NULL)
+			buf_adds(&err->msg, "out of memory");
+		else
+			connection_error(c, err);
+		err->connection = 1;
+		PQfinish(c->pg);
+		free(c);
+		return -1;
+	}
+	c->utf8 = strcmp(pg_encoding_to_char(PQclientEncoding(c->pg)),
+	    "UTF8") == 0;
+	c->cancel = PQgetCancel(c->pg);
+	PQsetNoticeReceiver(c->pg, on_notice, c);
+	if (setup_session(c, cfg, err) == -1) {
+		err->connection = 1;
+		PQfreeCancel(c->cancel);
+		PQfinish(c->pg);
+		free(c->user);
+		free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static void
+pg_disconnect(struct dbconn *c)
+{
+	if (c == NULL)
+		return;
+	PQfreeCancel(c->cancel);
+	PQfinish(c->pg);
+	free(c->user);
+	free(c->lockkey);
+	free(c);
+}
+
+static int
+exists_cb(void *arg, int ncols, const char *const *vals)
+{
+	(void)ncols;
+	(void)vals;
+	*(int *)arg = 1;
+	return 0;
+}
+
+static int
+pg_table_exists(struct dbconn *c, const char *schema, const char *name,
+    struct dberr *err)
+{
+	const char *params[2] = { schema, name };
+	int found = 0;
+
+	if (pg_query(c, "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname"
+	    " = COALESCE($1, current_schema()) AND tablename = $2", 2, params,
+	    exists_cb, &found, err) == -1)
+		return -1;
+	return found;
+}
+
+static const char *
+pg_user(struct dbconn *c)
+{
+	return c->user;
+}
+
+static int
+pg_query(struct dbconn *c, const char *sql, int nparams,
+    const char *const *params, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	const char *vals[32];
+	PGresult *r;
+	int i, j, n, rows, stop = 0;
+
+	r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK) {
+		result_error(c, r, NULL, 0, -1, err);
+		PQclear(r);
+		return -1;
+	}
+	n = PQnfields(r);
+	if (n > 32)
+		n = 32;
+	rows = PQntuples(r);
+	for (i = 0; fn != NULL && i < rows && stop == 0; i++) {
+		for (j = 0; j < n; j++)
+			vals[j] = PQgetisnull(r, i, j) ? NULL :
+			    PQgetvalue(r, i, j);
+		stop = fn(arg, n, vals);
+	}
+	PQclear(r);
+	return stop;
+}
+
+/* Ends a COPY that a migration started: msr has no data for it. */
+static void
+end_copy(struct dbconn *c)
+{
+	PGresult *r;
+	char *data;
+
+	PQputCopyEnd(c->pg, "msr does not send or receive COPY data");
+	while (PQgetCopyData(c->pg, &data, 0) > 0)
+		PQfreemem(data);
+	while ((r = PQgetResult(c->pg)) != NULL)
+		PQclear(r);
+}
+
+/* One statement, by itself: the simple protocol, as psql sends it. */
+static int
+exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    struct dberr *err)
+{
+	char *sql = xstrndup(text + st->start, st->end - st->start);
+	PGresult *r;
+	int rc = 0;
+
+	r = PQexec(c->pg, sql);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		break;
+	case PGRES_COPY_IN:
+	case PGRES_COPY_OUT:
+	case PGRES_COPY_BOTH:
+		PQclear(r);
+		end_copy(c);
+		dberr_reset(err);
+		buf_adds(&err->msg, "COPY to or from the client is not"
+		    " supported in migrations");
+		err->offset = (long)st->start;
+		rc = -1;
+		r = NULL;
+		break;
+	default:
+		result_error(c, r, sql, strlen(sql), (long)st->start, err);
+		rc = -1;
+	}
+	PQclear(r);
+	free(sql);
+	return rc;
+}
+
+#ifdef LIBPQ_HAS_PIPELINING
+/*
+ * Sends st[0..n-1] in one pipeline, then reads their results: one round
+ * trip.  Returns 0, or -1 with err set for the first statement that
+ * failed (those after it are skipped by the server).
+ */
+static int
+exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    size_t n, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	PGresult *r;
+	size_t i, sent = 0;
+	int failed = 0;
+
+	if (PQenterPipelineMode(c->pg) != 1) {
+		connection_error(c, err);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		buf_reset(&sql);
+		buf_add(&sql, text + st[i].start, st[i].end - st[i].start);
+		if (PQsendQueryParams(c->pg, sql.s, 0, NULL, NULL, NULL, NULL,
+		    0) != 1)
+			break;
+		sent++;
+	}
+	if (PQpipelineSync(c->pg) != 1 || sent < n) {
+		connection_error(c, err);
+		err->offset = (long)st[sent < n ? sent : 0].start;
+		failed = 1;
+	}
+	/* Each statement's results end with NULL; then comes the sync. */
+	for (i = 0; i < sent; i++) {
+		while ((r = PQgetResult(c->pg)) != NULL) {
+			switch (PQresultStatus(r)) {
+			case PGRES_COMMAND_OK:
+			case PGRES_TUPLES_OK:
+			case PGRES_EMPTY_QUERY:
+			case PGRES_PIPELINE_ABORTED:
+				break;
+			default:
+				if (!failed) {
+					buf_reset(&sql);
+					buf_add(&sql, text + st[i].start,
+					    st[i].end - st[i].start);
+					result_error(c, r, sql.s, sql.len,
+					    (long)st[i].start, err);
+				}
+				failed = 1;
+			}
+			PQclear(r);
+		}
+		if (PQstatus(c->pg) == CONNECTION_BAD)
+			break;
+	}
+	if (PQstatus(c->pg) != CONNECTION_BAD) {
+		r = PQgetResult(c->pg);
+		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC && !failed) {
+			connection_error(c, err);
+			failed = 1;
+		}
+		PQclear(r);
+	}
+	if (PQexitPipelineMode(c->pg) != 1 && !failed) {
+		connection_error(c, err);
+		failed = 1;
+	}
+	if (PQstatus(c->pg) == CONNECTION_BAD && !failed) {
+		connection_error(c, err);
+		err->offset = (long)st[0].start;
+		failed = 1;
+	}
+	buf_release(&sql);
+	return failed ? -1 : 0;
+}
+#endif
+
+static int
+pg_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    size_t n, struct dberr *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < PIPELINE_MAX ? n - i : PIPELINE_MAX;
+#ifdef LIBPQ_HAS_PIPELINING
+		if (k > 1 && PQtransactionStatus(c->pg) == PQTRANS_INTRANS) {
+			if (exec_pipeline(c, text, st + i, k, err) == -1)
+				return -1;
+			continue;
+		}
+#endif
+		/* Outside a transaction, each statement on its own. */
+		k = 1;
+		if (exec_one(c, text, &st[i], err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+simple(struct dbconn *c, const char *sql, struct dberr *err)
+{
+	PGresult *r;
+	int rc = 0;
+
+	r = PQexec(c->pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		result_error(c, r, NULL, 0, -1, err);
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_begin(struct dbconn *c, struct dberr *err)
+{
+	return simple(c, "BEGIN", err);
+}
+
+static int
+pg_commit(struct dbconn *c, struct dberr *err)
+{
+	PGresult *r;
+	int rc = 0;
+
+	r = PQexec(c->pg, "COMMIT");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		result_error(c, r, NULL, 0, -1, err);
+		rc = -1;
+	} else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		/* An aborted transaction "commits" as a rollback. */
+		dberr_reset(err);
+		buf_adds(&err->msg, "the transaction was rolled back");
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int
+pg_rollback(struct dbconn *c, struct dberr *err)
+{
+	if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+		return 0;
+	return simple(c, "ROLLBACK", err);
+}
+
+static int
+pg_in_transaction(struct dbconn *c)
+{
+	PGTransactionStatusType t = PQtransactionStatus(c->pg);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	    t == PQTRANS_ACTIVE;
+}
+
+static int
+lock_cb(void *arg, int ncols, const char *const *vals)
+{
+	int *taken = arg;
+
+	*taken = ncols > 0 && vals[0] != NULL && strcmp(vals[0], "t") == 0;
+	return 0;
+}
+
+static int
+holder_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct buf *holder = arg;
+
+	if (ncols < 4)
+		return 0;
+	buf_reset(holder);
+	buf_addf(holder, "backend pid %s (%s) from %s, connected since %s",
+	    vals[0] != NULL ? vals[0] : "?",
+	    vals[1] != NULL && *vals[1] != '\0' ? vals[1] : "no name",
+	    vals[2] != NULL ? vals[2] : "a local socket",
+	    vals[3] != NULL ? vals[3] : "?");
+	return 1;
+}
+
+static enum dblock
+pg_trylock(struct dbconn *c, const char *schema, const char *table,
+    struct buf *holder, struct dberr *err)
+{
+	const char *params[2] = { schema, table };
+	int taken = 0;
+
+	/* The same key in every session that means the same table. */
+	if (c->lockkey == NULL && pg_query(c, "SELECT"
+	    " pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I',"
+	    " COALESCE($1::text, current_schema()), $2::text), 0)", 2, params,
+	    first_cb,
+	    &c->lockkey, err) == -1)
+		return DBLOCK_ERROR;
+	params[0] = c->lockkey;
+	if (pg_query(c, "SELECT pg_catalog.pg_try_advisory_lock($1::bigint)",
+	    1, params, lock_cb, &taken, err) == -1)
+		return DBLOCK_ERROR;
+	if (taken)
+		return DBLOCK_TAKEN;
+	buf_reset(holder);
+	buf_adds(holder, "another session");
+	if (pg_query(c, "SELECT a.pid, a.application_name,"
+	    " host(a.client_addr), to_char(a.backend_start,"
+	    " 'YYYY-MM-DD HH24:MI:SS TZ') FROM pg_catalog.pg_locks l JOIN"
+	    " pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
+	    " l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND"
+	    " ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint",
+	    1, params, holder_cb, holder, err) == -1)
+		return DBLOCK_ERROR;
+	return DBLOCK_BUSY;
+}
+
+static int
+pg_unlock(struct dbconn *c, struct dberr *err)
+{
+	const char *params[1] = { c->lockkey };
+
+	if (c->lockkey == NULL || PQstatus(c->pg) != CONNECTION_OK)
+		return 0;
+	return pg_query(c, "SELECT pg_catalog.pg_advisory_unlock($1::bigint)",
+	    1, params, NULL, NULL, err) == -1 ? -1 : 0;
+}
+
+/* Called from a signal handler: PQcancel() is safe there. */
+static void
+pg_cancel(struct dbconn *c)
+{
+	char errbuf[256];
+
+	if (c->cancel != NULL)
+		PQcancel(c->cancel, errbuf, sizeof(errbuf));
+}
+
+const struct driver driver_pg = {
+	.name = "postgres",
+	.dialect = SQLDIALECT_POSTGRES,
+	.ddl = ddl_postgres,
+	.accepts = pg_accepts,
+	.check_url = NULL,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.table_exists = pg_table_exists,
+	.user = pg_user,
+	.exec = pg_exec,
+	.query = pg_query,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.in_transaction = pg_in_transaction,
+	.trylock = pg_trylock,
+	.unlock = pg_unlock,
+	.cancel = pg_cancel,
+	.set_notice = pg_set_notice,
+};
