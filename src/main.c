@@ -228,22 +228,28 @@ connect_db(struct msr *m, int flags)
 	struct dberr err;
 	long long waited = 0;
 	int said = 0, rc;
+	char *why;
 
 	dberr_init(&err);
 	for (;;) {
 		rc = m->drv->connect(&m->conn, &m->cfg, flags, &err);
 		if (rc == 0 || waited >= m->cfg.wait || apply_interrupted())
 			break;
-		if (!said)
+		if (!said) {
+			why = url_scrub(err.msg.s, m->cfg.url, m->cfg.password);
 			log_info("waiting up to %d s for %s: %s", m->cfg.wait,
-			    m->url_masked, err.msg.s);
+			    m->url_masked, why);
+			free(why);
+		}
 		said = 1;
 		sleep(1);
 		waited++;
 	}
-	if (rc == -1)
-		log_error("cannot connect to %s: %s", m->url_masked,
-		    err.msg.s);
+	if (rc == -1) {
+		why = url_scrub(err.msg.s, m->cfg.url, m->cfg.password);
+		log_error("cannot connect to %s: %s", m->url_masked, why);
+		free(why);
+	}
 	dberr_release(&err);
 	return rc == 0 ? MSR_OK : MSR_ECONNECT;
 }

@@ -1,10 +1,11 @@
 /*
  * Password masking for database URLs.  Masking errs on the side of
  * hiding too much: a password is never shown, even in a URL that libpq
- * would reject.
+ * would reject, nor in libpq's messages about such a URL.
  */
 #include "buildconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,6 +15,14 @@
 
 #define MASK	"***"
 
+/* What was hidden, when the caller wants to know. */
+static void
+hidden(struct strlist *l, const char *s, size_t n)
+{
+	if (l != NULL && n > 0)
+		strlist_addf(l, "%.*s", (int)n, s);
+}
+
 static int
 is_password_key(const char *k, size_t n)
 {
@@ -22,7 +31,7 @@ is_password_key(const char *k, size_t n)
 
 /* Masks the values of "...password=" parameters in a URI query. */
 static void
-mask_query(struct buf *out, const char *q)
+mask_query(struct buf *out, const char *q, struct strlist *l)
 {
 	const char *amp, *eq;
 	size_t n;
@@ -34,6 +43,7 @@ mask_query(struct buf *out, const char *q)
 		if (eq != NULL && is_password_key(q, (size_t)(eq - q))) {
 			buf_add(out, q, (size_t)(eq - q) + 1);
 			buf_adds(out, MASK);
+			hidden(l, eq + 1, n - (size_t)(eq - q) - 1);
 		} else
 			buf_add(out, q, n);
 		q += n;
@@ -43,24 +53,21 @@ mask_query(struct buf *out, const char *q)
 }
 
 static char *
-mask_uri(const char *url, const char *auth)
+mask_uri(const char *url, const char *auth, struct strlist *l)
 {
 	struct buf out = BUF_INIT;
 	const char *at, *colon, *rest, *q;
 
 	/* The last '@' ends the userinfo even if the password holds one. */
+	rest = auth;
 	at = strrchr(auth, '@');
-	if (at != NULL) {
-		colon = memchr(auth, ':', (size_t)(at - auth));
-		if (colon != NULL) {
-			buf_add(&out, url, (size_t)(colon - url) + 1);
-			buf_adds(&out, MASK);
-			rest = at;
-		} else
-			rest = auth;
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL) {
+		buf_add(&out, url, (size_t)(colon - url) + 1);
+		buf_adds(&out, MASK);
+		hidden(l, colon + 1, (size_t)(at - colon - 1));
+		rest = at;
 	} else
-		rest = auth;
-	if (out.len == 0)
 		buf_add(&out, url, (size_t)(rest - url));
 	q = strchr(rest, '?');
 	if (q == NULL) {
@@ -68,13 +75,13 @@ mask_uri(const char *url, const char *auth)
 		return buf_detach(&out);
 	}
 	buf_add(&out, rest, (size_t)(q - rest) + 1);
-	mask_query(&out, q + 1);
+	mask_query(&out, q + 1, l);
 	return buf_detach(&out);
 }
 
 /* key = value pairs; values may be single-quoted with backslash escapes. */
 static char *
-mask_conninfo(const char *s)
+mask_conninfo(const char *s, struct strlist *l)
 {
 	struct buf out = BUF_INIT;
 	const char *k, *p = s;
@@ -116,19 +123,86 @@ mask_conninfo(const char *s)
 		}
 		if (!hide)
 			buf_add(&out, k, (size_t)(p - k));
+		else if (*k == '\'')
+			hidden(l, k + 1, (size_t)(p - k) > 2 ?
+			    (size_t)(p - k) - 2 : 0);
+		else
+			hidden(l, k, (size_t)(p - k));
 	}
 	return buf_detach(&out);
 }
 
-char *
-url_mask(const char *url)
+static char *
+mask(const char *url, struct strlist *l)
 {
 	const char *sep;
 
 	sep = strstr(url, "://");
 	if (sep != NULL && strcspn(url, "=") > (size_t)(sep - url))
-		return mask_uri(url, sep + 3);
+		return mask_uri(url, sep + 3, l);
 	if (strchr(url, '=') != NULL)
-		return mask_conninfo(url);
+		return mask_conninfo(url, l);
 	return xstrdup(url);
+}
+
+char *
+url_mask(const char *url)
+{
+	return mask(url, NULL);
+}
+
+/*
+ * Adds a secret and its pieces of three bytes or more, split where a
+ * parser may split it: libpq may quote only a piece of a bad URL.
+ */
+static void
+add_pieces(struct strlist *l, const char *secret)
+{
+	const char *p = secret, *q;
+	size_t n = strlen(secret);
+
+	if (n == 0)
+		return;
+	strlist_add(l, secret);
+	while (*p != '\0') {
+		q = p + strcspn(p, "@:/?&=#% \t'\\");
+		if (q - p >= 3 && (size_t)(q - p) < n)
+			strlist_addf(l, "%.*s", (int)(q - p), p);
+		p = *q != '\0' ? q + 1 : q;
+	}
+}
+
+char *
+url_scrub(const char *msg, const char *url, const char *password)
+{
+	struct strlist found = STRLIST_INIT, l = STRLIST_INIT;
+	struct buf out = BUF_INIT;
+	const char *p;
+	size_t i, n, best;
+	char *masked;
+
+	if (url != NULL) {
+		masked = mask(url, &found);
+		free(masked);
+	}
+	if (password != NULL)
+		strlist_add(&found, password);
+	for (i = 0; i < found.n; i++)
+		add_pieces(&l, found.v[i]);
+	for (p = msg; *p != '\0';) {
+		best = 0;
+		for (i = 0; i < l.n; i++) {
+			n = strlen(l.v[i]);
+			if (n > best && strncmp(p, l.v[i], n) == 0)
+				best = n;
+		}
+		if (best > 0) {
+			buf_adds(&out, MASK);
+			p += best;
+		} else
+			buf_addch(&out, *p++);
+	}
+	strlist_release(&found);
+	strlist_release(&l);
+	return buf_detach(&out);
 }

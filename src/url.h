@@ -12,4 +12,11 @@
  */
 char	*url_mask(const char *url);
 
+/*
+ * Returns a copy of a message (from libpq, say) with every piece of the
+ * passwords of url and of password (may be NULL) replaced by "***":
+ * libpq may quote a badly formed URL in part.  The caller frees it.
+ */
+char	*url_scrub(const char *msg, const char *url, const char *password);
+
 #endif
