@@ -13,7 +13,8 @@ export MSR_SRCDIR MSR_BIN
 # A clean environment: nothing from the caller's configuration leaks in.
 for v in $(env | sed -n 's/^\(MSR_[A-Z_]*\)=.*/\1/p'); do
 	case $v in
-	MSR_SRCDIR|MSR_BIN|MSR_VALGRIND|MSR_HAVE_LIBPQ|MSR_SANITIZED|MSR_TEST_*) ;;
+	MSR_SRCDIR|MSR_BIN|MSR_VALGRIND|MSR_HAVE_LIBPQ|MSR_SANITIZED|MSR_PG_BINDIR|\
+	MSR_TEST_*) ;;
 	*) unset "$v" ;;
 	esac
 done
