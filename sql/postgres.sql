@@ -3,10 +3,10 @@
 -- msr creates them on first use when they do not exist, in the schema
 -- set by [migrations] schema or else the current schema.  A DBA can
 -- create them ahead of time for a migration role that may not create
--- tables; that role then needs SELECT, INSERT, UPDATE and DELETE on both.
--- To use other names, set [migrations] table: msr puts that name in place
--- of msr_migrations, and the name with "_log" added in place of
--- msr_migrations_log.
+-- tables; that role then needs SELECT, INSERT, UPDATE and DELETE on all
+-- three.  To use other names, set [migrations] table: msr puts that name
+-- in place of msr_migrations, and the name with "_log" or "_lock" added
+-- in place of msr_migrations_log and msr_migrations_lock.
 
 -- One row per applied, or partly applied, migration.
 CREATE TABLE IF NOT EXISTS msr_migrations (
@@ -35,4 +35,13 @@ CREATE TABLE IF NOT EXISTS msr_migrations_log (
 	execution_ms	bigint,
 	db_user		text,
 	os_user		text
+);
+
+-- The lock of [lock] method = table: one row while an msr works.  It
+-- works through PgBouncer in transaction pooling mode, where a session
+-- lock would not.
+CREATE TABLE IF NOT EXISTS msr_migrations_lock (
+	id		integer PRIMARY KEY CHECK (id = 1),
+	holder		text NOT NULL,		-- pid, host and since
+	since		timestamptz NOT NULL
 );

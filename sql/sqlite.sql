@@ -2,8 +2,8 @@
 --
 -- msr creates them on first use when they do not exist.  To use other
 -- names, set [migrations] table: msr puts that name in place of
--- msr_migrations, and the name with "_log" added in place of
--- msr_migrations_log.
+-- msr_migrations, and the name with "_log" or "_lock" added in place of
+-- msr_migrations_log and msr_migrations_lock.
 
 -- One row per applied, or partly applied, migration.
 CREATE TABLE IF NOT EXISTS msr_migrations (
@@ -32,4 +32,11 @@ CREATE TABLE IF NOT EXISTS msr_migrations_log (
 	execution_ms	INTEGER,
 	db_user		TEXT,
 	os_user		TEXT
+);
+
+-- The lock of [lock] method = table: one row while an msr works.
+CREATE TABLE IF NOT EXISTS msr_migrations_lock (
+	id		INTEGER PRIMARY KEY CHECK (id = 1),
+	holder		TEXT NOT NULL,		-- pid, host and since
+	since		TEXT NOT NULL		-- UTC, ISO 8601
 );

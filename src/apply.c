@@ -158,6 +158,22 @@ apply_interrupted(void)
 
 #define now_ms	track_clock_ms
 
+/*
+ * The lock table must exist before the lock: the tables are created
+ * here, and a concurrent msr creating them too is no error.
+ */
+static int
+lock_table(struct applier *a, struct dberr *err)
+{
+	int rc;
+
+	if ((rc = track_lock_exists(a->track, err)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (track_create(a->track, err) == 0)
+		return 0;
+	return track_lock_exists(a->track, err) == 1 ? 0 : -1;
+}
+
 int
 apply_lock(struct applier *a)
 {
@@ -171,10 +187,20 @@ apply_lock(struct applier *a)
 	if (!a->cfg->lock_enabled)
 		return MSR_OK;
 	dberr_init(&err);
+	if (a->cfg->lock_method == LOCKMETHOD_TABLE &&
+	    lock_table(a, &err) == -1) {
+		log_error("cannot create the lock table %s: %s",
+		    a->track->lock, err.msg.s);
+		dberr_release(&err);
+		return MSR_EFAILED;
+	}
 	deadline = now_ms() + (long long)a->cfg->lock_timeout * 1000;
 	for (;;) {
-		got = a->drv->trylock(a->conn, a->track->schema,
-		    a->track->name, &holder, &err);
+		if (a->cfg->lock_method == LOCKMETHOD_TABLE)
+			got = track_lock_try(a->track, &holder, &err);
+		else
+			got = a->drv->trylock(a->conn, a->track->schema,
+			    a->track->name, &holder, &err);
 		if (got == DBLOCK_TAKEN)
 			break;
 		if (got == DBLOCK_ERROR) {
@@ -212,11 +238,17 @@ void
 apply_unlock(struct applier *a)
 {
 	struct dberr err;
+	int rc;
 
 	if (!a->cfg->lock_enabled)
 		return;
 	dberr_init(&err);
-	a->drv->unlock(a->conn, &err);
+	if (a->cfg->lock_method == LOCKMETHOD_TABLE)
+		rc = track_lock_release(a->track, 0, &err);
+	else
+		rc = a->drv->unlock(a->conn, &err);
+	if (rc == -1)
+		log_warn("cannot release the migration lock: %s", err.msg.s);
 	dberr_release(&err);
 }
 

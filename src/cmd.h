@@ -16,6 +16,8 @@
 #define CMD_DB		0x02	/* connects and reads the tracking rows */
 #define CMD_WRITE	0x04	/* changes the database: lock, create tables */
 #define CMD_DBOPT	0x08	/* uses the database when one is configured */
+#define CMD_RW		0x10	/* connects for writing, without the lock */
+#define CMD_NOCONN	0x20	/* needs a URL, connects by itself */
 
 /* Command-line options besides the configuration keys. */
 struct opts {
@@ -24,6 +26,7 @@ struct opts {
 	long		 steps;		/* --steps */
 	int		 all;		/* --all */
 	const char	*expect;	/* --expect */
+	int		 timeout;	/* --timeout, -1: unset */
 	int		 json;		/* --json */
 };
 
@@ -49,6 +52,7 @@ struct msr {
 #define OPT_STEPS	0x08
 #define OPT_ALL		0x10
 #define OPT_EXPECT	0x20
+#define OPT_TIMEOUT	0x40
 
 struct cmd {
 	const char	*name;
@@ -70,8 +74,15 @@ int	cmd_check(struct msr *);
 int	cmd_validate(struct msr *);
 int	cmd_new(struct msr *);
 int	cmd_repair(struct msr *);
+int	cmd_lock(struct msr *);
+int	cmd_wait(struct msr *);
 int	cmd_baseline(struct msr *);
 
+/*
+ * Finds the driver of the configured URL and connects (DBCONN_* flags),
+ * retrying for [database] wait seconds; returns an exit code.
+ */
+int	cmd_connect(struct msr *, int flags);
 /*
  * Creates the tracking tables when they do not exist yet, right before
  * the first change; returns an exit code.

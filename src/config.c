@@ -37,7 +37,7 @@ const struct cfgkey config_keys[] = {
 	{ "migrations", "dir", CFG_STRING, OFF(dir), "db/migrations", 0, 0,
 	    "directory of the migration files" },
 	{ "migrations", "table", CFG_IDENT, OFF(table), "msr_migrations",
-	    0, 59, "tracking table; the audit table adds _log" },
+	    0, 58, "tracking table; the audit and lock tables add _log, _lock" },
 	{ "migrations", "schema", CFG_IDENT, OFF(schema), NULL, 0, 63,
 	    "schema of the tracking tables (PostgreSQL)" },
 	{ "migrations", "out_of_order", CFG_BOOL, OFF(out_of_order), "false",
@@ -50,6 +50,8 @@ const struct cfgkey config_keys[] = {
 	    "let only one msr at a time change the database" },
 	{ "lock", "timeout", CFG_INT, OFF(lock_timeout), "600", 0, 86400,
 	    "seconds to wait for the lock" },
+	{ "lock", "method", CFG_LOCKMETHOD, OFF(lock_method), "advisory", 0,
+	    0, "advisory, or table for PgBouncer and like poolers" },
 	{ "postgres", "lock_timeout", CFG_DURATION, OFF(pg_lock_timeout),
 	    NULL, 0, 0, "lock_timeout of the session (PostgreSQL)" },
 	{ "postgres", "statement_timeout", CFG_DURATION,
@@ -68,7 +70,28 @@ static const char *const txmodes[] = {
 	[TXMODE_PER_MIGRATION] = "per-migration",
 	[TXMODE_PER_BATCH] = "per-batch",
 	[TXMODE_NONE] = "none",
+	NULL
 };
+
+static const char *const lockmethods[] = {
+	[LOCKMETHOD_ADVISORY] = "advisory",
+	[LOCKMETHOD_TABLE] = "table",
+	NULL
+};
+
+/* Sets *out to the index of value in names; -1 when it is none. */
+static int
+set_enum(const char *const *names, const char *value, int *out)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(value, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
 
 const char *
 config_txmode_name(int m)
@@ -175,7 +198,7 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 	char *base = (char *)cfg, **sp;
 	long long n;
 	char *end;
-	int i, *ip = (int *)(void *)(base + k->offset);
+	int *ip = (int *)(void *)(base + k->offset);
 
 	sp = (char **)(void *)(base + k->offset);
 	switch (k->type) {
@@ -202,14 +225,17 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 		}
 		return 0;
 	case CFG_TXMODE:
-		for (i = 0; i < 3; i++)
-			if (strcmp(value, txmodes[i]) == 0) {
-				*ip = i;
-				return 0;
-			}
+		if (set_enum(txmodes, value, ip) == 0)
+			return 0;
 		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
 		    " per-migration, per-batch or none", origin, value,
 		    k->section, k->name);
+		return -1;
+	case CFG_LOCKMETHOD:
+		if (set_enum(lockmethods, value, ip) == 0)
+			return 0;
+		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
+		    " advisory or table", origin, value, k->section, k->name);
 		return -1;
 	case CFG_IDENT:
 		if (!valid_ident(value, strlen(value), k->max)) {
@@ -271,7 +297,8 @@ config_release(struct config *cfg)
 	for (i = 0; i < config_nkeys; i++) {
 		if (config_keys[i].type == CFG_INT ||
 		    config_keys[i].type == CFG_BOOL ||
-		    config_keys[i].type == CFG_TXMODE)
+		    config_keys[i].type == CFG_TXMODE ||
+		    config_keys[i].type == CFG_LOCKMETHOD)
 			continue;
 		sp = (char **)(void *)((char *)cfg + config_keys[i].offset);
 		free(*sp);

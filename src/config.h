@@ -15,6 +15,11 @@ enum txmode {
 	TXMODE_NONE
 };
 
+enum lockmethod {
+	LOCKMETHOD_ADVISORY,	/* the database's own: released when msr dies */
+	LOCKMETHOD_TABLE	/* a row in the lock table */
+};
+
 struct config {
 	/* [database] */
 	char		*url;
@@ -32,6 +37,7 @@ struct config {
 	/* [lock] */
 	int		 lock_enabled;
 	int		 lock_timeout;		/* seconds */
+	int		 lock_method;		/* enum lockmethod */
 	/* [postgres] */
 	char		*pg_lock_timeout;
 	char		*pg_statement_timeout;
@@ -52,6 +58,7 @@ enum cfgtype {
 	CFG_INT,
 	CFG_BOOL,
 	CFG_TXMODE,
+	CFG_LOCKMETHOD,
 	CFG_IDENT,	/* an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, <= 63 */
 	CFG_DURATION,	/* PostgreSQL duration: 0, 500ms, 5s, 2min, 1h, 1d */
 	CFG_IDENTLIST	/* identifiers separated by commas */

@@ -55,6 +55,13 @@ static const struct cmd commands[] = {
 	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 0,
 	    "accept changed checksums and finish partial rows after a fix"
 	    " by hand" },
+	{ "lock", NULL, cmd_lock, "status | release",
+	    CMD_DB | CMD_RW, 0, 1,
+	    "show who holds the migration lock, or clear a lock table row"
+	    " left by a dead msr" },
+	{ "wait", NULL, cmd_wait, "[--timeout SEC]",
+	    CMD_NOCONN, OPT_TIMEOUT, 0,
+	    "wait until the database accepts connections" },
 	{ "new", NULL, cmd_new, "NAME", 0, 0, 1,
 	    "create VERSION_NAME.up.sql and .down.sql" },
 	{ "help", NULL, NULL, "[COMMAND]", 0, 0, 1,
@@ -64,7 +71,7 @@ static const struct cmd commands[] = {
 
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
-	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT
+	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -88,6 +95,7 @@ static const struct option longopts[] = {
 	{ "steps", required_argument, NULL, O_STEPS },
 	{ "all", no_argument, NULL, O_ALL },
 	{ "expect", required_argument, NULL, O_EXPECT },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -118,8 +126,10 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 }
 
 static const char *const optnames[] = {
-	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect"
+	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
+	"--timeout"
 };
+#define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
 static const struct cmd *
 find_command(const char *name)
@@ -254,12 +264,11 @@ connect_db(struct msr *m, int flags)
 	return rc == 0 ? MSR_OK : MSR_ECONNECT;
 }
 
-static int
-open_db(struct msr *m, const struct cmd *c)
+int
+cmd_connect(struct msr *m, int flags)
 {
 	struct buf err = BUF_INIT;
-	struct dberr dbe;
-	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
+	int rc;
 
 	if (m->cfg.url == NULL || *m->cfg.url == '\0') {
 		log_error("no database URL: give --url, set MSR_DATABASE_URL"
@@ -285,9 +294,22 @@ open_db(struct msr *m, const struct cmd *c)
 		return MSR_EUSAGE;
 	}
 	buf_release(&err);
-	if ((rc = connect_db(m, write ? 0 : DBCONN_READONLY)) != MSR_OK)
+	if ((rc = connect_db(m, flags)) != MSR_OK)
 		return rc;
 	track_init(&m->track, m->drv, m->conn, &m->cfg);
+	return MSR_OK;
+}
+
+static int
+open_db(struct msr *m, const struct cmd *c)
+{
+	struct dberr dbe;
+	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
+
+	rc = cmd_connect(m, write || (c->flags & CMD_RW) ? 0 :
+	    DBCONN_READONLY);
+	if (rc != MSR_OK)
+		return rc;
 	dberr_init(&dbe);
 	rc = MSR_OK;
 	if (write) {
@@ -387,6 +409,7 @@ main(int argc, char *argv[])
 	char *end;
 
 	memset(&m, 0, sizeof(m));
+	m.o.timeout = -1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":c:u:d:qvhV", longopts,
 	    NULL)) != -1) {
@@ -466,6 +489,14 @@ main(int argc, char *argv[])
 			m.o.expect = optarg;
 			given |= OPT_EXPECT;
 			break;
+		case O_TIMEOUT:
+			m.o.timeout = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || m.o.timeout < 0 ||
+			    strlen(optarg) > 5)
+				return usage_arg(NULL, "invalid --timeout",
+				    optarg, ": expected a number of seconds");
+			given |= OPT_TIMEOUT;
+			break;
 		case ':':
 			return usage_arg(NULL, "option", argv[optind - 1],
 			    " needs a value");
@@ -499,7 +530,7 @@ main(int argc, char *argv[])
 		usage_cmd(stdout, c);
 		return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
 	}
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < NOPTNAMES; i++) {
 		int bit = 1 << i;
 
 		if ((given & bit) && !(c->opts & bit))

@@ -45,6 +45,8 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 	t->name = cfg->table;
 	t->table = qualified(cfg->schema, cfg->table, "");
 	t->log = qualified(cfg->schema, cfg->table, "_log");
+	t->lock = qualified(cfg->schema, cfg->table, "_lock");
+	t->lockname = xasprintf("%s_lock", cfg->table);
 	if ((user = getenv("USER")) == NULL || *user == '\0')
 		user = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "?";
 	if (gethostname(host, sizeof(host)) == -1)
@@ -58,6 +60,9 @@ track_release(struct track *t)
 {
 	free(t->table);
 	free(t->log);
+	free(t->lock);
+	free(t->lockname);
+	free(t->holder);
 	free(t->os_user);
 	memset(t, 0, sizeof(*t));
 }
@@ -94,15 +99,18 @@ track_exists(struct track *t, struct dberr *err)
 static void
 ddl_text(struct track *t, struct buf *out)
 {
-	static const char base[] = "msr_migrations", logs[] = "_log";
+	static const char base[] = "msr_migrations";
 	const char *p = t->drv->ddl, *hit;
 
 	while ((hit = strstr(p, base)) != NULL) {
 		buf_add(out, p, (size_t)(hit - p));
 		p = hit + strlen(base);
-		if (strncmp(p, logs, strlen(logs)) == 0) {
+		if (strncmp(p, "_log", 4) == 0 && p[4] != 'k') {
 			buf_adds(out, t->log);
-			p += strlen(logs);
+			p += 4;
+		} else if (strncmp(p, "_lock", 5) == 0) {
+			buf_adds(out, t->lock);
+			p += 5;
 		} else
 			buf_adds(out, t->table);
 	}
@@ -299,6 +307,78 @@ track_delete(struct track *t, const char *version, struct dberr *err)
 
 	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
 	rc = t->drv->query(t->conn, sql.s, 1, params, NULL, NULL, err);
+	buf_release(&sql);
+	return rc;
+}
+
+int
+track_lock_exists(struct track *t, struct dberr *err)
+{
+	return t->drv->table_exists(t->conn, t->schema, t->lockname, err);
+}
+
+static int
+holder_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct buf *b = arg;
+
+	buf_reset(b);
+	if (ncols > 0 && vals[0] != NULL)
+		buf_adds(b, vals[0]);
+	return 0;
+}
+
+enum dblock
+track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
+{
+	struct buf sql = BUF_INIT, got = BUF_INIT;
+	const char *params[2];
+	char now[32];
+	enum dblock rc = DBLOCK_ERROR;
+
+	if (t->holder == NULL) {
+		track_now(now);
+		t->holder = xasprintf("pid %ld on %s since %s",
+		    (long)getpid(), strchr(t->os_user, '@') + 1, now);
+	}
+	track_now(now);
+	params[0] = t->holder;
+	params[1] = now;
+	buf_addf(&sql, "INSERT INTO %s (id, holder, since) VALUES (1, $1, $2)"
+	    " ON CONFLICT DO NOTHING", t->lock);
+	if (t->drv->query(t->conn, sql.s, 2, params, NULL, NULL, err) == -1)
+		goto done;
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT holder FROM %s WHERE id = 1", t->lock);
+	if (t->drv->query(t->conn, sql.s, 0, NULL, holder_cb, &got,
+	    err) == -1)
+		goto done;
+	if (strcmp(got.s, t->holder) == 0)
+		rc = DBLOCK_TAKEN;
+	else {
+		buf_reset(holder);
+		buf_adds(holder, got.len > 0 ? got.s : "another process");
+		rc = DBLOCK_BUSY;
+	}
+done:
+	buf_release(&sql);
+	buf_release(&got);
+	return rc;
+}
+
+int
+track_lock_release(struct track *t, int any, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[1] = { t->holder };
+	int rc;
+
+	if (!any && t->holder == NULL)
+		return 0;
+	buf_addf(&sql, "DELETE FROM %s WHERE id = 1%s", t->lock,
+	    any ? "" : " AND holder = $1");
+	rc = t->drv->query(t->conn, sql.s, any ? 0 : 1, params, NULL, NULL,
+	    err);
 	buf_release(&sql);
 	return rc;
 }

@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+#include "driver.h"
+
+struct buf;
 struct config;
 struct dberr;
 struct dbconn;
@@ -38,6 +41,9 @@ struct track {
 	const char		*name;		/* unquoted */
 	char			*table;		/* quoted, qualified */
 	char			*log;		/* quoted, qualified */
+	char			*lock;		/* quoted, qualified */
+	char			*lockname;	/* unquoted */
+	char			*holder;	/* our row in the lock table */
 	char			*os_user;	/* user@host */
 };
 
@@ -69,6 +75,17 @@ int	track_accept(struct track *, const char *version, const char *checksum,
 int	track_progress(struct track *, const char *version, long done,
 	    struct dberr *err);
 int	track_delete(struct track *, const char *version, struct dberr *err);
+
+/*
+ * The lock of [lock] method = table: a row in the lock table, which
+ * track_lock_try() inserts unless another msr's row is there; then holder
+ * describes that one.
+ */
+enum dblock track_lock_try(struct track *, struct buf *holder,
+	    struct dberr *err);
+int	track_lock_release(struct track *, int any, struct dberr *err);
+/* Whether the lock table exists: 1, 0, or -1 with err set. */
+int	track_lock_exists(struct track *, struct dberr *err);
 
 /* An audit row: action up/down/..., outcome ok/failed/partial. */
 int	track_audit(struct track *, const char *action, const char *version,

@@ -110,6 +110,8 @@ man5_expected() {
 			type = "boolean"
 		else if (t == "CFG_TXMODE")
 			type = "per-migration, per-batch or none"
+		else if (t == "CFG_LOCKMETHOD")
+			type = "advisory or table"
 		else if (t == "CFG_IDENT")
 			type = "identifier, at most " $6 " bytes"
 		else if (t == "CFG_IDENTLIST")

@@ -1,0 +1,93 @@
+/*
+ * lock status and lock release: who holds the migration lock, and
+ * clearing a lock table row left by an msr that died.  wait: until the
+ * database accepts connections.
+ */
+#include "buildconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "apply.h"
+#include "buf.h"
+#include "cmd.h"
+#include "log.h"
+#include "msr.h"
+
+/* Tries the lock once: DBLOCK_TAKEN (then released), or who holds it. */
+static enum dblock
+probe(struct msr *m, struct buf *holder, struct dberr *err)
+{
+	enum dblock got;
+	int rc;
+
+	if (m->cfg.lock_method == LOCKMETHOD_TABLE) {
+		if ((rc = track_lock_exists(&m->track, err)) != 1)
+			return rc == 0 ? DBLOCK_TAKEN : DBLOCK_ERROR;
+		got = track_lock_try(&m->track, holder, err);
+		if (got == DBLOCK_TAKEN)
+			track_lock_release(&m->track, 0, err);
+		return got;
+	}
+	got = m->drv->trylock(m->conn, m->track.schema, m->track.name, holder,
+	    err);
+	if (got == DBLOCK_TAKEN)
+		m->drv->unlock(m->conn, err);
+	return got;
+}
+
+int
+cmd_lock(struct msr *m)
+{
+	struct buf holder = BUF_INIT;
+	struct dberr err;
+	enum dblock got;
+	int release, rc = MSR_OK;
+
+	if (m->argc != 1 || (strcmp(m->argv[0], "status") != 0 &&
+	    strcmp(m->argv[0], "release") != 0)) {
+		log_error("%s", m->argc != 1 ? "lock needs status or release" :
+		    "lock: expected status or release");
+		fprintf(stderr, "usage: msr lock status | release\n");
+		return MSR_EUSAGE;
+	}
+	release = strcmp(m->argv[0], "release") == 0;
+	dberr_init(&err);
+	got = probe(m, &holder, &err);
+	if (got == DBLOCK_ERROR) {
+		log_error("cannot read the migration lock: %s", err.msg.s);
+		rc = MSR_ECONNECT;
+	} else if (got == DBLOCK_TAKEN)
+		printf("not held\n");
+	else if (!release)
+		printf("held by %s\n", holder.s);
+	else if (m->cfg.lock_method == LOCKMETHOD_TABLE) {
+		if (track_lock_release(&m->track, 1, &err) == -1) {
+			log_error("cannot release the lock: %s", err.msg.s);
+			rc = MSR_EFAILED;
+		} else
+			printf("released the lock held by %s\n", holder.s);
+	} else {
+		log_error("the lock is held by %s; it is the session's own and"
+		    " goes away when that session ends", holder.s);
+		rc = MSR_ELOCK;
+	}
+	buf_release(&holder);
+	dberr_release(&err);
+	return rc;
+}
+
+int
+cmd_wait(struct msr *m)
+{
+	int rc;
+
+	if (m->o.timeout >= 0)
+		m->cfg.wait = m->o.timeout;
+	else if (m->cfg.wait == 0)
+		m->cfg.wait = 60;
+	if ((rc = cmd_connect(m, DBCONN_READONLY)) != MSR_OK)
+		return rc;
+	log_info("%s accepts connections", m->url_masked);
+	return MSR_OK;
+}
