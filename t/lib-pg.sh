@@ -44,6 +44,11 @@ pg_bindir() {
 	d=$(pg_config --bindir 2>/dev/null) && [ -x "$d/initdb" ] && echo "$d"
 }
 
+# A build without the driver has nothing to test here, in CI too.
+if [ "${MSR_HAVE_LIBPQ:-}" = no ]; then
+	test_skip_all "msr is built without PostgreSQL support"
+fi
+
 PGBIN=$(pg_bindir)
 if [ -z "$PGBIN" ]; then
 	test_require postgresql "apt-get install postgresql"
