@@ -45,6 +45,7 @@ on_notice(void *arg, const char *severity, const char *message)
 	    "message", message, NULL);
 }
 
+static int lock_held;		/* apply_lock() took the lock */
 static const struct driver *sig_drv;
 static struct dbconn *sig_conn;
 static volatile sig_atomic_t sig_got;
@@ -201,8 +202,10 @@ apply_lock(struct applier *a)
 		else
 			got = a->drv->trylock(a->conn, a->track->schema,
 			    a->track->name, &holder, &err);
-		if (got == DBLOCK_TAKEN)
+		if (got == DBLOCK_TAKEN) {
+			lock_held = 1;
 			break;
+		}
 		if (got == DBLOCK_ERROR) {
 			log_error("cannot take the migration lock: %s",
 			    err.msg.s);
@@ -240,8 +243,9 @@ apply_unlock(struct applier *a)
 	struct dberr err;
 	int rc;
 
-	if (!a->cfg->lock_enabled)
+	if (!a->cfg->lock_enabled || !lock_held)
 		return;
+	lock_held = 0;
 	dberr_init(&err);
 	if (a->cfg->lock_method == LOCKMETHOD_TABLE)
 		rc = track_lock_release(a->track, 0, &err);
@@ -264,6 +268,45 @@ stem(const struct step *s)
 	return name;
 }
 
+/* Whether the code point takes two columns (East Asian wide). */
+static int
+wide(unsigned long c)
+{
+	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+	    (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	    (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+	    (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+/*
+ * White space as wide on a terminal as the n bytes of UTF-8 text: tabs
+ * stay tabs, a character takes one column, a wide one two.
+ */
+static void
+caret_pad(struct buf *b, const char *text, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *e = p + n;
+	unsigned long c;
+	int more;
+
+	while (p < e) {
+		if (*p == '\t') {
+			buf_addch(b, '\t');
+			p++;
+			continue;
+		}
+		c = *p;
+		more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+		c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F :
+		    0x7F;
+		for (p++; more > 0 && p < e && (*p & 0xC0) == 0x80; more--)
+			c = (c << 6) | (*p++ & 0x3F);
+		buf_adds(b, wide(c) ? "  " : " ");
+	}
+}
+
 /*
  * The file, line and column, the message, and an excerpt with a caret;
  * base is where the failed statements start, for when the database
@@ -272,7 +315,7 @@ stem(const struct step *s)
 static void
 report_sql(const struct step *s, size_t base, const struct dberr *err)
 {
-	size_t off, ls, le, i;
+	size_t off, ls, le;
 	unsigned line, col;
 	struct buf caret = BUF_INIT;
 	char lineno[16];
@@ -301,8 +344,7 @@ report_sql(const struct step *s, size_t base, const struct dberr *err)
 		;
 	if (le > ls) {
 		snprintf(lineno, sizeof(lineno), "%u", line);
-		for (i = ls; i < off; i++)
-			buf_addch(&caret, s->text.s[i] == '\t' ? '\t' : ' ');
+		caret_pad(&caret, s->text.s + ls, off - ls);
 		log_more("%s | %.*s", lineno, (int)(le - ls), s->text.s + ls);
 		log_more("%*s | %s^", (int)strlen(lineno), "", caret.s);
 	}
@@ -334,6 +376,8 @@ audit(struct applier *a, const struct step *s, const char *outcome,
 {
 	struct dberr e;
 
+	if (a->lost)
+		return;
 	dberr_init(&e);
 	if (track_audit(a->track, s->dir == MIGDIR_UP ? "up" : "down",
 	    s->m->version, s->m->name, outcome, msg, ms, &e) == -1)
@@ -525,7 +569,7 @@ run_step(struct applier *a, struct step *s)
 	struct dberr err;
 	long long t0 = now_ms();
 	long done = s->resume;
-	int committed = 0;
+	int committed = 0, lost_now = 0;
 	char *msg;
 	int rc = -1;
 
@@ -612,6 +656,8 @@ run_step(struct applier *a, struct step *s)
 	rc = 0;
 	goto done;
 partial:
+	lost_now = !a->lost && err.connection;
+	a->lost = a->lost || err.connection;
 	if (s->dir == MIGDIR_UP) {
 		log_info("%s is partial: %ld of %zu statements done; fix the"
 		    " cause and run 'msr migrate' to resume at statement %ld",
@@ -637,8 +683,14 @@ partial:
 	free(msg);
 	goto done;
 fail:
+	lost_now = !a->lost && err.connection;
+	a->lost = a->lost || err.connection;
 	audit(a, s, "failed", err.msg.s, now_ms() - t0);
 done:
+	if (lost_now) {
+		log_error("the connection to the database was lost; what was"
+		    " not committed is rolled back by the database");
+	}
 	running_stop();
 	notice_file = NULL;
 	dberr_release(&err);

@@ -17,6 +17,7 @@ struct applier {
 	struct track		*track;
 	const struct config	*cfg;
 	int			 applied;	/* steps done so far */
+	int			 lost;		/* the connection is gone */
 	long long		 total_ms;
 };
 

@@ -87,6 +87,12 @@ summary(struct msr *m, const struct applier *a, size_t planned,
 	const char *v;
 	char n[24], ms[24];
 
+	if (a->lost) {
+		log_info("%s %d of %zu migration%s before the connection was"
+		    " lost", verb, a->applied, planned, planned == 1 ? "" :
+		    "s");
+		return;
+	}
 	if (cmd_reload(m) == -1)
 		return;
 	v = cmd_current_version(m);

@@ -198,7 +198,8 @@ print_table(const struct view *w)
 			printf("  %s (%lld ms)", e->r->applied_at,
 			    e->r->execution_ms);
 			if (e->r->partial)
-				printf(", %ld statements done%s", e->r->done,
+				printf(", %ld statement%s done%s", e->r->done,
+				    e->r->done == 1 ? "" : "s",
 				    e->changed ? ", file changed" : "");
 		}
 		putchar('\n');

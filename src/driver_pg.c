@@ -48,6 +48,11 @@ connection_error(struct dbconn *c, struct dberr *err)
 	size_t n = strlen(m);
 
 	dberr_reset(err);
+	/* libpq's text of a server error starts with its severity. */
+	if (strncmp(m, "FATAL:  ", 8) == 0 || strncmp(m, "ERROR:  ", 8) == 0) {
+		m += 8;
+		n -= 8;
+	}
 	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
 		n--;
 	buf_add(&err->msg, m, n);
@@ -343,40 +348,62 @@ end_copy(struct dbconn *c)
 		PQclear(r);
 }
 
-/* One statement, by itself: the simple protocol, as psql sends it. */
+/*
+ * One statement, by itself: the simple protocol, as psql sends it.  The
+ * first error counts: when the server ends the session, the error it
+ * sent comes before libpq's own about the closed connection.
+ */
 static int
 exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
     struct dberr *err)
 {
 	char *sql = xstrndup(text + st->start, st->end - st->start);
 	PGresult *r;
-	int rc = 0;
+	int failed = 0;
 
-	r = PQexec(c->pg, sql);
-	switch (PQresultStatus(r)) {
-	case PGRES_COMMAND_OK:
-	case PGRES_TUPLES_OK:
-	case PGRES_EMPTY_QUERY:
-		break;
-	case PGRES_COPY_IN:
-	case PGRES_COPY_OUT:
-	case PGRES_COPY_BOTH:
-		PQclear(r);
-		end_copy(c);
-		dberr_reset(err);
-		buf_adds(&err->msg, "COPY to or from the client is not"
-		    " supported in migrations");
+	if (PQsendQuery(c->pg, sql) != 1) {
+		connection_error(c, err);
 		err->offset = (long)st->start;
-		rc = -1;
-		r = NULL;
-		break;
-	default:
-		result_error(c, r, sql, strlen(sql), (long)st->start, err);
-		rc = -1;
+		free(sql);
+		return -1;
 	}
-	PQclear(r);
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		switch (PQresultStatus(r)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			break;
+		case PGRES_COPY_IN:
+		case PGRES_COPY_OUT:
+		case PGRES_COPY_BOTH:
+			end_copy(c);
+			if (!failed) {
+				dberr_reset(err);
+				buf_adds(&err->msg, "COPY to or from the client"
+				    " is not supported in migrations");
+				err->offset = (long)st->start;
+			}
+			failed = 1;
+			break;
+		default:
+			if (!failed)
+				result_error(c, r, sql, strlen(sql),
+				    (long)st->start, err);
+			failed = 1;
+		}
+		PQclear(r);
+		if (PQstatus(c->pg) == CONNECTION_BAD)
+			break;
+	}
+	if (failed)
+		err->connection = PQstatus(c->pg) == CONNECTION_BAD;
+	else if (PQstatus(c->pg) == CONNECTION_BAD) {
+		connection_error(c, err);
+		err->offset = (long)st->start;
+		failed = 1;
+	}
 	free(sql);
-	return rc;
+	return failed ? -1 : 0;
 }
 
 #ifdef LIBPQ_HAS_PIPELINING
@@ -452,6 +479,8 @@ exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
 		err->offset = (long)st[0].start;
 		failed = 1;
 	}
+	if (failed)
+		err->connection = PQstatus(c->pg) == CONNECTION_BAD;
 	buf_release(&sql);
 	return failed ? -1 : 0;
 }

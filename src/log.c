@@ -31,6 +31,33 @@ use_colour(void)
 	return colour;
 }
 
+/*
+ * Writes a message on stderr with its line end; lines after the first
+ * are indented, so that every line of msr's stderr either starts with
+ * "msr: " or belongs to the message above it.
+ */
+static void
+emit(struct buf *b)
+{
+	struct buf out = BUF_INIT;
+	const char *p;
+
+	while (b->len > 0 && b->s[b->len - 1] == '\n')
+		buf_truncate(b, b->len - 1);
+	for (p = b->s; *p != '\0'; p++) {
+		buf_addch(&out, *p);
+		if (*p != '\n')
+			continue;
+		buf_adds(&out, "    ");
+		while (p[1] == '\t' || p[1] == ' ')
+			p++;
+	}
+	buf_addch(&out, '\n');
+	fflush(stdout);
+	fwrite(out.s, 1, out.len, stderr);
+	buf_release(&out);
+}
+
 static void
 vlog(const char *label, const char *sgr, const char *fmt, va_list ap)
 {
@@ -44,9 +71,7 @@ vlog(const char *label, const char *sgr, const char *fmt, va_list ap)
 			buf_addf(&b, "%s: ", label);
 	}
 	buf_vaddf(&b, fmt, ap);
-	buf_addch(&b, '\n');
-	fflush(stdout);
-	fwrite(b.s, 1, b.len, stderr);
+	emit(&b);
 	buf_release(&b);
 }
 
@@ -111,13 +136,15 @@ log_verbose(const char *fmt, ...)
 void
 log_more(const char *fmt, ...)
 {
+	struct buf b = BUF_INIT;
 	va_list ap;
 
+	buf_adds(&b, "    ");
 	va_start(ap, fmt);
-	fputs("    ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	emit(&b);
+	buf_release(&b);
 }
 
 void

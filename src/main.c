@@ -313,8 +313,8 @@ open_db(struct msr *m, const struct cmd *c)
 	dberr_init(&dbe);
 	rc = MSR_OK;
 	if (write) {
-		struct applier a = { m->drv, m->conn, &m->track, &m->cfg, 0,
-		    0 };
+		struct applier a = { .drv = m->drv, .conn = m->conn,
+		    .track = &m->track, .cfg = &m->cfg };
 
 		apply_signals(m->drv, m->conn);
 		if ((rc = apply_lock(&a)) != MSR_OK)
@@ -386,7 +386,8 @@ print_warnings(struct strlist *l)
 static void
 close_db(struct msr *m, const struct cmd *c)
 {
-	struct applier a = { m->drv, m->conn, &m->track, &m->cfg, 0, 0 };
+	struct applier a = { .drv = m->drv, .conn = m->conn,
+	    .track = &m->track, .cfg = &m->cfg };
 
 	if (m->conn == NULL)
 		return;

@@ -12,6 +12,10 @@
 # pg_fingerprint, pg_stop, pg_start, pg_log.  $PGBIN holds the server's
 # programs, $PG_VERSION_NUM its version (150004 for 15.4).
 
+# Sourced once: test-lib.sh sources it itself under MSR_TEST_DRIVER=pg.
+[ -n "${lib_pg_loaded:-}" ] && return 0
+lib_pg_loaded=1
+
 # Whatever libpq would read from the environment is not ours.
 unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGPASSFILE \
 	PGSERVICE PGSERVICEFILE PGSYSCONFDIR PGOPTIONS PGAPPNAME \

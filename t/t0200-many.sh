@@ -13,25 +13,29 @@ test_expect_success 'generate migrations' '
 			echo "-- migration $i"
 			echo "CREATE TABLE t$i (id INTEGER PRIMARY KEY, v TEXT NOT NULL DEFAULT '\''x;y'\'');"
 			echo "CREATE INDEX t${i}_v ON t$i (v);"
-			echo "INSERT INTO t$i (v) VALUES ('\''a'\''), ('\''b;c'\'');"
+			echo "INSERT INTO t$i (id, v) VALUES (1, '\''a'\''), (2, '\''b;c'\'');"
 		} >m/${v}_table_$i.up.sql &&
 		echo "DROP TABLE t$i;" >m/${v}_table_$i.down.sql &&
 		i=$((i + 1)) || return 1
 	done &&
 	ls m | wc -l >count &&
-	test "$(cat count)" -eq $((2 * N))
+	test "$(cat count)" -eq $((2 * N)) &&
+	db_new app
 '
 
 test_expect_success 'all apply' '
-	msr -u sqlite:app.db -d m migrate 2>err &&
+	msr -u "$(db_url app)" -d m migrate 2>err &&
 	test_grep "applied $N migrations" err &&
-	test "$(sq app.db "SELECT count(*) FROM msr_migrations WHERE state = '\''applied'\''")" -eq $N &&
-	test "$(sq app.db "SELECT count(*) FROM sqlite_master WHERE type = '\''table'\'' AND name LIKE '\''t%'\''")" -eq $N &&
-	schema_of app.db >schema1
+	test "$(dbq app "SELECT count(*) FROM msr_migrations WHERE state = '\''applied'\''")" -eq $N &&
+	db_tables app >tables &&
+	test "$(grep -c "^t[0-9]*$" tables)" -eq $N &&
+	test "$(wc -l <tables)" -eq $N &&
+	test "$(dbq app "SELECT v FROM t$N ORDER BY id" | tr "\n" " ")" = "a b;c " &&
+	db_schema app >schema1
 '
 
 test_expect_success 'status --json and check agree with the database' '
-	msr -u sqlite:app.db -d m status --json >status.json &&
+	msr -u "$(db_url app)" -d m status --json >status.json &&
 	python3 -c "
 import json, sys
 d = json.load(open(\"status.json\"))
@@ -41,35 +45,38 @@ assert all(m[\"state\"] == \"applied\" for m in ms)
 assert all(m[\"checksum_ok\"] for m in ms)
 assert d[\"version\"] == \"%04d\" % $N, d[\"version\"]
 " &&
-	msr -u sqlite:app.db -d m check &&
-	msr -u sqlite:app.db -d m version >v &&
+	msr -u "$(db_url app)" -d m check &&
+	msr -u "$(db_url app)" -d m version >v &&
 	test "$(cat v)" = 0700
 '
 
 test_expect_success 'down --all rolls every one back' '
-	msr -u sqlite:app.db -d m down --all 2>err &&
+	msr -u "$(db_url app)" -d m down --all 2>err &&
 	test_grep "rolled back $N migrations" err &&
-	test "$(sq app.db "SELECT count(*) FROM msr_migrations")" -eq 0 &&
-	test "$(sq app.db "SELECT count(*) FROM sqlite_master WHERE name LIKE '\''t%'\''")" -eq 0 &&
-	msr -u sqlite:app.db -d m version >v &&
+	test "$(dbq app "SELECT count(*) FROM msr_migrations")" -eq 0 &&
+	db_tables app >tables &&
+	test_must_be_empty tables &&
+	db_schema app >schema &&
+	test_must_be_empty schema &&
+	msr -u "$(db_url app)" -d m version >v &&
 	test "$(cat v)" = none
 '
 
 test_expect_success 'check fails while migrations are pending' '
-	test_expect_code 5 msr -u sqlite:app.db -d m check 2>err &&
+	test_expect_code 5 msr -u "$(db_url app)" -d m check 2>err &&
 	test_grep "pending" err
 '
 
 test_expect_success 'apply again: the same schema' '
-	msr -u sqlite:app.db -d m migrate 2>err &&
-	schema_of app.db >schema2 &&
+	msr -u "$(db_url app)" -d m migrate 2>err &&
+	db_schema app >schema2 &&
 	test_cmp schema1 schema2 &&
-	msr -u sqlite:app.db -d m check
+	msr -u "$(db_url app)" -d m check
 '
 
 test_expect_success 'the audit table holds every action' '
-	test "$(sq app.db "SELECT count(*) FROM msr_migrations_log WHERE action = '\''up'\'' AND outcome = '\''ok'\''")" -eq $((2 * N)) &&
-	test "$(sq app.db "SELECT count(*) FROM msr_migrations_log WHERE action = '\''down'\'' AND outcome = '\''ok'\''")" -eq $N
+	test "$(dbq app "SELECT count(*) FROM msr_migrations_log WHERE action = '\''up'\'' AND outcome = '\''ok'\''")" -eq $((2 * N)) &&
+	test "$(dbq app "SELECT count(*) FROM msr_migrations_log WHERE action = '\''down'\'' AND outcome = '\''ok'\''")" -eq $N
 '
 
 test_done

@@ -19,6 +19,23 @@ for v in $(env | sed -n 's/^\(MSR_[A-Z_]*\)=.*/\1/p'); do
 	esac
 done
 unset DATABASE_URL PGPASSWORD PGHOST PGPORT PGUSER PGDATABASE
+
+# The database driver of the driver-neutral tests: sqlite (the default)
+# or pg, from MSR_TEST_DRIVER.  Those tests name their databases only
+# through the db_* helpers below, each done for both drivers: a database
+# NAME is the file NAME.db for SQLite, the database NAME on lib-pg.sh's
+# throwaway server for PostgreSQL.
+: "${MSR_TEST_DRIVER:=sqlite}"
+case $MSR_TEST_DRIVER in
+sqlite|pg) ;;
+*)
+	printf 'Bail out! MSR_TEST_DRIVER=%s: expected sqlite or pg\n' \
+	    "$MSR_TEST_DRIVER"
+	exit 1
+	;;
+esac
+export MSR_TEST_DRIVER
+
 NO_COLOR=1
 LC_ALL=C
 export NO_COLOR LC_ALL
@@ -180,6 +197,63 @@ db_fingerprint() {
 	sqlite3 -batch "$1" .dump
 }
 
+# db_new NAME: a fresh, empty database NAME.
+db_new() {
+	case $MSR_TEST_DRIVER in
+	pg) pg_newdb "$1" ;;
+	*) rm -f "$1.db" "$1.db-journal" "$1.db-wal" "$1.db-shm" ;;
+	esac
+}
+
+# db_url NAME: the URL of database NAME, for msr -u.
+db_url() {
+	case $MSR_TEST_DRIVER in
+	pg) pg_url "$1" ;;
+	*) printf 'sqlite:%s.db\n' "$1" ;;
+	esac
+}
+
+# dbq NAME SQL: runs SQL on database NAME, each row as an a|b line.
+dbq() {
+	case $MSR_TEST_DRIVER in
+	pg) pgq "$1" "$2" ;;
+	*) sq "$1.db" "$2" ;;
+	esac
+}
+
+# db_tables NAME: the tables of database NAME, sorted, without msr's own
+# (msr_migrations, msr_migrations_log, msr_migrations_lock).
+db_tables() {
+	case $MSR_TEST_DRIVER in
+	pg)
+		pgq "$1" "SELECT tablename FROM pg_catalog.pg_tables
+		    WHERE schemaname = current_schema()
+		    AND tablename NOT LIKE 'msr_migrations%'"
+		;;
+	*)
+		sq "$1.db" "SELECT name FROM sqlite_master WHERE type = 'table'
+		    AND name NOT LIKE 'msr_migrations%'
+		    AND name NOT LIKE 'sqlite_%'"
+		;;
+	esac | sort
+}
+
+# db_schema NAME: the schema of database NAME without msr's tables.
+db_schema() {
+	case $MSR_TEST_DRIVER in
+	pg) pg_schema "$1" ;;
+	*) schema_of "$1.db" ;;
+	esac
+}
+
+# db_fp NAME: schema and data of database NAME, msr's tables included.
+db_fp() {
+	case $MSR_TEST_DRIVER in
+	pg) pg_fingerprint "$1" ;;
+	*) db_fingerprint "$1.db" ;;
+	esac
+}
+
 # mig DIR VERSION_NAME UP [DOWN]: writes a migration pair.
 mig() {
 	mkdir -p "$1" &&
@@ -188,3 +262,8 @@ mig() {
 		printf '%s\n' "$4" >"$1/$2.down.sql"
 	fi
 }
+
+# Last, as lib-pg.sh uses this library: the server of the pg driver.
+if [ "$MSR_TEST_DRIVER" = pg ]; then
+	. "$MSR_SRCDIR/t/lib-pg.sh"
+fi
