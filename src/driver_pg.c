@@ -190,6 +190,14 @@ setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
 		if (set_param(c, "search_path", b.s, err) == -1)
 			goto done;
 	}
+	/*
+	 * A backend notices a client that died only when it writes to it;
+	 * with this it checks every second even while a statement runs, so
+	 * that a killed msr's transaction and lock go away at once.
+	 */
+	if (PQserverVersion(c->pg) >= 140000 &&
+	    set_param(c, "client_connection_check_interval", "1s", err) == -1)
+		goto done;
 	if (cfg->pg_lock_timeout != NULL &&
 	    set_param(c, "lock_timeout", cfg->pg_lock_timeout, err) == -1)
 		goto done;
