@@ -35,6 +35,10 @@ static void
 on_notice(void *arg, const char *severity, const char *message)
 {
 	(void)arg;
+	/* Notices about msr's own statements ("already exists, skipping")
+	 * are not the user's business. */
+	if (notice_file == NULL)
+		return;
 	if (strcmp(severity, "WARNING") == 0)
 		log_warn("%s: %s", notice_file != NULL ? notice_file :
 		    "database", message);
@@ -338,6 +342,8 @@ report_sql(const struct step *s, size_t base, const struct dberr *err)
 		log_more("DETAIL: %s", err->detail.s);
 	if (err->hint.len > 0)
 		log_more("HINT: %s", err->hint.s);
+	if (err->context.len > 0)
+		log_more("CONTEXT: %s", err->context.s);
 	for (ls = off; ls > 0 && s->text.s[ls - 1] != '\n'; ls--)
 		;
 	for (le = off; le < s->text.len && s->text.s[le] != '\n'; le++)
@@ -354,7 +360,10 @@ report_sql(const struct step *s, size_t base, const struct dberr *err)
 	log_event("migration_failed", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "file", s->path, "#line", loc, "#column", lineno, "error",
-	    err->msg.s, "code", err->code, NULL);
+	    err->msg.s, "code", err->code, "detail", err->detail.len > 0 ?
+	    err->detail.s : NULL, "hint", err->hint.len > 0 ? err->hint.s :
+	    NULL, "context", err->context.len > 0 ? err->context.s : NULL,
+	    NULL);
 	free(loc);
 	buf_release(&caret);
 }
@@ -730,6 +739,14 @@ run_batch(struct applier *a, struct plan *p)
 	dberr_release(&err);
 	return 0;
 fail:
+	if (err.connection) {
+		a->lost = 1;
+		log_error("the connection to the database was lost; the batch"
+		    " is rolled back by the database unless its commit was"
+		    " under way: see 'msr status'");
+		dberr_release(&err);
+		return -1;
+	}
 	rollback_quietly(a);
 	log_info("the batch was rolled back: nothing of its %zu migrations"
 	    " remains", p->n);

@@ -77,6 +77,7 @@ dberr_init(struct dberr *e)
 	buf_init(&e->msg);
 	buf_init(&e->detail);
 	buf_init(&e->hint);
+	buf_init(&e->context);
 	e->offset = -1;
 }
 
@@ -86,6 +87,7 @@ dberr_reset(struct dberr *e)
 	buf_reset(&e->msg);
 	buf_reset(&e->detail);
 	buf_reset(&e->hint);
+	buf_reset(&e->context);
 	e->code[0] = '\0';
 	e->offset = -1;
 	e->connection = 0;
@@ -97,5 +99,6 @@ dberr_release(struct dberr *e)
 	buf_release(&e->msg);
 	buf_release(&e->detail);
 	buf_release(&e->hint);
+	buf_release(&e->context);
 	dberr_init(e);
 }

@@ -24,6 +24,7 @@ struct dberr {
 	char		 code[32];	/* SQLSTATE, or SQLite's code name */
 	struct buf	 detail;	/* DETAIL, when the database gives one */
 	struct buf	 hint;		/* HINT, likewise */
+	struct buf	 context;	/* CONTEXT: where in a function */
 	/* Byte offset of the error in the SQL text given to the hook, or
 	 * -1 when the database did not say. */
 	long		 offset;
@@ -58,6 +59,12 @@ struct driver {
 
 	/* The DDL of the tracking tables (sql/NAME.sql). */
 	const char	*ddl;
+
+	/*
+	 * A printf format that turns a timestamp column (%s) into text in
+	 * UTC, ISO 8601, whatever the session's settings.
+	 */
+	const char	*utc_text;
 
 	/* Whether this driver handles url. */
 	int	(*accepts)(const char *url);

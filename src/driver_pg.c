@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
@@ -99,11 +100,8 @@ result_error(struct dbconn *c, const PGresult *r, const char *sql,
 		buf_adds(&err->detail, f);
 	if ((f = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) != NULL)
 		buf_adds(&err->hint, f);
-	if ((f = PQresultErrorField(r, PG_DIAG_CONTEXT)) != NULL) {
-		if (err->detail.len > 0)
-			buf_adds(&err->detail, "\n");
-		buf_addf(&err->detail, "CONTEXT: %s", f);
-	}
+	if ((f = PQresultErrorField(r, PG_DIAG_CONTEXT)) != NULL)
+		buf_adds(&err->context, f);
 	err->offset = base;
 	if (sql != NULL &&
 	    (f = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION)) != NULL)
@@ -495,13 +493,25 @@ exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
 #endif
 
 static int
+is_copy(const char *text, const struct sqlstmt *st)
+{
+	const char *p = text + st->start;
+
+	return st->end - st->start > 4 && strncasecmp(p, "copy", 4) == 0 &&
+	    strchr(" \t\n\r(", p[4]) != NULL;
+}
+
+static int
 pg_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
     size_t n, struct dberr *err)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i += k) {
-		k = n - i < PIPELINE_MAX ? n - i : PIPELINE_MAX;
+		/* A COPY cannot be pipelined: it goes alone, refused. */
+		for (k = 0; i + k < n && k < PIPELINE_MAX &&
+		    !is_copy(text, &st[i + k]); k++)
+			;
 #ifdef LIBPQ_HAS_PIPELINING
 		if (k > 1 && PQtransactionStatus(c->pg) == PQTRANS_INTRANS) {
 			if (exec_pipeline(c, text, st + i, k, err) == -1)
@@ -623,8 +633,8 @@ pg_trylock(struct dbconn *c, const char *schema, const char *table,
 	buf_reset(holder);
 	buf_adds(holder, "another session");
 	if (pg_query(c, "SELECT a.pid, a.application_name,"
-	    " host(a.client_addr), to_char(a.backend_start,"
-	    " 'YYYY-MM-DD HH24:MI:SS TZ') FROM pg_catalog.pg_locks l JOIN"
+	    " host(a.client_addr), to_char(a.backend_start AT TIME ZONE"
+	    " 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l JOIN"
 	    " pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
 	    " l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND"
 	    " ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint",
@@ -658,6 +668,8 @@ const struct driver driver_pg = {
 	.name = "postgres",
 	.dialect = SQLDIALECT_POSTGRES,
 	.ddl = ddl_postgres,
+	.utc_text = "to_char(%s AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.accepts = pg_accepts,
 	.check_url = NULL,
 	.connect = pg_connect,

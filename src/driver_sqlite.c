@@ -457,6 +457,7 @@ const struct driver driver_sqlite = {
 	.name = "sqlite",
 	.dialect = SQLDIALECT_SQLITE,
 	.ddl = ddl_sqlite,
+	.utc_text = "%s",
 	.accepts = sq_accepts,
 	.check_url = sq_check_url,
 	.connect = sq_connect,

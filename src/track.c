@@ -181,6 +181,21 @@ row_cb(void *arg, int ncols, const char *const *v)
 	return 0;
 }
 
+/* The driver's UTC text of a timestamp column: fmt holds one "%s". */
+static void
+add_utc(struct buf *b, const char *fmt, const char *column)
+{
+	const char *p = strstr(fmt, "%s");
+
+	if (p == NULL) {
+		buf_adds(b, column);
+		return;
+	}
+	buf_add(b, fmt, (size_t)(p - fmt));
+	buf_adds(b, column);
+	buf_adds(b, p + 2);
+}
+
 int
 track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 {
@@ -188,9 +203,11 @@ track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 	int rc;
 
 	memset(rows, 0, sizeof(*rows));
-	buf_addf(&sql, "SELECT version, name, checksum, state,"
-	    " statements_done, applied_at, execution_ms, applied_by, os_user,"
-	    " seq FROM %s ORDER BY seq", t->table);
+	buf_adds(&sql, "SELECT version, name, checksum, state,"
+	    " statements_done, ");
+	add_utc(&sql, t->drv->utc_text, "applied_at");
+	buf_addf(&sql, ", execution_ms, applied_by, os_user, seq FROM %s"
+	    " ORDER BY seq", t->table);
 	rc = t->drv->query(t->conn, sql.s, 0, NULL, row_cb, rows, err);
 	buf_release(&sql);
 	if (rc != 0 && err->msg.len == 0)
