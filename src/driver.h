@@ -76,8 +76,10 @@ struct driver {
 	int	(*check_url)(const char *url, struct buf *err);
 
 	/*
-	 * Connects with the settings of cfg.  On failure *err says why and
-	 * err->connection is set; the URL in messages must be masked.
+	 * Connects with the settings of cfg.  On failure *err says why, and
+	 * err->connection is set when no connection could be made; it is 0
+	 * when the database refused the session's settings (a role that
+	 * does not exist), which retrying would not change.
 	 */
 	int	(*connect)(struct dbconn **out, const struct config *cfg,
 		    int flags, struct dberr *err);

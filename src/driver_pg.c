@@ -259,7 +259,8 @@ pg_connect(struct dbconn **out, const struct config *cfg, int flags,
 	c->cancel = PQgetCancel(c->pg);
 	PQsetNoticeReceiver(c->pg, on_notice, c);
 	if (setup_session(c, cfg, err) == -1) {
-		err->connection = 1;
+		/* Connected: the settings are wrong, not the server. */
+		err->connection = 0;
 		PQfreeCancel(c->cancel);
 		PQfinish(c->pg);
 		free(c->user);

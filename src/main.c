@@ -243,7 +243,8 @@ connect_db(struct msr *m, int flags)
 	dberr_init(&err);
 	for (;;) {
 		rc = m->drv->connect(&m->conn, &m->cfg, flags, &err);
-		if (rc == 0 || waited >= m->cfg.wait || apply_interrupted())
+		if (rc == 0 || !err.connection || waited >= m->cfg.wait ||
+		    apply_interrupted())
 			break;
 		if (!said) {
 			why = url_scrub(err.msg.s, m->cfg.url, m->cfg.password);
@@ -257,11 +258,14 @@ connect_db(struct msr *m, int flags)
 	}
 	if (rc == -1) {
 		why = url_scrub(err.msg.s, m->cfg.url, m->cfg.password);
-		log_error("cannot connect to %s: %s", m->url_masked, why);
+		log_error("cannot %s %s: %s", err.connection ? "connect to" :
+		    "set up the session of [postgres] on", m->url_masked,
+		    why);
 		free(why);
 	}
+	rc = rc == 0 ? MSR_OK : err.connection ? MSR_ECONNECT : MSR_EUSAGE;
 	dberr_release(&err);
-	return rc == 0 ? MSR_OK : MSR_ECONNECT;
+	return rc;
 }
 
 int
@@ -493,7 +497,7 @@ main(int argc, char *argv[])
 		case O_TIMEOUT:
 			m.o.timeout = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || m.o.timeout < 0 ||
-			    strlen(optarg) > 5)
+			    strlen(optarg) > 5 || m.o.timeout > 86400)
 				return usage_arg(NULL, "invalid --timeout",
 				    optarg, ": expected a number of seconds");
 			given |= OPT_TIMEOUT;

@@ -378,6 +378,15 @@ test_expect_success 'role, search_path, timeouts and schema apply to the session
 	test "$(pgq sess "SELECT * FROM app.seen")" = "app_owner|app|3s|1min"
 '
 
+test_expect_success 'a role that does not exist: exit 2 at once, named, even with --wait' '
+	start=$(date +%s) &&
+	test_expect_code 2 env MSR_POSTGRES_ROLE=no_such_role "$MSR_BIN" \
+	    -u "$(pg_conninfo sess)" -d n --wait 5 status 2>err &&
+	test $(( $(date +%s) - start )) -le 2 &&
+	test_grep "cannot set up the session of \[postgres\] on .*: role \"no_such_role\" does not exist" err &&
+	test_grep -v "waiting" err
+'
+
 test_expect_success 'role: the tables of a migration belong to that role' '
 	test "$(pgq sess "SELECT tableowner FROM pg_tables WHERE tablename = '\''things'\''")" = app_owner &&
 	test "$(pgq sess "SELECT applied_by FROM track.msr_migrations")" = app_owner
