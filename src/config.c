@@ -355,6 +355,7 @@ struct iniload {
 	unsigned	 line;		/* of the line last read */
 	int		 indented;	/* that line starts with white space */
 	struct buf	 longval;	/* value of a line too long for inih */
+	unsigned	 longline;	/* the line it is the value of */
 	struct buf	*err;
 	int		 failed;
 	unsigned	 fail_line;
@@ -401,6 +402,7 @@ split_long(struct iniload *ld, const char *p, size_t n, char *str, int num)
 		e--;
 	buf_reset(&ld->longval);
 	buf_add(&ld->longval, v, (size_t)(e - v));
+	ld->longline = ld->line;
 	snprintf(str, (size_t)num, "%.*s=%s\n", (int)klen, p, LONGVAL);
 	return 0;
 }
@@ -458,7 +460,7 @@ handler(void *user, const char *section, const char *name,
 	if (ld->failed)
 		return 1;
 	buf_addf(&origin, "%s:%u", ld->path, ld->line);
-	if (strcmp(value, LONGVAL) == 0)
+	if (ld->longline == ld->line && strcmp(value, LONGVAL) == 0)
 		value = ld->longval.s;
 	if (*section == '\0') {
 		buf_addf(ld->err, "%s: key '%s' outside of a section",

@@ -70,6 +70,12 @@ mask_uri(const char *url, const char *auth, struct strlist *l)
 	} else
 		buf_add(&out, url, (size_t)(rest - url));
 	q = strchr(rest, '?');
+	if (q == NULL && rest != auth && memchr(auth, '?', (size_t)(rest -
+	    auth)) != NULL) {
+		/* The '@' was in the query: what follows is query too. */
+		mask_query(&out, rest, l);
+		return buf_detach(&out);
+	}
 	if (q == NULL) {
 		buf_adds(&out, rest);
 		return buf_detach(&out);
@@ -77,6 +83,26 @@ mask_uri(const char *url, const char *auth, struct strlist *l)
 	buf_add(&out, rest, (size_t)(q - rest) + 1);
 	mask_query(&out, q + 1, l);
 	return buf_detach(&out);
+}
+
+/* The value of a quoted conninfo password as libpq reads it. */
+static void
+unescaped(struct strlist *l, const char *p, const char *end)
+{
+	struct buf b = BUF_INIT;
+
+	if (l == NULL)
+		return;
+	if (end > p && end[-1] == '\'')
+		end--;
+	for (; p < end; p++) {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		buf_addch(&b, *p);
+	}
+	if (b.len > 0)
+		strlist_add(l, b.s);
+	buf_release(&b);
 }
 
 /* key = value pairs; values may be single-quoted with backslash escapes. */
@@ -123,10 +149,11 @@ mask_conninfo(const char *s, struct strlist *l)
 		}
 		if (!hide)
 			buf_add(&out, k, (size_t)(p - k));
-		else if (*k == '\'')
+		else if (*k == '\'') {
 			hidden(l, k + 1, (size_t)(p - k) > 2 ?
 			    (size_t)(p - k) - 2 : 0);
-		else
+			unescaped(l, k + 1, p);
+		} else
 			hidden(l, k, (size_t)(p - k));
 	}
 	return buf_detach(&out);
@@ -156,19 +183,33 @@ url_mask(const char *url)
  * parser may split it: libpq may quote only a piece of a bad URL.
  */
 static void
-add_pieces(struct strlist *l, const char *secret)
+split(struct strlist *l, const char *secret, const char *seps)
 {
 	const char *p = secret, *q;
 	size_t n = strlen(secret);
 
-	if (n == 0)
-		return;
-	strlist_add(l, secret);
 	while (*p != '\0') {
-		q = p + strcspn(p, "@:/?&=#% \t'\\");
+		q = p + strcspn(p, seps);
 		if (q - p >= 3 && (size_t)(q - p) < n)
 			strlist_addf(l, "%.*s", (int)(q - p), p);
 		p = *q != '\0' ? q + 1 : q;
+	}
+}
+
+static void
+add_pieces(struct strlist *l, const char *secret)
+{
+	const char *sep;
+
+	if (*secret == '\0')
+		return;
+	strlist_add(l, secret);
+	split(l, secret, "@:/?&=#% \t'\\");
+	/* A parser that stops at one of them keeps the others. */
+	for (sep = "@:/?&"; *sep != '\0'; sep++) {
+		char one[2] = { *sep, '\0' };
+
+		split(l, secret, one);
 	}
 }
 

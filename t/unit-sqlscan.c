@@ -10,9 +10,10 @@
  *
  * KIND is OTHER, BEGIN, COMMIT, ROLLBACK or SAVEPOINT; "retry" is
  * SQLF_RETRYSAFE, "session" SQLF_SESSION, "notx(WHAT)" SQLF_NOTX with
- * its notx_what, "noterm" a last statement without ';'.  TEXT runs from start to end, with
- * newline, tab, CR and backslash shown as \n, \t, \r and \\; text longer
- * than 64 bytes shows its first 40 and last 20 bytes around "...".
+ * its notx_what, "noterm" a last statement without ';'.  TEXT runs
+ * from start to end, with newline, tab, CR and backslash shown as \n,
+ * \t, \r and \\; text longer than 64 bytes shows its first 40 and last
+ * 20 bytes around "...".
  * After the statements comes "directives: no-transaction" when the
  * directive was seen, and "error: MESSAGE" when scanning failed.
  *

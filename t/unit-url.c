@@ -19,6 +19,18 @@ mask(const char *url, const char *want)
 	free(got);
 }
 
+static void
+scrub(const char *msg, const char *url, const char *secret)
+{
+	char *got = url_scrub(msg, url, NULL);
+	char desc[256];
+
+	snprintf(desc, sizeof(desc), "scrub of '%s' hides '%s'", url, secret);
+	if (!ok(strstr(got, secret) == NULL, desc))
+		printf("#   got: %s\n", got);
+	free(got);
+}
+
 int
 main(void)
 {
@@ -44,5 +56,13 @@ main(void)
 	mask("sqlite:app.db", "sqlite:app.db");
 	mask("sqlite:///var/lib/app.db", "sqlite:///var/lib/app.db");
 	mask("", "");
+	/* An '@' in the query does not end a user part. */
+	mask("postgres://db:5432/db?application_name=a@b&password=s3cret",
+	    "postgres://db:***@b&password=***");
+	scrub("invalid: ab'cd s3cret",
+	    "postgres://app:ab'cd@db/db?application_name=a@b", "ab'cd");
+	scrub("bad ab'cd", "host=db password='ab\\'cd' dbname=app", "ab'cd");
+	scrub("p@ss failed for s3cret@127.0.0.1",
+	    "postgres://u:p@ss s3cret@127.0.0.1/x", "s3cret");
 	return done_testing();
 }

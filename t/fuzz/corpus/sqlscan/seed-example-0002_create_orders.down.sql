@@ -1,0 +1,2 @@
+DROP INDEX orders_customer_id;
+DROP TABLE orders;

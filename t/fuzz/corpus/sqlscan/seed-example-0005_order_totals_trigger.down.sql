@@ -1,0 +1,2 @@
+DROP TRIGGER orders_count;
+DROP TABLE customer_totals;

@@ -1,0 +1,3 @@
+SELECT a[1], ARRAY[1;
+SELECT `x;
+SELECT y`;

@@ -1,0 +1,3 @@
+CREATE TABLE t ( -- msr:no-transaction
+    a int
+);

@@ -1,0 +1,2 @@
+SELECT 1;
+	select 2  

@@ -1,0 +1,3 @@
+SELECT 'ok';
+  SELECT E'it\'s';
+SELECT E'escaped quote at the end\';

@@ -1,0 +1,2 @@
+CREATE TABLE [my;table] ([a b;c] INTEGER, `d;e` TEXT);
+SELECT [x]]y;

@@ -1,0 +1,4 @@
+-- msr:lint-ignore
+CREATE TABLE t (a INTEGER);
+  -- msr:no-transaction
+VACUUM;

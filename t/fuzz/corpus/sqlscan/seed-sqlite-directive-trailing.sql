@@ -1,0 +1,2 @@
+-- msr:no-transaction because of VACUUM
+VACUUM;

@@ -1,0 +1,4 @@
+;;;
+; -- only semicolons
+SELECT 1;;; ; SELECT 2;
+;

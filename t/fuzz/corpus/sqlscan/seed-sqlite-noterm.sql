@@ -1,0 +1,4 @@
+CREATE TABLE t (a INTEGER);
+
+INSERT INTO t VALUES (1) -- no semicolon
+   /* and a comment */

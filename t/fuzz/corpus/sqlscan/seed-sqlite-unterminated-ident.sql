@@ -1,0 +1,2 @@
+SELECT [a;b], `c;d` FROM t;
+SELECT [unclosed FROM t;
