@@ -1,0 +1,72 @@
+#!/bin/sh
+test_description='PostgreSQL: a no-transaction migration failing midway, fixed by hand, resumes where it stopped'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "$MSR_SRCDIR/t/lib-pg.sh"
+
+five='-- msr:no-transaction
+CREATE TABLE IF NOT EXISTS s1 (x int);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS s1_x ON s1 (x);
+INSERT INTO needs_fix (x) VALUES (3);
+CREATE TABLE IF NOT EXISTS s4 (x int);
+CREATE TABLE IF NOT EXISTS s5 (x int);'
+
+test_expect_success 'failing at statement 3 of 5 leaves a partial row' '
+	pg_newdb app &&
+	mig m 1_five "$five" &&
+	test_expect_code 1 msr -u "$(pg_url app)" -d m migrate 2>err &&
+	test_grep "m/1_five.up.sql:4:13: relation \"needs_fix\" does not exist (42P01)" err &&
+	test_grep "1_five is partial: 2 of 5 statements done" err &&
+	test_grep "resume at statement 3" err &&
+	test "$(pgq app "SELECT state, statements_done FROM msr_migrations")" = "partial|2" &&
+	test "$(pgq app "SELECT to_regclass('\''s1_x'\'') IS NOT NULL")" = t &&
+	test "$(pgq app "SELECT count(*) FROM pg_tables WHERE tablename IN ('\''s4'\'', '\''s5'\'')")" = 0 &&
+	test "$(pgq app "SELECT outcome FROM msr_migrations_log ORDER BY id DESC LIMIT 1")" = partial
+'
+
+test_expect_success 'status and check show it partial' '
+	msr -u "$(pg_url app)" -d m status >out &&
+	test_grep "^1  *five  *partial .*2 statements done" out &&
+	test_expect_code 5 msr -u "$(pg_url app)" -d m check 2>err &&
+	test_grep "1 five: partial" err
+'
+
+test_expect_success 'fixed by hand, file unchanged: the next run resumes at statement 3 and finishes' '
+	pgq app "CREATE TABLE needs_fix (x int)" &&
+	msr -u "$(pg_url app)" -d m migrate 2>err &&
+	test_grep "resuming 1_five at statement 3 of 5" err &&
+	test_grep "applied 1_five (.* ms, no transaction)" err &&
+	test "$(pgq app "SELECT state, statements_done FROM msr_migrations")" = "applied|0" &&
+	test "$(pgq app "SELECT x FROM needs_fix")" = 3 &&
+	test "$(pgq app "SELECT count(*) FROM pg_tables WHERE tablename IN ('\''s4'\'', '\''s5'\'')")" = 2 &&
+	test "$(pgq app "SELECT string_agg(outcome, '\'','\'' ORDER BY id) FROM msr_migrations_log")" = "partial,ok" &&
+	msr -u "$(pg_url app)" -d m check
+'
+
+# A SET before the failing statement is run again on resuming: the new
+# session needs it, and msr's own tables must not follow it.
+search='-- msr:no-transaction
+SET search_path TO app, public;
+CREATE TABLE IF NOT EXISTS a2 (x int);
+INSERT INTO needs_fix (x) VALUES (3);
+CREATE TABLE IF NOT EXISTS a4 (x int);
+CREATE TABLE IF NOT EXISTS a5 (x int);'
+
+test_expect_success 'a SET search_path before the failure: msr keeps its own tables, and sets it again on resuming' '
+	pg_newdb sp &&
+	pgq sp "CREATE SCHEMA app" &&
+	mig s 1_search "$search" &&
+	test_expect_code 1 msr -u "$(pg_url sp)" -d s migrate 2>err &&
+	test_grep "1_search is partial: 2 of 5 statements done" err &&
+	test "$(pgq sp "SELECT state, statements_done FROM public.msr_migrations")" = "partial|2" &&
+	test "$(pgq sp "SELECT to_regclass('\''app.a2'\'') IS NOT NULL")" = t &&
+	pgq sp "CREATE TABLE app.needs_fix (x int)" &&
+	msr -u "$(pg_url sp)" -d s migrate 2>err &&
+	test_grep "resuming 1_search at statement 3 of 5" err &&
+	test "$(pgq sp "SELECT x FROM app.needs_fix")" = 3 &&
+	test "$(pgq sp "SELECT to_regclass('\''app.a5'\'') IS NOT NULL")" = t &&
+	test "$(pgq sp "SELECT to_regclass('\''public.a5'\'') IS NULL")" = t &&
+	test "$(pgq sp "SELECT state FROM public.msr_migrations")" = applied &&
+	test "$(pgq sp "SELECT to_regclass('\''app.msr_migrations'\'') IS NULL")" = t
+'
+
+test_done
