@@ -450,6 +450,34 @@ run_in_tx(struct applier *a, const struct step *s, long long t0,
 		tracking_error(s, err);
 		return -1;
 	}
+	/* The audit row commits with the change, or neither does. */
+	if (!post && track_audit(a->track, s->dir == MIGDIR_UP ? "up" :
+	    "down", s->m->version, s->m->name, "ok", a->batch_note,
+	    now_ms() - t0, err) == -1) {
+		tracking_error(s, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The last tracking row of a step that ran outside a transaction, and its
+ * audit row, in one transaction.
+ */
+static int
+finish_step(struct applier *a, const struct step *s, long long t0,
+    struct dberr *err)
+{
+	if (a->drv->begin(a->conn, err) == -1 ||
+	    record_done(a, s, 0, 0, now_ms() - t0, err) == -1 ||
+	    track_audit(a->track, s->dir == MIGDIR_UP ? "up" : "down",
+	    s->m->version, s->m->name, "ok", NULL, now_ms() - t0,
+	    err) == -1 ||
+	    a->drv->commit(a->conn, err) == -1) {
+		rollback_quietly(a);
+		tracking_error(s, err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -621,11 +649,8 @@ run_step(struct applier *a, struct step *s)
 			if (run_stmts(a, s, s->tx_commit + 1, t0, &err,
 			    &done) == -1)
 				goto partial;
-			if (record_done(a, s, 0, 0, now_ms() - t0,
-			    &err) == -1) {
-				tracking_error(s, &err);
+			if (finish_step(a, s, t0, &err) == -1)
 				goto fail;
-			}
 		}
 		break;
 	case STEP_NOTX:
@@ -646,13 +671,10 @@ run_step(struct applier *a, struct step *s)
 			rollback_quietly(a);
 			goto partial;
 		}
-		if (record_done(a, s, 0, 0, now_ms() - t0, &err) == -1) {
-			tracking_error(s, &err);
+		if (finish_step(a, s, t0, &err) == -1)
 			goto fail;
-		}
 		break;
 	}
-	audit(a, s, "ok", NULL, now_ms() - t0);
 	log_info("%s %s (%lld ms%s)", s->dir == MIGDIR_UP ? "applied" :
 	    "rolled back", stem(s), now_ms() - t0,
 	    s->mode == STEP_NOTX ? ", no transaction" : "");
@@ -716,6 +738,7 @@ run_batch(struct applier *a, struct plan *p)
 	char *msg;
 
 	dberr_init(&err);
+	a->batch_note = "per-batch";
 	running_start("the batch");
 	if (a->drv->begin(a->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);
@@ -726,7 +749,6 @@ run_batch(struct applier *a, struct plan *p)
 		if (apply_interrupted() ||
 		    run_in_tx(a, &p->v[i], now_ms(), &err) == -1)
 			goto fail;
-		audit(a, &p->v[i], "ok", "per-batch", 0);
 	}
 	if (a->drv->commit(a->conn, &err) == -1) {
 		log_error("cannot commit the batch: %s", err.msg.s);

@@ -18,6 +18,7 @@ struct applier {
 	const struct config	*cfg;
 	int			 applied;	/* steps done so far */
 	int			 lost;		/* the connection is gone */
+	const char		*batch_note;	/* message of ok audit rows */
 	long long		 total_ms;
 };
 
