@@ -162,6 +162,12 @@ main(int argc, char **argv)
 			src = ".";
 		buf_addf(&dir, "%s/t/fuzz/corpus/%s", src, corpus);
 		replay(dir.s);
+#ifdef FUZZ_SEEDS
+		/* Seeds that live elsewhere in the tree, not copied here. */
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/%s", src, FUZZ_SEEDS);
+		replay(dir.s);
+#endif
 		buf_release(&dir);
 	}
 	for (i = 1; i < argc; i++)

@@ -1,3 +1,0 @@
-SELECT a[1], ARRAY[1;
-SELECT `x;
-SELECT y`;

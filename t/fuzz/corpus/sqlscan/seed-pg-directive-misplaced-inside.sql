@@ -1,3 +1,0 @@
-CREATE TABLE t ( -- msr:no-transaction
-    a int
-);

@@ -1,3 +1,0 @@
-SELECT 1;
-/* outer /* inner */ the outer one is never closed;
-SELECT 2;

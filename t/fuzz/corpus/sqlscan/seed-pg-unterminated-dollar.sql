@@ -1,5 +1,0 @@
-CREATE FUNCTION f() RETURNS int AS $body$
-BEGIN
-  RETURN 1;
-END;
-$BODY$ LANGUAGE plpgsql;

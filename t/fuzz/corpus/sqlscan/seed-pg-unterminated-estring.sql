@@ -1,3 +1,0 @@
-SELECT 'ok';
-  SELECT E'it\'s';
-SELECT E'escaped quote at the end\';

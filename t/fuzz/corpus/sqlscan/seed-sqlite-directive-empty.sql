@@ -1,2 +1,0 @@
--- msr: no-transaction
-VACUUM;

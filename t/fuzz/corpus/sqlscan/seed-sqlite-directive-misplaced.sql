@@ -1,4 +1,0 @@
--- msr:lint-ignore
-CREATE TABLE t (a INTEGER);
-  -- msr:no-transaction
-VACUUM;

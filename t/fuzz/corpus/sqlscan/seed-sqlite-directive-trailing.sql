@@ -1,2 +1,0 @@
--- msr:no-transaction because of VACUUM
-VACUUM;

@@ -1,2 +1,0 @@
-SELECT $a, $1, :b, @c, ?1, ? FROM t;
-SELECT $$;

@@ -1,4 +1,0 @@
-;;;
-; -- only semicolons
-SELECT 1;;; ; SELECT 2;
-;

@@ -1,3 +1,0 @@
-SELECT 1;
-/* outer /* inner */ SELECT 2;
-   /* never closed; SELECT 3;

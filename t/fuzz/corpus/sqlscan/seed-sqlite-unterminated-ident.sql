@@ -1,2 +1,0 @@
-SELECT [a;b], `c;d` FROM t;
-SELECT [unclosed FROM t;
