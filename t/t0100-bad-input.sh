@@ -674,4 +674,27 @@ test_expect_success 'out_of_order = true in msr.ini does the same' '
 	test "$(applied app.db)" = "10 15 20 30 40 "
 '
 
+test_expect_success 'lock without status or release is a usage error' '
+	work cli-lock &&
+	test_expect_code 2 msr -u sqlite:app.db lock >out 2>err &&
+	test_grep "^msr: error: lock needs status or release" err &&
+	test_expect_code 2 msr -u sqlite:app.db lock free >out 2>err &&
+	test_grep "^msr: error: lock: expected status or release" err &&
+	test_grep "^usage: msr lock status | release" err &&
+	test_must_be_empty out &&
+	unchanged
+'
+
+test_expect_success 'wait with a bad --timeout names it' '
+	work cli-timeout &&
+	test_expect_code 2 msr -u sqlite:app.db wait --timeout 5s >out 2>err &&
+	test_grep "^msr: error: invalid --timeout .5s.: expected a number of seconds" err &&
+	test_expect_code 2 msr -u sqlite:app.db wait --timeout 90000 2>err &&
+	test_grep "invalid --timeout .90000." err &&
+	test_expect_code 2 msr -u sqlite:app.db status --timeout 1 2>err &&
+	test_grep "option .--timeout. does not apply to .status." err &&
+	test_must_be_empty out &&
+	unchanged
+'
+
 test_done

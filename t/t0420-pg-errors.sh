@@ -469,4 +469,16 @@ items_sku|t" &&
 	msr -u "$(pg_url cic)" -d c check
 '
 
+test_expect_success 'COPY from the client is refused, alone or among pipelined statements' '
+	pg_newdb copy &&
+	rm -rf cp && mkdir cp &&
+	printf "CREATE TABLE c (x int);\nCOPY c FROM STDIN;\nSELECT 1;\n" >cp/1_copy.up.sql &&
+	test_expect_code 1 msr -u "$(pg_url copy)" -d cp migrate 2>err &&
+	test_grep "cp/1_copy.up.sql:2:1: COPY to or from the client is not supported in migrations" err &&
+	test "$(pgq copy "SELECT to_regclass('\''c'\'') IS NULL")" = t &&
+	printf -- "-- msr:no-transaction\nCOPY (SELECT 1) TO STDOUT;\n" >cp/1_copy.up.sql &&
+	test_expect_code 1 msr -u "$(pg_url copy)" -d cp migrate 2>err &&
+	test_grep "cp/1_copy.up.sql:2:1: COPY to or from the client is not supported" err
+'
+
 test_done
