@@ -52,15 +52,40 @@ mask_query(struct buf *out, const char *q, struct strlist *l)
 	}
 }
 
+/*
+ * The '@' that ends the userinfo.  libpq takes the first '@' before the
+ * first '/'; the last one there hides more when the password holds an
+ * '@'.  Without one, a password may hold a '/' that libpq then reads as
+ * the end of the host: the last '@' before the query is taken.  An '@'
+ * in the query never ends the userinfo.
+ */
+static const char *
+userinfo_end(const char *auth)
+{
+	const char *at = NULL, *p;
+	size_t n;
+
+	n = strcspn(auth, "/");
+	for (p = auth; p < auth + n; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL)
+		return at;
+	n = strcspn(auth, "?");
+	for (p = auth; p < auth + n; p++)
+		if (*p == '@')
+			at = p;
+	return at;
+}
+
 static char *
 mask_uri(const char *url, const char *auth, struct strlist *l)
 {
 	struct buf out = BUF_INIT;
 	const char *at, *colon, *rest, *q;
 
-	/* The last '@' ends the userinfo even if the password holds one. */
 	rest = auth;
-	at = strrchr(auth, '@');
+	at = userinfo_end(auth);
 	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 	if (colon != NULL) {
 		buf_add(&out, url, (size_t)(colon - url) + 1);

@@ -58,7 +58,11 @@ main(void)
 	mask("", "");
 	/* An '@' in the query does not end a user part. */
 	mask("postgres://db:5432/db?application_name=a@b&password=s3cret",
-	    "postgres://db:***@b&password=***");
+	    "postgres://db:5432/db?application_name=a@b&password=***");
+	mask("postgres://app@db/db?x&sslpassword=s3cret&y:5@32",
+	    "postgres://app@db/db?x&sslpassword=***&y:5@32");
+	/* libpq would take the '/' for the end of the host: hidden too. */
+	mask("postgres://u:pa/ss@db/app", "postgres://u:***@db/app");
 	scrub("invalid: ab'cd s3cret",
 	    "postgres://app:ab'cd@db/db?application_name=a@b", "ab'cd");
 	scrub("bad ab'cd", "host=db password='ab\\'cd' dbname=app", "ab'cd");

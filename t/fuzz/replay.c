@@ -2,7 +2,8 @@
  * Runs a fuzz target on saved inputs without libFuzzer, for make check:
  * each argument is a file or a directory of files, each file one input
  * to LLVMFuzzerTestOneInput(), each a TAP test "ok N - FILE".  Without
- * arguments it runs $MSR_SRCDIR/t/fuzz/corpus/FUZZ_CORPUS.  A target
+ * arguments it runs $MSR_SRCDIR/t/fuzz/corpus/FUZZ_CORPUS and the
+ * files named FUZZ_CORPUS-* in $MSR_SRCDIR/t/fuzz/crashes.  A target
  * that finds a broken property aborts: the test reports "not ok" for the
  * file it was running, and the plan never comes.
  */
@@ -116,8 +117,9 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Replays path, or the files in it whose names start with prefix. */
 static void
-replay(const char *path)
+replay(const char *path, const char *prefix)
 {
 	struct stat	 st;
 	struct strlist	 names = STRLIST_INIT;
@@ -135,20 +137,21 @@ replay(const char *path)
 		return;
 	}
 	while ((de = readdir(dir)) != NULL)
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.' && strncmp(de->d_name, prefix,
+		    strlen(prefix)) == 0)
 			strlist_addf(&names, "%s/%s", path, de->d_name);
 	closedir(dir);
 	if (names.n > 0)
 		qsort(names.v, names.n, sizeof(*names.v), by_name);
 	for (i = 0; i < names.n; i++)
-		replay(names.v[i]);
+		replay(names.v[i], "");
 	strlist_release(&names);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct buf	 dir = BUF_INIT;
+	struct buf	 dir = BUF_INIT, pre = BUF_INIT;
 	const char	*src;
 	int		 i;
 
@@ -161,17 +164,24 @@ main(int argc, char **argv)
 		if ((src = getenv("MSR_SRCDIR")) == NULL || *src == '\0')
 			src = ".";
 		buf_addf(&dir, "%s/t/fuzz/corpus/%s", src, corpus);
-		replay(dir.s);
+		replay(dir.s, "");
+		/* The inputs that once broke it, fixed since. */
+		buf_reset(&dir);
+		buf_addf(&dir, "%s/t/fuzz/crashes", src);
+		buf_reset(&pre);
+		buf_addf(&pre, "%s-", corpus);
+		replay(dir.s, pre.s);
 #ifdef FUZZ_SEEDS
 		/* Seeds that live elsewhere in the tree, not copied here. */
 		buf_reset(&dir);
 		buf_addf(&dir, "%s/%s", src, FUZZ_SEEDS);
-		replay(dir.s);
+		replay(dir.s, "");
 #endif
 		buf_release(&dir);
+		buf_release(&pre);
 	}
 	for (i = 1; i < argc; i++)
-		replay(argv[i]);
+		replay(argv[i], "");
 	printf("1..%d\n", ntests);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		return 1;
