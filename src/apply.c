@@ -25,8 +25,12 @@
 #include "log.h"
 #include "msr.h"
 #include "plan.h"
+#include "sqlfile.h"
 #include "track.h"
 #include "xmalloc.h"
+
+/* Statements given to the database at a time, at most. */
+#define EXEC_MAX	4096
 
 /* The file running now, for the database's notices. */
 static const char *notice_file;
@@ -312,27 +316,29 @@ caret_pad(struct buf *b, const char *text, size_t n)
 }
 
 /*
- * The file, line and column, the message, and an excerpt with a caret;
- * base is where the failed statements start, for when the database
- * named no position.
+ * The file, line and column, the message, and an excerpt with a caret.
+ * The statement that failed is among v[first .. first + n) of the file's
+ * current batch; when the database named no position, the first of them
+ * is blamed.
  */
 static void
-report_sql(const struct step *s, size_t base, const struct dberr *err)
+report_sql(const struct step *s, const struct sqlfile *f, size_t first,
+    size_t n, const struct dberr *err)
 {
-	size_t off, ls, le;
+	const struct sqlstmt *st = &f->v[first];
+	const char *t = f->text.s;
+	size_t len = f->text.len, off, ls, le, i;
 	unsigned line, col;
 	struct buf caret = BUF_INIT;
 	char lineno[16];
 	char *loc;
 
-	off = err->offset >= 0 ? (size_t)err->offset : base;
-	if (off > s->text.len)
-		off = s->text.len;
-	/* Start from the first token when the database named none. */
-	while (err->offset < 0 && off < s->text.len &&
-	    strchr(" \t\n", s->text.s[off]) != NULL)
-		off++;
-	sqlscan_position(s->text.s, s->text.len, off, &line, &col);
+	off = err->offset >= 0 ? (size_t)err->offset : st->start;
+	if (off > len)
+		off = len;
+	for (i = first + 1; i < first + n && f->v[i].start <= off; i++)
+		st = &f->v[i];
+	sqlfile_position(f, st, off, &line, &col);
 	loc = xasprintf("%s:%u:%u", s->path, line, col);
 	if (err->code[0] != '\0')
 		log_error("%s: %s (%s)", loc, err->msg.s, err->code);
@@ -344,14 +350,15 @@ report_sql(const struct step *s, size_t base, const struct dberr *err)
 		log_more("HINT: %s", err->hint.s);
 	if (err->context.len > 0)
 		log_more("CONTEXT: %s", err->context.s);
-	for (ls = off; ls > 0 && s->text.s[ls - 1] != '\n'; ls--)
+	/* The line as far as the window of the file holds it. */
+	for (ls = off; ls > 0 && t[ls - 1] != '\n'; ls--)
 		;
-	for (le = off; le < s->text.len && s->text.s[le] != '\n'; le++)
+	for (le = off; le < len && t[le] != '\n'; le++)
 		;
 	if (le > ls) {
 		snprintf(lineno, sizeof(lineno), "%u", line);
-		caret_pad(&caret, s->text.s + ls, off - ls);
-		log_more("%s | %.*s", lineno, (int)(le - ls), s->text.s + ls);
+		caret_pad(&caret, t + ls, off - ls);
+		log_more("%s | %.*s", lineno, (int)(le - ls), t + ls);
 		log_more("%*s | %s^", (int)strlen(lineno), "", caret.s);
 	}
 	free(loc);
@@ -395,18 +402,83 @@ audit(struct applier *a, const struct step *s, const char *outcome,
 	dberr_release(&e);
 }
 
-/* Runs statements [first, last) of the step. */
+/* A failure that is not the database's: reading the file on. */
 static int
-run_range(struct applier *a, const struct step *s, size_t first, size_t last,
+file_error(struct buf *msg, struct dberr *err)
+{
+	dberr_reset(err);
+	buf_adds(&err->msg, msg->s);
+	log_error("%s", msg->s);
+	buf_release(msg);
+	return -1;
+}
+
+/*
+ * The next batch of at most max statements of the step's file, all of
+ * them before the end that planning saw.  Returns its size or -1.
+ */
+static int
+next_batch(const struct step *s, struct sqlfile *f, size_t max,
     struct dberr *err)
 {
-	if (first >= last)
+	struct buf msg = BUF_INIT;
+	int n;
+
+	n = sqlfile_next(f, max < EXEC_MAX ? max : EXEC_MAX, &msg);
+	if (n == 0)
+		buf_addf(&msg, "%s changed while msr ran it: it ends before"
+		    " statement %zu", s->path, f->count + 1);
+	if (n <= 0)
+		return file_error(&msg, err);
+	return n;
+}
+
+/* Runs the statements of the file from where it is up to index to. */
+static int
+run_range(struct applier *a, const struct step *s, struct sqlfile *f,
+    size_t to, struct dberr *err)
+{
+	int n;
+
+	while (f->count < to) {
+		if ((n = next_batch(s, f, to - f->count, err)) == -1)
+			return -1;
+		if (a->drv->exec(a->conn, f->text.s, f->v, (size_t)n,
+		    err) == -1) {
+			report_sql(s, f, 0, (size_t)n, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Passes over the statements up to index to: a BEGIN, a COMMIT. */
+static int
+skip_range(const struct step *s, struct sqlfile *f, size_t to,
+    struct dberr *err)
+{
+	while (f->count < to)
+		if (next_batch(s, f, to - f->count, err) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * After the last statement: the file must be the one planned, or what
+ * ran is not what the tracking row says.
+ */
+static int
+end_of_file(const struct step *s, struct sqlfile *f, struct dberr *err)
+{
+	struct buf msg = BUF_INIT;
+	char sum[SHA256_HEXLEN + 1];
+
+	if (sqlfile_finish(f, sum, &msg) == 0 && f->count == s->nstmts &&
+	    strcmp(sum, s->checksum) == 0)
 		return 0;
-	if (a->drv->exec(a->conn, s->text.s, s->stmts + first, last - first,
-	    err) == 0)
-		return 0;
-	report_sql(s, s->stmts[first].start, err);
-	return -1;
+	if (msg.len == 0)
+		buf_addf(&msg, "%s changed while msr ran it", s->path);
+	return file_error(&msg, err);
 }
 
 static int
@@ -426,24 +498,28 @@ tracking_error(const struct step *s, const struct dberr *err)
 	    err->msg.s);
 }
 
-/* The body of a step inside an open transaction, and its row. */
+/*
+ * The body of a step inside an open transaction, and its row; the file
+ * is at the start of the body.
+ */
 static int
-run_in_tx(struct applier *a, const struct step *s, long long t0,
-    struct dberr *err)
+run_in_tx(struct applier *a, const struct step *s, struct sqlfile *f,
+    long long t0, struct dberr *err)
 {
-	size_t from, to;
 	int post;
 
 	if (s->mode == STEP_WRAPPED) {
-		from = s->tx_begin + 1;
-		to = s->tx_commit;
+		if (skip_range(s, f, s->tx_begin + 1, err) == -1 ||
+		    run_range(a, s, f, s->tx_commit, err) == -1 ||
+		    skip_range(s, f, s->tx_commit + 1, err) == -1)
+			return -1;
 		post = s->tx_commit + 1 < s->nstmts;
 	} else {
-		from = 0;
-		to = s->nstmts;
+		if (run_range(a, s, f, s->nstmts, err) == -1)
+			return -1;
 		post = 0;
 	}
-	if (run_range(a, s, from, to, err) == -1)
+	if (!post && end_of_file(s, f, err) == -1)
 		return -1;
 	if (record_done(a, s, post, post ? (long)s->tx_commit + 1 : 0,
 	    now_ms() - t0, err) == -1) {
@@ -482,26 +558,32 @@ finish_step(struct applier *a, const struct step *s, long long t0,
 }
 
 /*
- * Statement by statement from index first, recording progress after each
- * statement that ends outside a transaction block of the file's own.
+ * Statement by statement from where the file is to its end, recording
+ * progress after each statement that ends outside a transaction block
+ * of the file's own.
  */
 static int
-run_stmts(struct applier *a, const struct step *s, size_t first,
-    long long t0, struct dberr *err, long *done)
+run_stmts(struct applier *a, const struct step *s, struct sqlfile *f,
+    struct dberr *err, long *done)
 {
 	const struct sqlstmt *st;
 	size_t i;
 	int inblock = 0;
 
-	*done = (long)first;
-	for (i = first; i < s->nstmts; i++) {
-		st = &s->stmts[i];
+	*done = (long)f->count;
+	while (f->count < s->nstmts) {
 		if (apply_interrupted())
 			return -1;
+		if (next_batch(s, f, 1, err) == -1)
+			return -1;
+		st = &f->v[0];
+		i = f->index;
 		log_verbose("%s:%u:%u: running statement %zu of %zu", s->path,
 		    st->line, st->col, i + 1, s->nstmts);
-		if (run_range(a, s, i, i + 1, err) == -1)
+		if (a->drv->exec(a->conn, f->text.s, st, 1, err) == -1) {
+			report_sql(s, f, 0, 1, err);
 			return -1;
+		}
 		if (st->kind == SQLKIND_BEGIN)
 			inblock = 1;
 		else if (st->kind == SQLKIND_COMMIT ||
@@ -516,7 +598,6 @@ run_stmts(struct applier *a, const struct step *s, size_t first,
 			return -1;
 		}
 	}
-	(void)t0;
 	return 0;
 }
 
@@ -530,12 +611,7 @@ say_failed(const struct step *s, const char *state)
 static int
 rerunnable(const struct step *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!(s->stmts[i].flags & SQLF_RETRYSAFE))
-			return 0;
-	return 1;
+	return n <= s->first_risky;
 }
 
 /*
@@ -563,14 +639,12 @@ keep_progress(struct applier *a, const struct step *s, long done)
 
 /* The statements before a file's own BEGIN, one at a time. */
 static int
-run_pre(struct applier *a, const struct step *s, struct dberr *err,
-    long *done)
+run_pre(struct applier *a, const struct step *s, struct sqlfile *f,
+    struct dberr *err, long *done)
 {
-	size_t i;
-
-	for (i = 0; i < s->tx_begin; i++) {
-		*done = (long)i;
-		if (run_range(a, s, i, i + 1, err) == -1)
+	while (f->count < s->tx_begin) {
+		*done = (long)f->count;
+		if (run_range(a, s, f, f->count + 1, err) == -1)
 			return -1;
 	}
 	*done = (long)s->tx_begin;
@@ -583,18 +657,28 @@ run_pre(struct applier *a, const struct step *s, struct dberr *err,
  * connection does not have their effect.
  */
 static int
-restore_session(struct applier *a, const struct step *s, size_t k,
-    struct dberr *err)
+restore_session(struct applier *a, const struct step *s, struct sqlfile *f,
+    size_t k, struct dberr *err)
 {
+	const struct sqlstmt *st;
 	size_t i;
+	int n;
 
-	for (i = 0; i < k && i < s->nstmts; i++) {
-		if (!(s->stmts[i].flags & SQLF_SESSION))
-			continue;
-		log_verbose("%s:%u:%u: running again to set up the session",
-		    s->path, s->stmts[i].line, s->stmts[i].col);
-		if (run_range(a, s, i, i + 1, err) == -1)
+	while (f->count < k) {
+		if ((n = next_batch(s, f, k - f->count, err)) == -1)
 			return -1;
+		for (i = 0; i < (size_t)n; i++) {
+			st = &f->v[i];
+			if (!(st->flags & SQLF_SESSION))
+				continue;
+			log_verbose("%s:%u:%u: running again to set up the"
+			    " session", s->path, st->line, st->col);
+			if (a->drv->exec(a->conn, f->text.s, st, 1,
+			    err) == -1) {
+				report_sql(s, f, i, 1, err);
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -603,6 +687,8 @@ restore_session(struct applier *a, const struct step *s, size_t k,
 static int
 run_step(struct applier *a, struct step *s)
 {
+	struct sqlfile f;
+	struct buf msg0 = BUF_INIT;
 	struct dberr err;
 	long long t0 = now_ms();
 	long done = s->resume;
@@ -611,15 +697,20 @@ run_step(struct applier *a, struct step *s)
 	int rc = -1;
 
 	dberr_init(&err);
+	sqlfile_init(&f);
 	log_event("migration_started", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "mode", plan_mode_name(s, 0), NULL);
 	running_start(stem(s));
 	notice_file = s->path;
+	if (sqlfile_open(&f, s->path, a->drv->dialect, &msg0) == -1) {
+		file_error(&msg0, &err);
+		goto fail;
+	}
 	switch (s->mode) {
 	case STEP_TX:
 	case STEP_WRAPPED:
-		if (s->mode == STEP_WRAPPED && run_pre(a, s, &err,
+		if (s->mode == STEP_WRAPPED && run_pre(a, s, &f, &err,
 		    &done) == -1) {
 			if (keep_progress(a, s, done))
 				goto partial;
@@ -633,7 +724,7 @@ run_step(struct applier *a, struct step *s)
 			    err.msg.s);
 			goto fail;
 		}
-		if (run_in_tx(a, s, t0, &err) == -1 ||
+		if (run_in_tx(a, s, &f, t0, &err) == -1 ||
 		    a->drv->commit(a->conn, &err) == -1) {
 			rollback_quietly(a);
 			if (keep_progress(a, s, done))
@@ -646,10 +737,10 @@ run_step(struct applier *a, struct step *s)
 		committed = 1;
 		if (s->mode == STEP_WRAPPED &&
 		    s->tx_commit + 1 < s->nstmts) {
-			if (run_stmts(a, s, s->tx_commit + 1, t0, &err,
-			    &done) == -1)
+			if (run_stmts(a, s, &f, &err, &done) == -1)
 				goto partial;
-			if (finish_step(a, s, t0, &err) == -1)
+			if (end_of_file(s, &f, &err) == -1 ||
+			    finish_step(a, s, t0, &err) == -1)
 				goto fail;
 		}
 		break;
@@ -662,16 +753,16 @@ run_step(struct applier *a, struct step *s)
 		if (s->partial) {
 			log_info("resuming %s at statement %ld of %zu",
 			    stem(s), s->resume + 1, s->nstmts);
-			if (restore_session(a, s, (size_t)s->resume,
+			if (restore_session(a, s, &f, (size_t)s->resume,
 			    &err) == -1)
 				goto fail;
 		}
-		if (run_stmts(a, s, (size_t)s->resume, t0, &err,
-		    &done) == -1) {
+		if (run_stmts(a, s, &f, &err, &done) == -1) {
 			rollback_quietly(a);
 			goto partial;
 		}
-		if (finish_step(a, s, t0, &err) == -1)
+		if (end_of_file(s, &f, &err) == -1 ||
+		    finish_step(a, s, t0, &err) == -1)
 			goto fail;
 		break;
 	}
@@ -724,6 +815,7 @@ done:
 	}
 	running_stop();
 	notice_file = NULL;
+	sqlfile_close(&f);
 	dberr_release(&err);
 	return rc;
 }
@@ -732,10 +824,13 @@ done:
 static int
 run_batch(struct applier *a, struct plan *p)
 {
+	struct sqlfile f;
+	struct buf msg0 = BUF_INIT;
 	struct dberr err;
 	long long t0 = now_ms();
 	size_t i = 0;
 	char *msg;
+	int rc;
 
 	dberr_init(&err);
 	a->batch_note = "per-batch";
@@ -746,8 +841,17 @@ run_batch(struct applier *a, struct plan *p)
 	}
 	for (i = 0; i < p->n; i++) {
 		notice_file = p->v[i].path;
-		if (apply_interrupted() ||
-		    run_in_tx(a, &p->v[i], now_ms(), &err) == -1)
+		if (apply_interrupted())
+			goto fail;
+		if (sqlfile_open(&f, p->v[i].path, a->drv->dialect,
+		    &msg0) == -1) {
+			sqlfile_close(&f);
+			file_error(&msg0, &err);
+			goto fail;
+		}
+		rc = run_in_tx(a, &p->v[i], &f, now_ms(), &err);
+		sqlfile_close(&f);
+		if (rc == -1)
 			goto fail;
 	}
 	if (a->drv->commit(a->conn, &err) == -1) {
@@ -796,7 +900,6 @@ apply_plan(struct applier *a, struct plan *p)
 			if (apply_interrupted())
 				break;
 			rc = run_step(a, &p->v[i]);
-			plan_step_unload(&p->v[i]);
 		}
 	}
 	if (apply_interrupted()) {

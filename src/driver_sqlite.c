@@ -234,26 +234,30 @@ skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* SQLite's own parser splits the range of the statements again. */
+/*
+ * Runs one statement as the scanner found it, from its first token
+ * through its ';'.  SQLite's own parser may still find more than one in
+ * it.  Given a length, SQLite copies the text it prepares, so each
+ * statement is prepared alone: preparing the rest of the file at every
+ * step copies it again and again.
+ */
 static int
-sq_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
-    size_t n, struct dberr *err)
+sq_exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    struct dberr *err)
 {
 	const char *p, *end, *tail;
 	sqlite3_stmt *stmt;
 	int rc, eoff;
 
-	if (n == 0)
-		return 0;
-	p = text + st[0].start;
-	end = text + st[n - 1].end;
+	p = text + st->start;
+	end = text + st->next;
+	if (end - p > INT_MAX) {
+		dberr_reset(err);
+		buf_adds(&err->msg, "statement too long");
+		err->offset = p - text;
+		return -1;
+	}
 	while ((p = skip_space(p, end)) < end) {
-		if (end - p > INT_MAX) {
-			dberr_reset(err);
-			buf_adds(&err->msg, "statement too long");
-			err->offset = p - text;
-			return -1;
-		}
 		rc = sqlite3_prepare_v2(c->db, p, (int)(end - p), &stmt,
 		    &tail);
 		if (rc != SQLITE_OK) {
@@ -277,6 +281,18 @@ sq_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
 			break;
 		p = tail;
 	}
+	return 0;
+}
+
+static int
+sq_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    size_t n, struct dberr *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sq_exec_one(c, text, &st[i], err) == -1)
+			return -1;
 	return 0;
 }
 

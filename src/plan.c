@@ -6,12 +6,14 @@
  */
 #include "buildconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "config.h"
 #include "plan.h"
+#include "sqlfile.h"
 #include "track.h"
 #include "xmalloc.h"
 
@@ -24,23 +26,12 @@ plan_init(struct plan *p)
 }
 
 void
-plan_step_unload(struct step *s)
-{
-	buf_release(&s->text);
-	free(s->stmts);
-	s->stmts = NULL;
-	s->nstmts = 0;
-}
-
-void
 plan_release(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		plan_step_unload(&p->v[i]);
+	for (i = 0; i < p->n; i++)
 		free(p->v[i].why);
-	}
 	free(p->v);
 	strlist_release(&p->notices);
 	strlist_release(&p->warnings);
@@ -55,7 +46,6 @@ plan_add(struct plan *p, struct migration *m, enum migdir dir)
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
 	s = &p->v[p->n++];
 	memset(s, 0, sizeof(*s));
-	buf_init(&s->text);
 	s->m = m;
 	s->dir = dir;
 	s->path = dir == MIGDIR_UP ? m->up : m->down;
@@ -77,39 +67,101 @@ plan_mode_name(const struct step *s, int batch)
 	return "no transaction";
 }
 
-static int
-scan_all(struct step *s, enum sqldialect dialect, unsigned *dirs,
-    struct buf *err)
-{
-	struct buf why = BUF_INIT;
-	struct sqlscan sc;
-	struct sqlstmt st;
-	size_t alloc = 0;
-	int rc;
+/* What planning learns of a file in one pass over its statements. */
+struct shape {
+	size_t		 nbegin, ncommit, nother;
+	size_t		 begin, commit;		/* the last of each */
+	unsigned	 begin_line, commit_line;
+	int		 inblock;		/* after a BEGIN, before COMMIT */
+	const char	*notx;			/* the first NOTX statement */
+	unsigned	 notx_line;
+	const char	*notx_inblock;		/* the first in a block */
+	unsigned	 notx_inblock_line;
+	size_t		 nrisky;		/* from resume on */
+	unsigned	 risky_line[RISKY_SHOWN], risky_col[RISKY_SHOWN];
+};
 
-	sqlscan_init(&sc, s->text.s, s->text.len, dialect);
-	while ((rc = sqlscan_next(&sc, &st, &why)) == 1) {
-		if (s->nstmts == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			s->stmts = xreallocarray(s->stmts, alloc,
-			    sizeof(*s->stmts));
-		}
-		s->stmts[s->nstmts++] = st;
+static void
+shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
+    size_t i)
+{
+	switch (st->kind) {
+	case SQLKIND_BEGIN:
+		sh->begin = i;
+		sh->begin_line = st->line;
+		sh->nbegin++;
+		sh->inblock = 1;
+		break;
+	case SQLKIND_COMMIT:
+		sh->commit = i;
+		sh->commit_line = st->line;
+		sh->ncommit++;
+		sh->inblock = 0;
+		break;
+	case SQLKIND_ROLLBACK:
+		sh->inblock = 0;
+		sh->nother++;
+		break;
+	case SQLKIND_SAVEPOINT:
+		sh->nother++;
+		break;
+	case SQLKIND_OTHER:
+		break;
 	}
-	if (rc == -1)
-		buf_addf(err, "%s:%s", s->path, why.s);
-	*dirs = sqlscan_directives(&sc);
-	buf_release(&why);
+	if ((st->flags & SQLF_NOTX) && sh->notx == NULL) {
+		sh->notx = st->notx_what;
+		sh->notx_line = st->line;
+	}
+	if ((st->flags & SQLF_NOTX) && sh->inblock &&
+	    sh->notx_inblock == NULL) {
+		sh->notx_inblock = st->notx_what;
+		sh->notx_inblock_line = st->line;
+	}
+	if (!(st->flags & SQLF_RETRYSAFE)) {
+		if (s->first_risky == SIZE_MAX)
+			s->first_risky = i;
+		if (i >= (size_t)s->resume) {
+			if (sh->nrisky < RISKY_SHOWN) {
+				sh->risky_line[sh->nrisky] = st->line;
+				sh->risky_col[sh->nrisky] = st->col;
+			}
+			sh->nrisky++;
+		}
+	}
+}
+
+/* Reads the file through: its statements, their shape, its checksum. */
+static int
+scan_file(struct step *s, enum sqldialect dialect, struct shape *sh,
+    unsigned *dirs, struct buf *err)
+{
+	struct sqlfile f;
+	size_t i;
+	int n, rc = -1;
+
+	if (sqlfile_open(&f, s->path, dialect, err) == -1)
+		goto done;
+	while ((n = sqlfile_next(&f, 1024, err)) > 0)
+		for (i = 0; i < (size_t)n; i++) {
+			s->nstmts++;
+			shape_add(sh, s, &f.v[i], f.index + i);
+		}
+	if (n == -1)
+		goto done;
+	if (s->first_risky == SIZE_MAX)
+		s->first_risky = s->nstmts;
+	*dirs = sqlscan_directives(&f.sc);
+	rc = sqlfile_finish(&f, s->checksum, err);
+done:
+	sqlfile_close(&f);
 	return rc;
 }
 
 /* Decides how a step runs; sets mode and why. */
 static void
-classify(struct step *s, const struct planopts *o, unsigned dirs)
+classify(struct step *s, const struct planopts *o, const struct shape *sh,
+    unsigned dirs)
 {
-	size_t i, begin = 0, commit = 0, nbegin = 0, ncommit = 0, nother = 0;
-	const struct sqlstmt *st;
-
 	if (s->partial) {
 		s->mode = STEP_NOTX;
 		s->why = xasprintf("resuming a partial migration after"
@@ -126,49 +178,29 @@ classify(struct step *s, const struct planopts *o, unsigned dirs)
 		s->why = xstrdup("transaction = none");
 		return;
 	}
-	for (i = 0; i < s->nstmts; i++) {
-		switch (s->stmts[i].kind) {
-		case SQLKIND_BEGIN:
-			begin = i;
-			nbegin++;
-			break;
-		case SQLKIND_COMMIT:
-			commit = i;
-			ncommit++;
-			break;
-		case SQLKIND_ROLLBACK:
-		case SQLKIND_SAVEPOINT:
-			nother++;
-			break;
-		case SQLKIND_OTHER:
-			break;
-		}
-	}
-	if (nbegin + ncommit + nother > 0 && (nbegin != 1 || ncommit != 1 ||
-	    nother != 0 || commit < begin)) {
-		st = nbegin > 0 ? &s->stmts[begin] : &s->stmts[commit];
+	if (sh->nbegin + sh->ncommit + sh->nother > 0 && (sh->nbegin != 1 ||
+	    sh->ncommit != 1 || sh->nother != 0 || sh->commit < sh->begin)) {
 		s->mode = STEP_NOTX;
 		s->why = xasprintf("transaction control other than one"
-		    " BEGIN ... COMMIT block (line %u)", st->line);
+		    " BEGIN ... COMMIT block (line %u)", sh->nbegin > 0 ?
+		    sh->begin_line : sh->commit_line);
 		return;
 	}
-	for (i = 0; i < s->nstmts; i++) {
-		st = &s->stmts[i];
-		if (nbegin == 1 && (i <= begin || i >= commit))
-			continue;
-		if (st->flags & SQLF_NOTX) {
-			s->mode = STEP_NOTX;
-			s->why = xasprintf("%s at line %u cannot run in a"
-			    " transaction", st->notx_what, st->line);
-			return;
-		}
+	if (sh->nbegin == 1 ? sh->notx_inblock != NULL : sh->notx != NULL) {
+		s->mode = STEP_NOTX;
+		s->why = sh->nbegin == 1 ?
+		    xasprintf("%s at line %u cannot run in a transaction",
+		    sh->notx_inblock, sh->notx_inblock_line) :
+		    xasprintf("%s at line %u cannot run in a transaction",
+		    sh->notx, sh->notx_line);
+		return;
 	}
-	if (nbegin == 1) {
+	if (sh->nbegin == 1) {
 		s->mode = STEP_WRAPPED;
-		s->tx_begin = begin;
-		s->tx_commit = commit;
+		s->tx_begin = sh->begin;
+		s->tx_commit = sh->commit;
 		s->why = xasprintf("own BEGIN at line %u, COMMIT at line %u",
-		    s->stmts[begin].line, s->stmts[commit].line);
+		    sh->begin_line, sh->commit_line);
 		return;
 	}
 	s->mode = STEP_TX;
@@ -178,15 +210,16 @@ int
 plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
     struct buf *err)
 {
-	const struct sqlstmt *st;
+	struct shape sh;
 	unsigned dirs = 0;
-	size_t i, risky = 0;
+	size_t i;
 
-	if (migfile_read(s->path, &s->text, s->checksum, err) == -1)
+	memset(&sh, 0, sizeof(sh));
+	s->nstmts = 0;
+	s->first_risky = SIZE_MAX;
+	if (scan_file(s, o->dialect, &sh, &dirs, err) == -1)
 		return -1;
-	if (scan_all(s, o->dialect, &dirs, err) == -1)
-		return -1;
-	classify(s, o, dirs);
+	classify(s, o, &sh, dirs);
 	if (s->mode == STEP_TX)
 		return 0;
 	if (s->mode == STEP_NOTX && !s->partial)
@@ -194,19 +227,14 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 		    s->path, s->why);
 	if (s->mode != STEP_NOTX)
 		return 0;
-	for (i = (size_t)s->resume; i < s->nstmts; i++) {
-		st = &s->stmts[i];
-		if (st->flags & SQLF_RETRYSAFE)
-			continue;
-		if (++risky <= RISKY_SHOWN)
-			strlist_addf(&p->warnings, "%s:%u:%u: statement is not"
-			    " safe to retry after a failure (no IF NOT EXISTS,"
-			    " IF EXISTS or OR REPLACE)", s->path, st->line,
-			    st->col);
-	}
-	if (risky > RISKY_SHOWN)
+	for (i = 0; i < sh.nrisky && i < RISKY_SHOWN; i++)
+		strlist_addf(&p->warnings, "%s:%u:%u: statement is not"
+		    " safe to retry after a failure (no IF NOT EXISTS,"
+		    " IF EXISTS or OR REPLACE)", s->path, sh.risky_line[i],
+		    sh.risky_col[i]);
+	if (sh.nrisky > RISKY_SHOWN)
 		strlist_addf(&p->warnings, "%s: and %zu more statements not"
-		    " safe to retry", s->path, risky - RISKY_SHOWN);
+		    " safe to retry", s->path, sh.nrisky - RISKY_SHOWN);
 	return 0;
 }
 
@@ -244,7 +272,7 @@ int
 plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
     const struct planopts *o, struct buf *err, enum planerr *kind)
 {
-	struct buf text = BUF_INIT, late = BUF_INIT, changed = BUF_INIT;
+	struct buf late = BUF_INIT, changed = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 	const char *max = NULL;
 	struct migration *m;
@@ -272,7 +300,7 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 			    r->name, set->dir);
 			continue;
 		}
-		if (migfile_read(m->up, &text, sum, err) == -1)
+		if (sqlfile_checksum(m->up, sum, err) == -1)
 			goto done;
 		if (strcmp(sum, r->checksum) != 0) {
 			buf_addf(&changed, "\n    %s (%s at %s)", m->up,
@@ -318,7 +346,6 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 	}
 	rc = load_all(p, o, err);
 done:
-	buf_release(&text);
 	buf_release(&late);
 	buf_release(&changed);
 	return rc;

@@ -29,11 +29,11 @@ struct step {
 	enum stepmode		 mode;
 	char			*why;		/* why not STEP_TX, or NULL */
 	char			 checksum[SHA256_HEXLEN + 1];
-	struct buf		 text;		/* the file, normalized */
-	struct sqlstmt		*stmts;		/* the file's statements */
 	size_t			 nstmts;
 	size_t			 tx_begin;	/* WRAPPED: index of BEGIN */
 	size_t			 tx_commit;	/* WRAPPED: index of COMMIT */
+	size_t			 first_risky;	/* index of the first statement
+						 * not safe to retry, or nstmts */
 	long			 resume;	/* statements already done; for a
 						 * partial row, set before loading */
 	int			 partial;	/* resuming a partial row */
@@ -81,17 +81,15 @@ int	plan_down(struct plan *, struct migset *, const struct trackrows *,
 	    const struct planopts *, struct buf *err, enum planerr *kind);
 
 /*
- * Loads and classifies one step's file: reads it, checksums it, scans it
- * and decides its mode.  Returns 0, or -1 with err set.
+ * Loads and classifies one step's file: reads it through, checksums it,
+ * scans it and decides its mode.  The text is not kept: apply.c reads
+ * the file again as it runs.  Returns 0, or -1 with err set.
  */
 int	plan_load_step(struct plan *, struct step *, const struct planopts *,
 	    struct buf *err);
 
 /* Adds a step that runs m in direction dir; load it before running. */
 struct step *plan_add(struct plan *, struct migration *m, enum migdir dir);
-
-/* Frees a step's text and statements once it ran. */
-void	plan_step_unload(struct step *);
 
 /* "per-migration transaction", "no transaction", ... */
 const char *plan_mode_name(const struct step *, int batch);

@@ -222,16 +222,18 @@ scan_where(struct sqlscan *s, size_t off, unsigned *line, unsigned *col)
 		s->line = 1;
 		s->linestart = 0;
 		s->linepos = 0;
+		s->colskip = 0;
 	}
 	p = s->text + s->linepos;
 	e = s->text + off;
 	while (p < e && (p = memchr(p, '\n', e - p)) != NULL) {
 		s->line++;
 		s->linestart = ++p - s->text;
+		s->colskip = 0;
 	}
 	s->linepos = off;
 	*line = s->line;
-	*col = (unsigned)(off - s->linestart + 1);
+	*col = (unsigned)(off - s->linestart + 1 + s->colskip);
 }
 
 static int
@@ -823,6 +825,30 @@ sqlscan_next(struct sqlscan *s, struct sqlstmt *st, struct buf *err)
 		return stmt_done(s, &m, st, NOPOS);
 	s->pos = n;
 	return 0;
+}
+
+void
+sqlscan_drop(struct sqlscan *s, size_t shift)
+{
+	unsigned	line, col;
+
+	scan_where(s, s->pos, &line, &col);
+	if (s->linestart < shift) {
+		s->colskip += shift - s->linestart;
+		s->linestart = 0;
+	} else
+		s->linestart -= shift;
+	s->linepos -= shift;
+	s->pos -= shift;
+	s->text += shift;
+	s->len -= shift;
+}
+
+void
+sqlscan_more(struct sqlscan *s, const char *text, size_t len)
+{
+	s->text = text;
+	s->len = len;
 }
 
 unsigned

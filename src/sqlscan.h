@@ -69,6 +69,8 @@ struct sqlscan {
 	unsigned	 line;		/* line of linepos */
 	size_t		 linestart;	/* offset where that line starts */
 	size_t		 linepos;	/* lines are counted up to here */
+	size_t		 colskip;	/* bytes of that line dropped by
+					 * sqlscan_rebase() */
 	enum sqldialect	 dialect;
 	unsigned	 directives;	/* SQLDIR_* seen so far */
 	int		 nstmts;	/* statements returned so far */
@@ -88,6 +90,16 @@ void	sqlscan_init(struct sqlscan *, const char *text, size_t len,
  * error, calling again reports the same error.
  */
 int	sqlscan_next(struct sqlscan *, struct sqlstmt *st, struct buf *err);
+
+/*
+ * For a caller that reads a file piece by piece.  sqlscan_drop() is
+ * told, while the text is still in place, that its first shift bytes,
+ * all before the scanner's position, are about to go; lines and columns
+ * go on counting from where they were.  sqlscan_more() gives the text
+ * again, where it is now and with what was added at its end.
+ */
+void	sqlscan_drop(struct sqlscan *, size_t shift);
+void	sqlscan_more(struct sqlscan *, const char *text, size_t len);
 
 /*
  * The directives seen so far.  Directives must come before the first

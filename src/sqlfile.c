@@ -1,0 +1,249 @@
+/*
+ * Migration files read piece by piece.  The window holds the text from
+ * the scanner's position on; when the scanner reaches its end without
+ * being sure of a statement, the text before the position is dropped,
+ * more is read, and the statement is scanned again from its start.  A
+ * statement counts as complete only when the file ended, or when it
+ * ends with a ';' and a byte follows: what the scanner decides about a
+ * statement never depends on text after it beyond that.
+ */
+#include "buildconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "sqlfile.h"
+#include "xmalloc.h"
+
+/* Bytes read at a time, at least; the tests make it small. */
+size_t sqlfile_chunk = 65536;
+
+/*
+ * Turns the raw bytes at the end of the window into text: drops a byte
+ * order mark at the start of the file and the '\r' of each CRLF, and adds
+ * the result to the checksum.  A '\r' that ends the bytes read so far
+ * stays raw until the next read shows what follows it.
+ */
+static void
+normalize(struct sqlfile *f, int *bom)
+{
+	char *s = f->text.s;
+	size_t from = f->text.len - f->raw, i, j, end = f->text.len;
+
+	if (*bom) {
+		if (f->raw < 3 && !f->eof)
+			return;
+		if (f->raw >= 3 && memcmp(s + from, "\xEF\xBB\xBF", 3) == 0) {
+			memmove(s + from, s + from + 3, f->raw - 3);
+			end -= 3;
+		}
+		*bom = 0;
+	}
+	for (i = j = from; i < end; i++) {
+		if (s[i] == '\r') {
+			if (i + 1 == end && !f->eof)
+				break;
+			if (i + 1 < end && s[i + 1] == '\n')
+				continue;
+		}
+		s[j++] = s[i];
+	}
+	f->raw = end - i;
+	if (f->raw > 0)
+		s[j] = '\r';
+	f->text.len = j + f->raw;
+	s[f->text.len] = '\0';
+	sha256_update(&f->sum, s + from, j - from);
+}
+
+/* Drops the text before the scanner's position and reads more. */
+static int
+fill(struct sqlfile *f, int *bom, struct buf *err)
+{
+	size_t shift, want;
+	ssize_t n;
+
+	shift = f->scan ? f->sc.pos : f->text.len - f->raw;
+	if (f->scan)
+		sqlscan_drop(&f->sc, shift);
+	if (shift > 0) {
+		memmove(f->text.s, f->text.s + shift, f->text.len - shift);
+		f->text.len -= shift;
+	}
+	want = f->text.len > sqlfile_chunk ? f->text.len : sqlfile_chunk;
+	buf_grow(&f->text, want);
+	do
+		n = read(f->fd, f->text.s + f->text.len, want);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		buf_addf(err, "%s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		f->eof = 1;
+		close(f->fd);
+		f->fd = -1;
+	} else if (memchr(f->text.s + f->text.len, '\0', (size_t)n) != NULL) {
+		buf_addf(err, "%s: file holds a NUL byte, not SQL text",
+		    f->path);
+		return -1;
+	}
+	f->text.len += (size_t)n;
+	f->raw += (size_t)n;
+	normalize(f, bom);
+	if (f->scan)
+		sqlscan_more(&f->sc, f->text.s, f->text.len - f->raw);
+	return 0;
+}
+
+void
+sqlfile_init(struct sqlfile *f)
+{
+	memset(f, 0, sizeof(*f));
+	buf_init(&f->text);
+	buf_init(&f->why);
+	f->fd = -1;
+}
+
+static int
+open_file(struct sqlfile *f, const char *path, enum sqldialect dialect,
+    int scan, struct buf *err)
+{
+	int bom = 1;
+
+	sqlfile_init(f);
+	f->path = path;
+	f->scan = scan;
+	sha256_init(&f->sum);
+	sqlscan_init(&f->sc, f->text.s, 0, dialect);
+	if ((f->fd = open(path, O_RDONLY)) == -1) {
+		buf_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Enough bytes to tell a byte order mark. */
+	while (bom)
+		if (fill(f, &bom, err) == -1)
+			return -1;
+	return 0;
+}
+
+int
+sqlfile_open(struct sqlfile *f, const char *path, enum sqldialect dialect,
+    struct buf *err)
+{
+	return open_file(f, path, dialect, 1, err);
+}
+
+int
+sqlfile_next(struct sqlfile *f, size_t max, struct buf *err)
+{
+	struct sqlscan saved;
+	struct sqlstmt st;
+	int bom = 0, rc;
+
+	f->n = 0;
+	f->index = f->count;
+	while (f->n < max) {
+		saved = f->sc;
+		buf_reset(&f->why);
+		rc = sqlscan_next(&f->sc, &st, &f->why);
+		if (f->eof || (rc == 1 && st.next > st.end &&
+		    st.next < f->sc.len)) {
+			if (rc == 0)
+				break;
+			if (rc == -1) {
+				if (f->n > 0) {
+					/* Reported on the next call. */
+					f->sc = saved;
+					break;
+				}
+				buf_addf(err, "%s:%s", f->path, f->why.s);
+				return -1;
+			}
+			if (f->n == f->alloc) {
+				f->alloc = f->alloc ? f->alloc * 2 : 64;
+				f->v = xreallocarray(f->v, f->alloc,
+				    sizeof(*f->v));
+			}
+			f->v[f->n++] = st;
+			f->count++;
+			continue;
+		}
+		/* The statement may go on past the window. */
+		f->sc = saved;
+		if (f->n > 0)
+			break;
+		if (fill(f, &bom, err) == -1)
+			return -1;
+	}
+	return (int)f->n;
+}
+
+int
+sqlfile_finish(struct sqlfile *f, char hex[SHA256_HEXLEN + 1],
+    struct buf *err)
+{
+	unsigned char md[SHA256_LEN];
+	int bom = 0, rc;
+
+	if (f->scan)
+		while ((rc = sqlfile_next(f, 1024, err)) != 0)
+			if (rc == -1)
+				return -1;
+	while (!f->eof)
+		if (fill(f, &bom, err) == -1)
+			return -1;
+	sha256_final(&f->sum, md);
+	sha256_hex(md, hex);
+	return 0;
+}
+
+void
+sqlfile_close(struct sqlfile *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	buf_release(&f->text);
+	buf_release(&f->why);
+	free(f->v);
+	sqlfile_init(f);
+}
+
+int
+sqlfile_checksum(const char *path, char hex[SHA256_HEXLEN + 1],
+    struct buf *err)
+{
+	struct sqlfile f;
+	int rc;
+
+	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, err);
+	if (rc == 0)
+		rc = sqlfile_finish(&f, hex, err);
+	sqlfile_close(&f);
+	return rc;
+}
+
+void
+sqlfile_position(const struct sqlfile *f, const struct sqlstmt *st,
+    size_t off, unsigned *line, unsigned *col)
+{
+	const char *p = f->text.s + st->start, *e, *nl;
+
+	if (off < st->start)
+		off = st->start;
+	if (off > f->text.len)
+		off = f->text.len;
+	e = f->text.s + off;
+	*line = st->line;
+	*col = st->col;
+	while (p < e && (nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		(*line)++;
+		*col = 1;
+		p = nl + 1;
+	}
+	*col += (unsigned)(e - p);
+}

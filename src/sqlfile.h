@@ -1,0 +1,80 @@
+/*
+ * A migration file read piece by piece: its statements come in batches
+ * while the file streams through a window of memory that holds the
+ * statements of the current batch and not much more, so a file of any
+ * size runs in a small, fixed amount of memory.  The text is the one
+ * migfile_read() gives (no byte order mark, CRLF turned into LF) and its
+ * checksum is computed on the way.
+ */
+#ifndef MSR_SQLFILE_H
+#define MSR_SQLFILE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "sha256.h"
+#include "sqlscan.h"
+
+struct sqlfile {
+	const char	*path;
+	int		 fd;
+	int		 eof;		/* the rest of the file is in text */
+	size_t		 raw;		/* bytes at the end of text not yet
+					 * normalized: a '\r', or the start
+					 * of the file before its BOM is told */
+	int		 scan;		/* scan statements, or only checksum */
+	struct buf	 text;		/* the window; v[] points into it */
+	struct sqlscan	 sc;
+	struct sha256	 sum;
+	struct buf	 why;		/* the scanner's error */
+	struct sqlstmt	*v;		/* the current batch */
+	size_t		 n;
+	size_t		 alloc;
+	size_t		 index;		/* the number in the file of v[0],
+					 * counting from 0 */
+	size_t		 count;		/* statements returned so far */
+};
+
+/* Bytes read at a time, at least: 64 KiB; the tests make it small. */
+extern size_t	sqlfile_chunk;
+
+/* An empty file that sqlfile_close() may be given. */
+void	sqlfile_init(struct sqlfile *);
+
+/*
+ * Opens path for sqlfile_next(); sqlfile_close() it even when this
+ * fails.  Returns 0, or -1 with "PATH: reason"
+ * in err.
+ */
+int	sqlfile_open(struct sqlfile *, const char *path, enum sqldialect,
+	    struct buf *err);
+
+/*
+ * The next batch of at most max statements in v[0..n), their offsets
+ * into text.s, valid until the next call.  Returns n, 0 at the end of
+ * the file, or -1 with err set: "PATH:LINE:COL: message" for SQL the
+ * scanner rejects, "PATH: reason" when reading fails.
+ */
+int	sqlfile_next(struct sqlfile *, size_t max, struct buf *err);
+
+/*
+ * Reads to the end and writes the file's checksum in hex.  Statements
+ * not taken by sqlfile_next() are skipped.  Returns 0 or -1 with err.
+ */
+int	sqlfile_finish(struct sqlfile *, char hex[SHA256_HEXLEN + 1],
+	    struct buf *err);
+
+void	sqlfile_close(struct sqlfile *);
+
+/* The checksum of a file, read in pieces.  Returns 0 or -1 with err. */
+int	sqlfile_checksum(const char *path, char hex[SHA256_HEXLEN + 1],
+	    struct buf *err);
+
+/*
+ * Line and column of an offset into text.s at or after the start of
+ * statement st of the current batch.
+ */
+void	sqlfile_position(const struct sqlfile *, const struct sqlstmt *st,
+	    size_t off, unsigned *line, unsigned *col);
+
+#endif
