@@ -464,18 +464,21 @@ skip_range(const struct step *s, struct sqlfile *f, size_t to,
 }
 
 /*
- * After the last statement: the file must be the one planned, or what
- * ran is not what the tracking row says.
+ * After the last statement: the checksum of what ran.  A file whose
+ * checksum was known before it ran must be the one planned, or the
+ * tracking row would not say what ran.
  */
 static int
-end_of_file(const struct step *s, struct sqlfile *f, struct dberr *err)
+end_of_file(struct step *s, struct sqlfile *f, struct dberr *err)
 {
 	struct buf msg = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 
 	if (sqlfile_finish(f, sum, &msg) == 0 && f->count == s->nstmts &&
-	    strcmp(sum, s->checksum) == 0)
+	    (s->checksum[0] == '\0' || strcmp(sum, s->checksum) == 0)) {
+		memcpy(s->checksum, sum, sizeof(sum));
 		return 0;
+	}
 	if (msg.len == 0)
 		buf_addf(&msg, "%s changed while msr ran it", s->path);
 	return file_error(&msg, err);
@@ -503,7 +506,7 @@ tracking_error(const struct step *s, const struct dberr *err)
  * is at the start of the body.
  */
 static int
-run_in_tx(struct applier *a, const struct step *s, struct sqlfile *f,
+run_in_tx(struct applier *a, struct step *s, struct sqlfile *f,
     long long t0, struct dberr *err)
 {
 	int post;
@@ -703,7 +706,7 @@ run_step(struct applier *a, struct step *s)
 	    "mode", plan_mode_name(s, 0), NULL);
 	running_start(stem(s));
 	notice_file = s->path;
-	if (sqlfile_open(&f, s->path, a->drv->dialect, &msg0) == -1) {
+	if (sqlfile_open(&f, s->path, a->drv->dialect, 0, &msg0) == -1) {
 		file_error(&msg0, &err);
 		goto fail;
 	}
@@ -843,7 +846,7 @@ run_batch(struct applier *a, struct plan *p)
 		notice_file = p->v[i].path;
 		if (apply_interrupted())
 			goto fail;
-		if (sqlfile_open(&f, p->v[i].path, a->drv->dialect,
+		if (sqlfile_open(&f, p->v[i].path, a->drv->dialect, 0,
 		    &msg0) == -1) {
 			sqlfile_close(&f);
 			file_error(&msg0, &err);

@@ -130,7 +130,7 @@ shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
 	}
 }
 
-/* Reads the file through: its statements, their shape, its checksum. */
+/* Reads the file through: its statements and their shape. */
 static int
 scan_file(struct step *s, enum sqldialect dialect, struct shape *sh,
     unsigned *dirs, struct buf *err)
@@ -139,7 +139,7 @@ scan_file(struct step *s, enum sqldialect dialect, struct shape *sh,
 	size_t i;
 	int n, rc = -1;
 
-	if (sqlfile_open(&f, s->path, dialect, err) == -1)
+	if (sqlfile_open(&f, s->path, dialect, SQLFILE_NOSUM, err) == -1)
 		goto done;
 	while ((n = sqlfile_next(&f, 1024, err)) > 0)
 		for (i = 0; i < (size_t)n; i++) {
@@ -220,8 +220,15 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 	if (scan_file(s, o->dialect, &sh, &dirs, err) == -1)
 		return -1;
 	classify(s, o, &sh, dirs);
+	/*
+	 * A file that runs in one transaction is checksummed as it runs:
+	 * the row gets the checksum of what ran.  The others need theirs
+	 * before, for the row of a partial migration.
+	 */
 	if (s->mode == STEP_TX)
 		return 0;
+	if (sqlfile_checksum(s->path, s->checksum, err) == -1)
+		return -1;
 	if (s->mode == STEP_NOTX && !s->partial)
 		strlist_addf(&p->notices, "%s runs without a transaction: %s",
 		    s->path, s->why);

@@ -28,7 +28,8 @@ struct step {
 	const char		*path;
 	enum stepmode		 mode;
 	char			*why;		/* why not STEP_TX, or NULL */
-	char			 checksum[SHA256_HEXLEN + 1];
+	char			 checksum[SHA256_HEXLEN + 1]; /* STEP_TX: set
+						 * as it runs */
 	size_t			 nstmts;
 	size_t			 tx_begin;	/* WRAPPED: index of BEGIN */
 	size_t			 tx_commit;	/* WRAPPED: index of COMMIT */

@@ -17,6 +17,12 @@ struct sha256 {
 	size_t		used;
 };
 
+/*
+ * Whether to use the CPU's SHA instructions where it has them: 1, the
+ * default; the tests also run with 0.
+ */
+extern int	sha256_hw;
+
 void	sha256_init(struct sha256 *);
 void	sha256_update(struct sha256 *, const void *, size_t);
 void	sha256_final(struct sha256 *, unsigned char out[SHA256_LEN]);

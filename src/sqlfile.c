@@ -57,7 +57,8 @@ normalize(struct sqlfile *f, int *bom)
 		s[j] = '\r';
 	f->text.len = j + f->raw;
 	s[f->text.len] = '\0';
-	sha256_update(&f->sum, s + from, j - from);
+	if (f->sum_on)
+		sha256_update(&f->sum, s + from, j - from);
 }
 
 /* Drops the text before the scanner's position and reads more. */
@@ -111,13 +112,14 @@ sqlfile_init(struct sqlfile *f)
 
 static int
 open_file(struct sqlfile *f, const char *path, enum sqldialect dialect,
-    int scan, struct buf *err)
+    int scan, unsigned flags, struct buf *err)
 {
 	int bom = 1;
 
 	sqlfile_init(f);
 	f->path = path;
 	f->scan = scan;
+	f->sum_on = !(flags & SQLFILE_NOSUM);
 	sha256_init(&f->sum);
 	sqlscan_init(&f->sc, f->text.s, 0, dialect);
 	if ((f->fd = open(path, O_RDONLY)) == -1) {
@@ -133,9 +135,9 @@ open_file(struct sqlfile *f, const char *path, enum sqldialect dialect,
 
 int
 sqlfile_open(struct sqlfile *f, const char *path, enum sqldialect dialect,
-    struct buf *err)
+    unsigned flags, struct buf *err)
 {
-	return open_file(f, path, dialect, 1, err);
+	return open_file(f, path, dialect, 1, flags, err);
 }
 
 int
@@ -197,8 +199,11 @@ sqlfile_finish(struct sqlfile *f, char hex[SHA256_HEXLEN + 1],
 	while (!f->eof)
 		if (fill(f, &bom, err) == -1)
 			return -1;
-	sha256_final(&f->sum, md);
-	sha256_hex(md, hex);
+	if (f->sum_on) {
+		sha256_final(&f->sum, md);
+		sha256_hex(md, hex);
+	} else
+		hex[0] = '\0';
 	return 0;
 }
 
@@ -220,7 +225,7 @@ sqlfile_checksum(const char *path, char hex[SHA256_HEXLEN + 1],
 	struct sqlfile f;
 	int rc;
 
-	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, err);
+	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, 0, err);
 	if (rc == 0)
 		rc = sqlfile_finish(&f, hex, err);
 	sqlfile_close(&f);

@@ -23,6 +23,7 @@ struct sqlfile {
 					 * normalized: a '\r', or the start
 					 * of the file before its BOM is told */
 	int		 scan;		/* scan statements, or only checksum */
+	int		 sum_on;	/* compute the checksum */
 	struct buf	 text;		/* the window; v[] points into it */
 	struct sqlscan	 sc;
 	struct sha256	 sum;
@@ -47,7 +48,9 @@ void	sqlfile_init(struct sqlfile *);
  * in err.
  */
 int	sqlfile_open(struct sqlfile *, const char *path, enum sqldialect,
-	    struct buf *err);
+	    unsigned flags, struct buf *err);
+
+#define SQLFILE_NOSUM	0x01	/* no checksum: sqlfile_finish() gives "" */
 
 /*
  * The next batch of at most max statements in v[0..n), their offsets

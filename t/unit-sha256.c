@@ -217,10 +217,14 @@ test_xasprintf(void)
 int
 main(void)
 {
-	test_vectors();
-	test_million();
-	test_boundaries();
-	test_streaming();
+	/* With the CPU's SHA instructions, if it has them, then without. */
+	for (sha256_hw = 1; sha256_hw >= 0; sha256_hw--) {
+		printf("# sha256_hw = %d\n", sha256_hw);
+		test_vectors();
+		test_million();
+		test_boundaries();
+		test_streaming();
+	}
 	test_buf();
 	test_xasprintf();
 	return done_testing();

@@ -61,7 +61,7 @@ streamed(const char *path, enum sqldialect d, size_t max, struct buf *out)
 	char hex[SHA256_HEXLEN + 1];
 	int i, n;
 
-	if (sqlfile_open(&f, path, d, &err) == -1) {
+	if (sqlfile_open(&f, path, d, 0, &err) == -1) {
 		buf_addf(out, "error: %s\n", err.s);
 		goto done;
 	}
