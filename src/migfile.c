@@ -161,8 +161,9 @@ is_file(const char *dir, const struct dirent *de)
 	if (de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 		return 0;
 #endif
+	/* What cannot be told, a dangling link, is a file to read. */
 	path = join(dir, de->d_name);
-	rc = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	rc = stat(path, &st) == -1 || S_ISREG(st.st_mode);
 	free(path);
 	return rc;
 }

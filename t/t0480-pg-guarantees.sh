@@ -1,0 +1,434 @@
+#!/bin/sh
+test_description='PostgreSQL: promises of msr(1) and msr.ini(5) that no other
+script asserts (connection parameters, session, names, times, privileges,
+the lock key, wait); see t/GUARANTEES.md'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "$MSR_SRCDIR/t/lib-pg.sh"
+
+SQ="'"
+
+# msr_bg OUT ERR ARGS...: msr in the background; $! is msr itself.
+msr_bg() {
+	bg_out=$1 bg_err=$2
+	shift 2
+	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
+}
+
+# elapsed START: whole seconds since START ($(date +%s)).
+elapsed() {
+	echo $(( $(date +%s) - $1 ))
+}
+
+# A TCP port that accepts connections and never answers, as a server
+# behind a black-holing firewall looks to libpq: only connect_timeout
+# ends the wait.
+cat >hole.py <<\EOF
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+s.settimeout(0.2)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+conns = []
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        conns.append(s.accept()[0])
+    except socket.timeout:
+        pass
+EOF
+
+pg_newdb base
+
+test_expect_success 'the session: application_name msr, UTF8, a client check every second' '
+	pg_newdb sess &&
+	mig s 1_seen "CREATE TABLE seen AS SELECT
+    current_setting('\''application_name'\'') AS app,
+    current_setting('\''client_encoding'\'') AS enc,
+    current_setting('\''client_connection_check_interval'\'') AS ccci;" &&
+	PGCLIENTENCODING=LATIN1 msr -u "$(pg_url sess)" -d s migrate 2>err &&
+	test "$(pgq sess "SELECT app, enc FROM seen")" = "msr|UTF8" &&
+	if [ "$PG_VERSION_NUM" -ge 140000 ]; then
+		test "$(pgq sess "SELECT ccci FROM seen")" = 1s
+	fi
+'
+
+test_expect_success 'PGAPPNAME replaces the name msr; application_name in the URL wins' '
+	pg_newdb app1 && pg_newdb app2 &&
+	PGAPPNAME=from_env msr -u "$(pg_url app1)" -d s migrate 2>err &&
+	test "$(pgq app1 "SELECT app FROM seen")" = from_env &&
+	PGAPPNAME=from_env msr -u "$(pg_url app2)&application_name=from_url" \
+	    -d s migrate 2>err &&
+	test "$(pgq app2 "SELECT app FROM seen")" = from_url
+'
+
+test_expect_success 'postgres:// alone connects as libpq does without a URL, from PG*' '
+	pg_newdb env &&
+	PGHOST=$PGTMP PGPORT=$PGPORT PGUSER=postgres PGDATABASE=env \
+	    msr -u postgres:// -d s migrate 2>err &&
+	test "$(pgq env "SELECT version FROM msr_migrations")" = 1
+'
+
+test_expect_success 'a database that does not exist is exit 3; msr creates none' '
+	test_expect_code 3 msr -u "$(pg_url no_such_db)" -d s migrate 2>err &&
+	test_grep "^msr: error: cannot connect to .*database \"no_such_db\" does not exist" err &&
+	test "$(pgq postgres "SELECT count(*) FROM pg_database WHERE datname = '\''no_such_db'\''")" = 0
+'
+
+test_expect_success 'password_file wins over the password of the URL' '
+	pg_newdb pwf &&
+	pgq pwf "GRANT CREATE ON SCHEMA public TO msr_pw" &&
+	printf "pw_s3cret\n" >pw.right && chmod 600 pw.right &&
+	MSR_DATABASE_PASSWORD_FILE=pw.right msr \
+	    -u "$(pg_tcp_url pwf msr_pw wrong_pw)" -d s migrate 2>err &&
+	test "$(pgq pwf "SELECT applied_by FROM msr_migrations")" = msr_pw
+'
+
+test_expect_success 'with password_file, libpq reads neither PGPASSWORD nor ~/.pgpass' '
+	printf "not_it\n" >pw.wrong && chmod 600 pw.wrong &&
+	PGPASSWORD=pw_s3cret msr -u "$(pg_tcp_url pwf msr_pw)" -d s status >out &&
+	test_expect_code 3 env PGPASSWORD=pw_s3cret \
+	    MSR_DATABASE_PASSWORD_FILE=pw.wrong "$MSR_BIN" \
+	    -u "$(pg_tcp_url pwf msr_pw)" -d s status 2>err &&
+	test_grep "password authentication failed" err &&
+	printf "127.0.0.1:%s:pwf:msr_pw:pw_s3cret\n" "$PGPORT" >"$HOME/.pgpass" &&
+	chmod 600 "$HOME/.pgpass" &&
+	msr -u "$(pg_tcp_url pwf msr_pw)" -d s status >out &&
+	test_expect_code 3 env MSR_DATABASE_PASSWORD_FILE=pw.wrong "$MSR_BIN" \
+	    -u "$(pg_tcp_url pwf msr_pw)" -d s status 2>err &&
+	test_grep "password authentication failed" err &&
+	rm "$HOME/.pgpass"
+'
+
+# start_hole: a black hole on $HOLE_PORT for 60 s, its PID in $hole_pid.
+start_hole() {
+	rm -f hole.port
+	python3 "$TRASH/hole.py" hole.port 60 &
+	hole_pid=$!
+	i=0
+	while [ ! -s hole.port ]; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+	HOLE_PORT=$(cat hole.port)
+}
+
+test_expect_success 'connect_timeout: the key, the URL wins, 0 leaves it to PGCONNECT_TIMEOUT' '
+	start_hole || return 1
+	hole=postgresql://postgres@127.0.0.1:$HOLE_PORT/x
+	rc=0
+	printf "[database]\nconnect_timeout = 2\n" >ct2.ini
+	printf "[database]\nconnect_timeout = 30\n" >ct30.ini
+	printf "[database]\nconnect_timeout = 0\n" >ct0.ini
+	start=$(date +%s)
+	test_expect_code 3 msr -c ct2.ini -u "$hole" -d s status 2>err1 || rc=1
+	t1=$(elapsed $start)
+	start=$(date +%s)
+	test_expect_code 3 msr -c ct30.ini -u "$hole?connect_timeout=2" -d s status 2>err2 || rc=1
+	t2=$(elapsed $start)
+	start=$(date +%s)
+	test_expect_code 3 env PGCONNECT_TIMEOUT=2 "$MSR_BIN" -c ct0.ini -u "$hole" -d s status 2>err3 || rc=1
+	t3=$(elapsed $start)
+	msr_bg out err4 -c ct30.ini -u "$hole" -d s status
+	pid=$!
+	sleep 5
+	if kill $pid 2>/dev/null; then alive=yes; else alive=no; fi
+	wait $pid
+	kill $hole_pid; wait $hole_pid
+	echo "took $t1 $t2 $t3 s; still connecting after 5 s: $alive"
+	test $rc = 0 &&
+	test $t1 -ge 1 && test $t1 -le 4 &&
+	test $t2 -ge 1 && test $t2 -le 4 &&
+	test $t3 -ge 1 && test $t3 -le 4 &&
+	test $alive = yes &&
+	test_grep "timeout expired" err1 &&
+	test_grep "timeout expired" err3
+'
+
+test_expect_success 'connect_timeout is 10 seconds by default' '
+	start_hole || return 1
+	start=$(date +%s)
+	msr -u "postgresql://postgres@127.0.0.1:$HOLE_PORT/x" -d s status 2>err
+	rc=$?
+	took=$(elapsed $start)
+	kill $hole_pid; wait $hole_pid
+	echo "exit $rc after $took s"
+	test $rc = 3 && test $took -ge 9 && test $took -le 13
+'
+
+test_expect_success '--wait tries again after a wrong password too' '
+	start=$(date +%s) &&
+	test_expect_code 3 msr -u "$(pg_tcp_url base msr_pw wrong_pw)" --wait 2 \
+	    -d s status 2>err &&
+	test "$(elapsed $start)" -ge 1 &&
+	test "$(grep -c "^msr: waiting up to 2 s for postgresql://msr_pw:\*\*\*@127.0.0.1:$PGPORT/base: .*password authentication failed" err)" = 1 &&
+	test_grep "^msr: error: cannot connect to postgresql://msr_pw:\*\*\*@" err
+'
+
+test_expect_success 'the schema of [migrations] must exist: msr does not create it' '
+	pg_newdb nosch &&
+	test_must_fail env MSR_MIGRATIONS_SCHEMA=nope "$MSR_BIN" \
+	    -u "$(pg_url nosch)" -d s migrate 2>err &&
+	test_grep "schema \"nope\" does not exist" err &&
+	test "$(pgq nosch "SELECT count(*) FROM pg_namespace WHERE nspname = '\''nope'\''")" = 0 &&
+	test "$(pgq nosch "SELECT to_regclass('\''seen'\'') IS NULL")" = t
+'
+
+test_expect_success 'msr.ini(5): a role that cannot be set is exit 2 at once, not retried' '
+	start=$(date +%s) &&
+	{ env MSR_POSTGRES_ROLE=no_such_role "$MSR_BIN" -u "$(pg_url base)" \
+	    -d s --wait 5 status 2>err; rc=$?; } &&
+	test $rc = 2 &&
+	test "$(elapsed $start)" -lt 4 &&
+	test_grep "cannot set up the session" err &&
+	! grep "waiting up to" err
+'
+
+test_expect_success 'names are quoted: schema App is not app, table Migrations is not migrations' '
+	pg_newdb names &&
+	pgq names "CREATE SCHEMA \"App\"; CREATE SCHEMA app" &&
+	mig n 1_t "CREATE TABLE t (x integer);" &&
+	printf "[migrations]\nschema = App\ntable = Migrations\n[postgres]\nsearch_path = App\n" >names.ini &&
+	msr -c names.ini -u "$(pg_url names)" -d n migrate 2>err &&
+	pgq names "SELECT schemaname || '\''.'\'' || tablename FROM pg_tables
+	    WHERE schemaname IN ('\''App'\'', '\''app'\'') ORDER BY 1" >tables &&
+	printf "%s\n" App.Migrations App.Migrations_lock App.Migrations_log App.t >want &&
+	test_cmp want tables &&
+	msr -c names.ini -u "$(pg_url names)" -d n check
+'
+
+test_expect_success 'status shows applied_at in UTC whatever TimeZone, DateStyle or PGTZ' '
+	pg_newdb tz &&
+	msr -u "$(pg_url tz)" -d n migrate 2>err &&
+	want=$(pgq tz "SELECT to_char(applied_at AT TIME ZONE '\''UTC'\'', '\''YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'\'') FROM msr_migrations") &&
+	echo "$want" | grep "^[0-9-]*T[0-9:.]*Z$" &&
+	pgq postgres "ALTER DATABASE tz SET TimeZone = '\''Asia/Tokyo'\''; ALTER DATABASE tz SET DateStyle = '\''German, DMY'\''" &&
+	msr -u "$(pg_url tz)" -d n status >out &&
+	test_grep "^1  *t  *applied  *$want (" out &&
+	PGTZ=America/New_York PGDATESTYLE=SQL msr -u "$(pg_url tz)" -d n status >out &&
+	test_grep "^1  *t  *applied  *$want (" out &&
+	PGTZ=America/New_York msr -u "$(pg_url tz)" -d n status --json >doc &&
+	test_grep "\"applied_at\":\"$want\"" doc
+'
+
+test_expect_success 'msr.1 ENVIRONMENT: PGTZ changes nothing that status shows' '
+	msr -u "$(pg_url tz)" -d n status >utc &&
+	PGTZ=Asia/Tokyo msr -u "$(pg_url tz)" -d n status >tokyo &&
+	test_cmp utc tokyo
+'
+
+test_expect_success 'the options of a file'\''s own BEGIN do not apply to its body' '
+	pg_newdb iso &&
+	mig i 1_iso "BEGIN ISOLATION LEVEL SERIALIZABLE;
+CREATE TABLE seen AS SELECT current_setting('\''transaction_isolation'\'') AS iso;
+COMMIT;" &&
+	msr -u "$(pg_url iso)" -d i migrate --dry-run >plan &&
+	test_grep "\[transaction, own block: own BEGIN at line 1, COMMIT at line 3\]" plan &&
+	msr -u "$(pg_url iso)" -d i migrate 2>err &&
+	test "$(pgq iso "SELECT iso FROM seen")" = "read committed"
+'
+
+test_expect_success 'a statement PostgreSQL refuses in a transaction fails with 25001; the directive runs it' '
+	pg_newdb tx &&
+	mig x 1_discard "CREATE TABLE a (x integer);
+DISCARD ALL;" &&
+	test_expect_code 1 msr -u "$(pg_url tx)" -d x migrate 2>err &&
+	test_grep "^msr: error: x/1_discard.up.sql:2:1: DISCARD ALL cannot run inside a transaction block (25001)$" err &&
+	test "$(pgq tx "SELECT to_regclass('\''a'\'') IS NULL")" = t &&
+	mig x 1_discard "-- msr:no-transaction
+CREATE TABLE IF NOT EXISTS a (x integer);
+DISCARD ALL;" &&
+	msr -u "$(pg_url tx)" -d x migrate 2>err &&
+	test "$(pgq tx "SELECT state FROM msr_migrations")" = applied
+'
+
+test_expect_success 'validate reads files as PostgreSQL does only when given its URL' '
+	mkdir v1 v2 &&
+	printf "SELECT E'\''it\\\\'\''s; fine'\'';\n" >v1/1_e.up.sql &&
+	printf "SELECT \$\$it'\''s\$\$;\n" >v2/1_dollar.up.sql &&
+	cat v1/1_e.up.sql v2/1_dollar.up.sql &&
+	for d in v1 v2; do
+		test_expect_code 2 msr -d $d validate 2>err &&
+		test_grep "^msr: error: $d/1_.*.up.sql:1:[0-9]*: unterminated quoted string" err &&
+		msr -u "$(pg_url base)" -d $d validate 2>err &&
+		test_grep "1 migration valid" err || return 1
+	done
+'
+
+test_expect_success 'a lost connection: the summary says so, no audit row for that migration' '
+	pg_newdb lost &&
+	mig l 1_a "CREATE TABLE a (x integer);" &&
+	mig l 2_slow "CREATE TABLE slow (x integer);
+SELECT pg_sleep(60);" &&
+	mig l 3_c "CREATE TABLE c (x integer);" &&
+	msr_bg out err -u "$(pg_url lost)" -d l migrate &&
+	pid=$! &&
+	i=0 &&
+	until test "$(pgq lost "SELECT count(*) FROM pg_stat_activity
+	    WHERE application_name = '\''msr'\'' AND query LIKE '\''%pg_sleep%'\''")" = 1; do
+		i=$((i + 1)); [ $i -lt 300 ] || { kill $pid; return 1; }; sleep 0.1
+	done &&
+	pgq lost "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	    WHERE application_name = '\''msr'\''" >/dev/null &&
+	{ wait $pid; rc=$?; } &&
+	test $rc = 1 &&
+	test_grep "^msr: error: the connection to the database was lost; what was not committed is rolled back by the database$" err &&
+	test_grep "^msr: applied 1 of 3 migrations before the connection was lost$" err &&
+	test "$(pgq lost "SELECT string_agg(action || '\'' '\'' || version || '\'' '\'' || outcome, '\'','\'' ORDER BY id) FROM msr_migrations_log")" = "up 1 ok" &&
+	test "$(pgq lost "SELECT to_regclass('\''c'\'') IS NULL")" = t
+'
+
+# hold_advisory DB SCHEMA: a psql session on the Unix socket holds the
+# advisory lock of SCHEMA.msr_migrations; its PID in $holder.
+hold_advisory() {
+	( exec "$PGBIN/psql" -X -q -h "$PGTMP" -p "$PGPORT" -U postgres -d "$1" \
+	    -c "SELECT pg_advisory_lock(pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I', '$2', 'msr_migrations'), 0))" \
+	    -c "SELECT pg_sleep(120)" ) >/dev/null 2>&1 &
+	holder=$!
+	i=0
+	until test "$(pgq "$1" "SELECT count(*) FROM pg_locks
+	    WHERE locktype = 'advisory' AND granted")" = 1; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+free_advisory() {
+	pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_locks
+	    WHERE locktype = 'advisory' AND granted" >/dev/null
+	wait $holder
+	return 0
+}
+
+test_expect_success 'the holder of the advisory lock: a local socket; release exits 4 naming it' '
+	pg_newdb adv &&
+	mig a 1_a "CREATE TABLE a (x integer);" &&
+	hold_advisory adv public || return 1
+	msr -u "$(pg_url adv)" -d a --lock-timeout 1 migrate 2>err
+	rc=$?
+	msr -u "$(pg_url adv)" lock release >rel.out 2>rel.err
+	rel=$?
+	free_advisory adv
+	test $rc = 4 &&
+	test_grep "^msr: waiting for the migration lock held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z (timeout 1 s)$" err &&
+	test $rel = 4 &&
+	test_must_be_empty rel.out &&
+	test_grep "backend pid [0-9]* (psql) from a local socket" rel.err
+'
+
+test_expect_success 'the advisory lock key is the schema-qualified tracking table' '
+	pg_newdb key &&
+	pgq key "CREATE SCHEMA track" &&
+	hold_advisory key track || return 1
+	MSR_MIGRATIONS_SCHEMA=track msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err1
+	rc1=$?
+	msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err2
+	rc2=$?
+	free_advisory key
+	test $rc1 = 4 && test $rc2 = 0 &&
+	test "$(pgq key "SELECT count(*) FROM public.msr_migrations")" = 1
+'
+
+test_expect_success '-q hides the notices of the server' '
+	pg_newdb qn &&
+	mig q 1_n "DO \$\$ BEGIN RAISE NOTICE '\''hello'\''; RAISE WARNING '\''careful'\''; END \$\$;" &&
+	msr -q -u "$(pg_url qn)" -d q migrate >out 2>err &&
+	test_must_be_empty err &&
+	test_must_be_empty out &&
+	pg_newdb qn &&
+	msr -u "$(pg_url qn)" -d q migrate 2>err &&
+	test_grep "^msr: notice: q/1_n.up.sql: hello$" err &&
+	test_grep "^msr: warning: q/1_n.up.sql: careful$" err
+'
+
+test_expect_success 'a batch still running after 5 s: "still running the batch"' '
+	pg_newdb sb &&
+	mig b 1_a "CREATE TABLE a (x integer);" &&
+	mig b 2_s "SELECT pg_sleep(5.5);" &&
+	msr -u "$(pg_url sb)" -d b --transaction per-batch migrate 2>err &&
+	test_grep "^msr: still running the batch after 5 s$" err
+'
+
+test_expect_success 'exit 1 when the tracking tables cannot be created' '
+	pg_newdb priv &&
+	test_expect_code 1 msr -u "$(pg_tcp_url priv msr_pw pw_s3cret)" -d a migrate 2>err &&
+	test_grep "^msr: error: cannot create the tracking tables .*: permission denied for schema public" err
+'
+
+test_expect_success 'the least-privilege setup of EXAMPLES works' '
+	pg_psql priv -c "CREATE SCHEMA msr" -c "SET search_path = msr" \
+	    -f "$MSR_SRCDIR/sql/postgres.sql" \
+	    -c "GRANT USAGE ON SCHEMA msr TO msr_pw" \
+	    -c "GRANT SELECT, INSERT, UPDATE, DELETE ON msr_migrations, msr_migrations_log, msr_migrations_lock TO msr_pw" \
+	    -c "CREATE SCHEMA app AUTHORIZATION msr_pw" >/dev/null &&
+	printf "[migrations]\nschema = msr\n[postgres]\nsearch_path = app\n" >priv.ini &&
+	msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" -d a migrate 2>err &&
+	test "$(pgq priv "SELECT version, applied_by FROM msr.msr_migrations")" = "1|msr_pw" &&
+	test "$(pgq priv "SELECT tableowner FROM pg_tables WHERE schemaname = '\''app'\'' AND tablename = '\''a'\''")" = msr_pw &&
+	MSR_LOCK_METHOD=table msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock status >out &&
+	test_grep "^not held$" out
+'
+
+test_expect_success 'exit 3 when the tracking table cannot be read' '
+	pgq priv "REVOKE SELECT ON msr.msr_migrations FROM msr_pw" &&
+	test_expect_code 3 msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" -d a status 2>err &&
+	test_grep "^msr: error: cannot read the tracking table \"msr\".\"msr_migrations\": permission denied" err &&
+	pgq priv "GRANT SELECT ON msr.msr_migrations TO msr_pw"
+'
+
+test_expect_success 'exit 1 when baseline or repair cannot write the tracking table' '
+	pgq priv "REVOKE INSERT, UPDATE ON msr.msr_migrations FROM msr_pw" &&
+	mig a 2_b "CREATE TABLE b (x integer);" &&
+	pg_fingerprint priv >before &&
+	test_expect_code 1 msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" -d a baseline 2 >out 2>err &&
+	test_grep "^msr: error: cannot update the tracking table .*; nothing was changed$" err &&
+	echo "-- edited" >>a/1_a.up.sql &&
+	test_expect_code 1 msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" -d a repair >out 2>err &&
+	test_grep "nothing was changed" err &&
+	pg_fingerprint priv >after &&
+	test_cmp before after &&
+	pgq priv "GRANT INSERT, UPDATE ON msr.msr_migrations TO msr_pw"
+'
+
+test_expect_success 'exit 1 when lock release cannot delete the row of the lock table' '
+	pgq priv "REVOKE DELETE ON msr.msr_migrations_lock FROM msr_pw;
+	    INSERT INTO msr.msr_migrations_lock VALUES (1, '\''pid 99 on gone since then'\'', now())" &&
+	test_expect_code 1 env MSR_LOCK_METHOD=table "$MSR_BIN" -c priv.ini \
+	    -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock release 2>err &&
+	test_grep "^msr: error: cannot release the lock: permission denied" err &&
+	test "$(pgq priv "SELECT count(*) FROM msr.msr_migrations_lock")" = 1
+'
+
+test_expect_success 'wait: --timeout 0 tries once; it says once that it waits' '
+	start=$(date +%s) &&
+	test_expect_code 3 msr -u postgresql://postgres@127.0.0.1:1/x wait --timeout 0 2>err &&
+	test "$(elapsed $start)" -le 1 &&
+	test_grep -v "waiting" err &&
+	test_grep "^msr: error: cannot connect to postgresql://postgres@127.0.0.1:1/x" err &&
+	test_expect_code 3 msr -u postgresql://postgres@127.0.0.1:1/x wait --timeout 2 2>err &&
+	test "$(grep -c "^msr: waiting up to 2 s for postgresql://postgres@127.0.0.1:1/x: " err)" = 1 &&
+	msr -u "$(pg_url base)" wait --timeout 0 2>err &&
+	test_grep "^msr: $(pg_url base) accepts connections$" err
+'
+
+test_expect_success 'wait: the wait key is the default, and 60 s when it is 0' '
+	start=$(date +%s) &&
+	test_expect_code 3 env MSR_DATABASE_WAIT=1 "$MSR_BIN" \
+	    -u postgresql://postgres@127.0.0.1:1/x wait 2>err &&
+	test_grep "^msr: waiting up to 1 s for " err &&
+	msr_bg out err60 -u postgresql://postgres@127.0.0.1:1/x wait &&
+	pid=$! &&
+	i=0 &&
+	until grep "waiting up to" err60 >/dev/null || [ $i -ge 100 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
+	kill $pid; wait $pid
+	test_grep "^msr: waiting up to 60 s for postgresql://postgres@127.0.0.1:1/x: " err60
+'
+
+test_done
