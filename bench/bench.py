@@ -4,8 +4,8 @@ The floor is the sqlite3 or psql client running the same files, with the
 same transactions and tracking rows, in one process (see floor.py).  Each
 pair runs msr and the floor once each, in alternating order, each from
 an empty database; the report gives the median and min-max of each side
-and the ratio of the medians, next to its target.  Times come from
-os.wait4(): wall time around the child, its user+sys CPU and peak RSS.
+and the ratio of the medians, next to its target.  runone.c runs each
+child and reports, from wait4(), its wall time, user+sys CPU and peak RSS.
 
 Run it through bench/run; bench/README.md describes the workloads.
 """
@@ -68,10 +68,11 @@ def tail(path, lines=15):
 
 # Formatting.
 
-def fmt_s(v):
+def fmt_s(v, unit=None):
+    """Seconds as "12.3 ms" or "1.23 s"; unit forces one of the two."""
     if v is None:
         return "-"
-    if v < 1:
+    if (unit or ("ms" if v < 1 else "s")) == "ms":
         return "%.1f ms" % (v * 1000)
     return "%.2f s" % v
 
@@ -80,14 +81,17 @@ def fmt_mib(v):
     return "%.1f MiB" % (v / MiB)
 
 
-def spread(values, fmt):
-    """median (min-max)"""
+def spread(values):
+    """Times as "median (min-max)", in the unit of the median."""
     if not values:
         return "-"
+    med = statistics.median(values)
+    unit = "ms" if med < 1 else "s"
     if len(values) == 1:
-        return fmt(values[0])
-    return "%s (%s-%s)" % (fmt(statistics.median(values)),
-                           fmt(min(values)).split()[0], fmt(max(values)))
+        return fmt_s(med, unit)
+    return "%s (%s-%s)" % (fmt_s(med, unit),
+                           fmt_s(min(values), unit).split()[0],
+                           fmt_s(max(values), unit))
 
 
 def median(values):
@@ -108,7 +112,8 @@ class Row:
         self.n = n
         self.msr = msr
         self.floor = floor_
-        self.ratio = "-" if ratio_ is None else "%.2f" % ratio_
+        self.ratio = "-" if ratio_ is None else \
+            "%.3f" % ratio_ if ratio_ < 10 else "%.1f" % ratio_
         self.target = target
         self.result = {True: "PASS", False: "FAIL", None: "info"}[ok] \
             if ok != "error" else "ERROR"
@@ -277,13 +282,12 @@ class Bench:
 
     # Running things.
 
-    def spawn(self, argv, stdin=None, stdout=None):
-        """Runs argv with stdin from a file (or /dev/null), stdout to a file
-        (or /dev/null) and stderr to self.errfile, through runone (see
+    def spawn(self, argv, stdin=None):
+        """Runs argv with stdin from a file (or /dev/null), stdout to
+        /dev/null and stderr to self.errfile, through runone (see
         runone.c), and returns its Run."""
         acts = [(os.POSIX_SPAWN_OPEN, 0, stdin or os.devnull, os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_OPEN, 1, stdout or os.devnull,
-                 os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                 (os.POSIX_SPAWN_OPEN, 2, self.errfile,
                  os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
         res = os.path.join(self.work, "result")
@@ -319,9 +323,9 @@ class Bench:
             raise MsrError(msg)
         raise BenchError(msg)
 
-    def run_msr(self, db, h, data, *args, stdout=None):
+    def run_msr(self, db, h, data, *args):
         argv = [self.msr, "-q", "-u", db.url(h), "-d", data] + list(args)
-        return self.check(self.spawn(argv, stdout=stdout), "msr", argv)
+        return self.check(self.spawn(argv), "msr", argv)
 
     def run_floor(self, db, h, script):
         argv, stdin = db.floor(h, script)
@@ -387,7 +391,7 @@ class Bench:
         """The msr and floor sides of a migrate pair: each run on a new
         database, checked to end the same way, then dropped."""
         script = self.script(db, data, mode)
-        ref = {}
+        states = {}
 
         def side(who):
             def run(i):
@@ -405,12 +409,13 @@ class Bench:
                     raise (MsrError if who == "msr" else BenchError)(
                         "%s recorded %d of %d migrations" %
                         (who, len(st[0]), expect))
-                ref.setdefault(who, st)
-                if len(ref) == 2 and ref["msr"] != ref["floor"]:
-                    diff = [k for k in range(3)
-                            if ref["msr"][k] != ref["floor"][k]]
+                # Each run ends as the first run of the other side did.
+                states.setdefault(who, st)
+                other = states.get("floor" if who == "msr" else "msr")
+                if other is not None and other != st:
+                    diff = [k for k in range(3) if other[k] != st[k]]
                     raise MsrError("msr's database differs from the floor's"
-                                   " in %s" % ", ".join(
+                                   " in its %s" % ", ".join(
                                        ("tracking rows", "audit rows",
                                         "tables and indexes")[k]
                                        for k in diff))
@@ -435,11 +440,11 @@ class Bench:
         mc, fc = [r.cpu for r in m], [r.cpu for r in f]
         rw, rc = ratio(median(mw), median(fw)), ratio(median(mc), median(fc))
         self.rows.append(Row("1 %d migrations: wall" % SMALL_N, db.name,
-                             len(m), spread(mw, fmt_s), spread(fw, fmt_s),
+                             len(m), spread(mw), spread(fw),
                              rw, "<= 1.05", rw <= 1.05))
         self.rows.append(Row("1 %d migrations: CPU user+sys" % SMALL_N,
-                             db.name, len(m), spread(mc, fmt_s),
-                             spread(fc, fmt_s), rc, "<= 1.00", rc <= 1.0))
+                             db.name, len(m), spread(mc),
+                             spread(fc), rc, "<= 1.00", rc <= 1.0))
 
     def w_status(self, db):
         data = self.data("small", SMALL_N)
@@ -462,8 +467,8 @@ class Bench:
                 mw, fw = [r.wall for r in m], [r.wall for r in f]
                 rw = ratio(median(mw), median(fw))
                 self.rows.append(Row("2 %s, %d applied" % (cmd, SMALL_N),
-                                     db.name, len(m), spread(mw, fmt_s),
-                                     spread(fw, fmt_s), rw, "<= 1.00",
+                                     db.name, len(m), spread(mw),
+                                     spread(fw), rw, "<= 1.00",
                                      rw <= 1.0))
         finally:
             db.drop(h)
@@ -478,7 +483,7 @@ class Bench:
         limit, mem = (1.1, 12) if db.name == "sqlite" else (0.5, 16)
         label = "3 one %.0f MB file, %d INSERTs" % (size / 1e6, BIG_N)
         self.rows.append(Row(label + ": wall", db.name, len(m),
-                             spread(mw, fmt_s), spread(fw, fmt_s), rw,
+                             spread(mw), spread(fw), rw,
                              "<= %.2f" % limit, rw <= limit))
         mr, fr = max(r.rss for r in m), max(r.rss for r in f)
         self.rows.append(Row(label + ": peak RSS", db.name, len(m),
@@ -516,8 +521,8 @@ class Bench:
                 median([r.cpu for r in two]), median([r.cpu for r in one]))))
             self.rows.append(Row("4 %s: t(2N)/t(N), N=%d" % (what, n),
                                  db.name, len(one),
-                                 spread([r.wall for r in two], fmt_s),
-                                 spread([r.wall for r in one], fmt_s),
+                                 spread([r.wall for r in two]),
+                                 spread([r.wall for r in one]),
                                  rt, "<= 2.20", rt <= 2.2))
         self.notes.append("4: the msr column is t(2N), the floor column "
                           "t(N), both msr.")
@@ -540,8 +545,8 @@ class Bench:
             db.drop(h)
         mw, fw = [r.wall for r in m], [r.wall for r in f]
         self.rows.append(Row("5 status, %d files applied" % FILES_N,
-                             db.name, len(m), spread(mw, fmt_s),
-                             spread(fw, fmt_s),
+                             db.name, len(m), spread(mw),
+                             spread(fw),
                              ratio(median(mw), median(fw)), "< 50 ms",
                              median(mw) < 0.050))
 
@@ -590,8 +595,8 @@ class Bench:
                                               "per-batch"))
         mw, fw = [r.wall for r in m], [r.wall for r in f]
         self.rows.append(Row("6 per-batch %d migrations: wall" % SMALL_N,
-                             db.name, len(m), spread(mw, fmt_s),
-                             spread(fw, fmt_s),
+                             db.name, len(m), spread(mw),
+                             spread(fw),
                              ratio(median(mw), median(fw)), "info", None))
 
 
