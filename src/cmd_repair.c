@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "msr.h"
+#include "sqlfile.h"
 
 /* Begins the one transaction of the command; returns an exit code. */
 static int
@@ -55,7 +56,7 @@ finish(struct msr *m, int failed, struct dberr *err)
 int
 cmd_repair(struct msr *m)
 {
-	struct buf text = BUF_INIT, ferr = BUF_INIT, msg = BUF_INIT;
+	struct buf ferr = BUF_INIT, msg = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 	const struct migration *mig;
 	const struct trackrow *r;
@@ -82,7 +83,7 @@ cmd_repair(struct msr *m)
 			continue;
 		}
 		buf_reset(&ferr);
-		if (migfile_read(mig->up, &text, sum, &ferr) == -1) {
+		if (sqlfile_checksum(mig->up, sum, &ferr) == -1) {
 			log_error("%s", ferr.s);
 			failed = 1;
 			break;
@@ -116,7 +117,6 @@ cmd_repair(struct msr *m)
 			log_info("repaired %zu migration%s", changed,
 			    changed == 1 ? "" : "s");
 	}
-	buf_release(&text);
 	buf_release(&ferr);
 	buf_release(&msg);
 	dberr_release(&err);
@@ -126,7 +126,7 @@ cmd_repair(struct msr *m)
 int
 cmd_baseline(struct msr *m)
 {
-	struct buf text = BUF_INIT, ferr = BUF_INIT;
+	struct buf ferr = BUF_INIT;
 	char to[MIGFILE_VERSION_MAX + 1], sum[SHA256_HEXLEN + 1];
 	const struct migration *mig;
 	struct dberr err;
@@ -156,7 +156,7 @@ cmd_baseline(struct msr *m)
 		if (mig->up == NULL || track_find(&m->rows, mig->version))
 			continue;
 		buf_reset(&ferr);
-		if (migfile_read(mig->up, &text, sum, &ferr) == -1) {
+		if (sqlfile_checksum(mig->up, sum, &ferr) == -1) {
 			log_error("%s", ferr.s);
 			failed = 1;
 			break;
@@ -177,7 +177,6 @@ cmd_baseline(struct msr *m)
 	else if ((rc = finish(m, failed, &err)) == MSR_OK)
 		log_info("recorded %zu migration%s as applied without running"
 		    " them", n, n == 1 ? "" : "s");
-	buf_release(&text);
 	buf_release(&ferr);
 	dberr_release(&err);
 	return rc;

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "msr.h"
+#include "sqlfile.h"
 #include "xmalloc.h"
 
 enum mstate {
@@ -56,7 +57,7 @@ static int
 view_build(struct msr *m, struct view *w)
 {
 	const struct trackrow **rows;
-	struct buf text = BUF_INIT, err = BUF_INIT;
+	struct buf err = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 	size_t i = 0, j = 0, k;
 	struct entry *e;
@@ -107,7 +108,7 @@ view_build(struct msr *m, struct view *w)
 			continue;
 		}
 		buf_reset(&err);
-		if (migfile_read(e->m->up, &text, sum, &err) == -1) {
+		if (sqlfile_checksum(e->m->up, sum, &err) == -1) {
 			log_error("%s", err.s);
 			rc = -1;
 			break;
@@ -119,7 +120,6 @@ view_build(struct msr *m, struct view *w)
 			e->state = e->changed ? ST_MODIFIED : ST_APPLIED;
 	}
 	free(rows);
-	buf_release(&text);
 	buf_release(&err);
 	return rc;
 }

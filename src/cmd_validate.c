@@ -12,35 +12,32 @@
 #include "cmd.h"
 #include "log.h"
 #include "msr.h"
-#include "sqlscan.h"
+#include "sqlfile.h"
 
+/* Scans a file through; sum gets its checksum. */
 static int
-check_file(const char *path, enum sqldialect dialect, struct buf *text,
+check_file(const char *path, enum sqldialect dialect,
     char sum[SHA256_HEXLEN + 1])
 {
 	struct buf err = BUF_INIT;
-	struct sqlscan sc;
-	struct sqlstmt st;
+	struct sqlfile f;
 	int rc;
 
-	if (migfile_read(path, text, sum, &err) == -1) {
-		log_error("%s", err.s);
-		buf_release(&err);
-		return -1;
-	}
-	sqlscan_init(&sc, text->s, text->len, dialect);
-	while ((rc = sqlscan_next(&sc, &st, &err)) == 1)
-		;
+	rc = sqlfile_open(&f, path, dialect, 0, &err);
+	while (rc == 0 && (rc = sqlfile_next(&f, 1024, &err)) > 0)
+		rc = 0;
+	if (rc == 0)
+		rc = sqlfile_finish(&f, sum, &err);
 	if (rc == -1)
-		log_error("%s:%s", path, err.s);
+		log_error("%s", err.s);
+	sqlfile_close(&f);
 	buf_release(&err);
-	return rc == -1 ? -1 : 0;
+	return rc;
 }
 
 int
 cmd_validate(struct msr *m)
 {
-	struct buf text = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 	enum sqldialect dialect;
 	const struct migration *mig;
@@ -51,7 +48,7 @@ cmd_validate(struct msr *m)
 	for (i = 0; i < m->set.n; i++) {
 		mig = &m->set.v[i];
 		if (mig->up != NULL &&
-		    check_file(mig->up, dialect, &text, sum) == -1)
+		    check_file(mig->up, dialect, sum) == -1)
 			bad++;
 		else if (mig->up != NULL && m->conn != NULL &&
 		    (r = track_find(&m->rows, mig->version)) != NULL &&
@@ -62,7 +59,7 @@ cmd_validate(struct msr *m)
 			drift++;
 		}
 		if (mig->down != NULL &&
-		    check_file(mig->down, dialect, &text, sum) == -1)
+		    check_file(mig->down, dialect, sum) == -1)
 			bad++;
 	}
 	for (i = 0; m->conn != NULL && i < m->rows.n; i++) {
@@ -74,7 +71,6 @@ cmd_validate(struct msr *m)
 			drift++;
 		}
 	}
-	buf_release(&text);
 	if (bad > 0)
 		return MSR_EUSAGE;
 	if (drift > 0)

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "config.h"
 #include "migfile.h"
+#include "sqlfile.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -518,7 +519,7 @@ load_file(struct config *cfg, const char *path, const char *origin,
 
 	if (!must_exist && access(path, F_OK) == -1 && errno == ENOENT)
 		return 0;
-	if (migfile_read(path, &text, NULL, &rerr) == -1) {
+	if (sqlfile_read(path, &text, NULL, &rerr) == -1) {
 		buf_addf(err, "%scannot read config file: %s", origin, rerr.s);
 		buf_release(&rerr);
 		buf_release(&text);
@@ -594,7 +595,7 @@ config_finish(struct config *cfg, struct buf *err)
 
 	if (cfg->password_file == NULL)
 		return 0;
-	if (migfile_read(cfg->password_file, &text, NULL, &rerr) == -1) {
+	if (sqlfile_read(cfg->password_file, &text, NULL, &rerr) == -1) {
 		buf_addf(err, "cannot read password_file: %s", rerr.s);
 		buf_release(&rerr);
 		buf_release(&text);

@@ -1,6 +1,6 @@
 /*
- * Migration files: names, versions, the directory scan and the text of a
- * file as msr runs and checksums it.
+ * Migration files: names, versions and the directory scan.  Their text
+ * is read by sqlfile.c.
  *
  * A version is 1 to 32 decimal digits, compared as a number.  Its
  * canonical form has no leading zeros ("0007" is "7"); the form written in
@@ -75,17 +75,5 @@ void	migfile_set_release(struct migset *);
 
 /* The migration with this canonical version, or NULL. */
 struct migration *migfile_find(const struct migset *, const char *version);
-
-/*
- * Reads a file as msr runs it: without a UTF-8 byte order mark, CRLF
- * turned into LF.  Fills text and, when hex is not NULL, the SHA-256 of
- * that text in hex.  Returns 0, or -1 with err set.
- */
-int	migfile_read(const char *path, struct buf *text,
-	    char hex[SHA256_HEXLEN + 1], struct buf *err);
-
-/* The checksum of text already in memory. */
-void	migfile_checksum(const char *text, size_t len,
-	    char hex[SHA256_HEXLEN + 1]);
 
 #endif

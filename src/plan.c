@@ -162,6 +162,8 @@ static void
 classify(struct step *s, const struct planopts *o, const struct shape *sh,
     unsigned dirs)
 {
+	const char *what;
+
 	if (s->partial) {
 		s->mode = STEP_NOTX;
 		s->why = xasprintf("resuming a partial migration after"
@@ -186,13 +188,13 @@ classify(struct step *s, const struct planopts *o, const struct shape *sh,
 		    sh->begin_line : sh->commit_line);
 		return;
 	}
-	if (sh->nbegin == 1 ? sh->notx_inblock != NULL : sh->notx != NULL) {
+	/* In a file's own block only the statements inside it count. */
+	what = sh->nbegin == 1 ? sh->notx_inblock : sh->notx;
+	if (what != NULL) {
 		s->mode = STEP_NOTX;
-		s->why = sh->nbegin == 1 ?
-		    xasprintf("%s at line %u cannot run in a transaction",
-		    sh->notx_inblock, sh->notx_inblock_line) :
-		    xasprintf("%s at line %u cannot run in a transaction",
-		    sh->notx, sh->notx_line);
+		s->why = xasprintf("%s at line %u cannot run in a transaction",
+		    what, sh->nbegin == 1 ? sh->notx_inblock_line :
+		    sh->notx_line);
 		return;
 	}
 	if (sh->nbegin == 1) {

@@ -19,6 +19,8 @@
 #include "sqlfile.h"
 #include "xmalloc.h"
 
+#define KEEP	0x100		/* open_file(): keep the text, for sqlfile_read() */
+
 /* Bytes read at a time, at least; the tests make it small. */
 size_t sqlfile_chunk = 65536;
 
@@ -68,7 +70,7 @@ fill(struct sqlfile *f, int *bom, struct buf *err)
 	size_t shift, want;
 	ssize_t n;
 
-	shift = f->scan ? f->sc.pos : f->text.len - f->raw;
+	shift = f->scan ? f->sc.pos : f->keep ? 0 : f->text.len - f->raw;
 	if (f->scan)
 		sqlscan_drop(&f->sc, shift);
 	if (shift > 0) {
@@ -120,6 +122,7 @@ open_file(struct sqlfile *f, const char *path, enum sqldialect dialect,
 	f->path = path;
 	f->scan = scan;
 	f->sum_on = !(flags & SQLFILE_NOSUM);
+	f->keep = (flags & KEEP) != 0;
 	sha256_init(&f->sum);
 	sqlscan_init(&f->sc, f->text.s, 0, dialect);
 	if ((f->fd = open(path, O_RDONLY)) == -1) {
@@ -228,6 +231,27 @@ sqlfile_checksum(const char *path, char hex[SHA256_HEXLEN + 1],
 	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, 0, err);
 	if (rc == 0)
 		rc = sqlfile_finish(&f, hex, err);
+	sqlfile_close(&f);
+	return rc;
+}
+
+int
+sqlfile_read(const char *path, struct buf *text,
+    char hex[SHA256_HEXLEN + 1], struct buf *err)
+{
+	struct sqlfile f;
+	char sum[SHA256_HEXLEN + 1];
+	int rc;
+
+	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, KEEP | (hex == NULL ?
+	    SQLFILE_NOSUM : 0), err);
+	if (rc == 0)
+		rc = sqlfile_finish(&f, hex != NULL ? hex : sum, err);
+	if (rc == 0) {
+		buf_release(text);
+		*text = f.text;
+		buf_init(&f.text);
+	}
 	sqlfile_close(&f);
 	return rc;
 }

@@ -1,10 +1,11 @@
 /*
- * A migration file read piece by piece: its statements come in batches
- * while the file streams through a window of memory that holds the
- * statements of the current batch and not much more, so a file of any
- * size runs in a small, fixed amount of memory.  The text is the one
- * migfile_read() gives (no byte order mark, CRLF turned into LF) and its
- * checksum is computed on the way.
+ * Reading migration files, and the other files msr reads as text.  A
+ * file is read as bytes; a byte order mark at its start is dropped, CRLF
+ * turns into LF, and a NUL byte is an error.  A migration file is read
+ * piece by piece: its statements come in batches while the file streams
+ * through a window of memory that holds the statements of the current
+ * batch and not much more, so a file of any size runs in a small, fixed
+ * amount of memory, and its checksum is computed on the way.
  */
 #ifndef MSR_SQLFILE_H
 #define MSR_SQLFILE_H
@@ -22,7 +23,8 @@ struct sqlfile {
 	size_t		 raw;		/* bytes at the end of text not yet
 					 * normalized: a '\r', or the start
 					 * of the file before its BOM is told */
-	int		 scan;		/* scan statements, or only checksum */
+	int		 scan;		/* scan statements, or only read */
+	int		 keep;		/* not scanning: keep all the text */
 	int		 sum_on;	/* compute the checksum */
 	struct buf	 text;		/* the window; v[] points into it */
 	struct sqlscan	 sc;
@@ -72,6 +74,14 @@ void	sqlfile_close(struct sqlfile *);
 /* The checksum of a file, read in pieces.  Returns 0 or -1 with err. */
 int	sqlfile_checksum(const char *path, char hex[SHA256_HEXLEN + 1],
 	    struct buf *err);
+
+/*
+ * The whole text of a file, normalized the same way, and its checksum
+ * when hex is not NULL: for small files such as msr.ini.  Returns 0 or
+ * -1 with err.
+ */
+int	sqlfile_read(const char *path, struct buf *text,
+	    char hex[SHA256_HEXLEN + 1], struct buf *err);
 
 /*
  * Line and column of an offset into text.s at or after the start of

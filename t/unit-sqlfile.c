@@ -1,7 +1,7 @@
 /*
  * Unit tests for sqlfile.c: a file read piece by piece gives the same
  * statements, positions, errors and checksum as the whole text read at
- * once (migfile_read() and sqlscan_next()), whatever the size of the
+ * once (sqlfile_read() and sqlscan_next()), whatever the size of the
  * pieces and of the batches.  The files are the scanner's golden files
  * in t/sqlscan and a few made here: CRLF line ends split between reads,
  * a byte order mark, statements longer than a read, long lines.
@@ -37,7 +37,7 @@ whole(const char *path, enum sqldialect d, struct buf *out)
 	char hex[SHA256_HEXLEN + 1];
 	int rc;
 
-	if (migfile_read(path, &text, hex, &err) == -1) {
+	if (sqlfile_read(path, &text, hex, &err) == -1) {
 		buf_addf(out, "error: %s\n", err.s);
 		goto done;
 	}

@@ -153,6 +153,10 @@ main(int argc, char **argv)
 {
 	struct buf	 dir = BUF_INIT, pre = BUF_INIT;
 	const char	*src;
+#ifdef FUZZ_SEEDS
+	const char	*seeds;
+	size_t		 n;
+#endif
 	int		 i;
 
 	signal(SIGABRT, on_abort);
@@ -172,10 +176,16 @@ main(int argc, char **argv)
 		buf_addf(&pre, "%s-", corpus);
 		replay(dir.s, pre.s);
 #ifdef FUZZ_SEEDS
-		/* Seeds that live elsewhere in the tree, not copied here. */
-		buf_reset(&dir);
-		buf_addf(&dir, "%s/%s", src, FUZZ_SEEDS);
-		replay(dir.s, "");
+		/* Seeds that live elsewhere in the tree, not copied here:
+		 * directories separated by spaces. */
+		for (seeds = FUZZ_SEEDS; *seeds != '\0'; seeds += n) {
+			seeds += strspn(seeds, " ");
+			if ((n = strcspn(seeds, " ")) == 0)
+				break;
+			buf_reset(&dir);
+			buf_addf(&dir, "%s/%.*s", src, (int)n, seeds);
+			replay(dir.s, "");
+		}
 #endif
 		buf_release(&dir);
 		buf_release(&pre);

@@ -1,2 +1,0 @@
-DROP INDEX orders_customer_id;
-DROP TABLE orders;

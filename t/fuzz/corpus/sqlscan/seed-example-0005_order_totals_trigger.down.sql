@@ -1,2 +1,0 @@
-DROP TRIGGER orders_count;
-DROP TABLE customer_totals;
