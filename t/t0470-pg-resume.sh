@@ -69,4 +69,57 @@ test_expect_success 'a SET search_path before the failure: msr keeps its own tab
 	test "$(pgq sp "SELECT to_regclass('\''app.msr_migrations'\'') IS NULL")" = t
 '
 
+# grow FILE HEAD TAIL: FILE is HEAD, 100 KiB of comment lines, then TAIL:
+# more than the 64 KiB that msr reads of a file at a time.
+grow() {
+	{
+		printf '%s\n' "$2" &&
+		awk 'BEGIN { for (i = 0; i < 2000; i++) printf "-- padding line %05d of the file, to be read later\n", i }' &&
+		printf '%s\n' "$3"
+	} >"$1"
+}
+
+# sleeping DB: waits until a pg_sleep() runs in DB, for at most 20 s.
+sleeping() {
+	n=0
+	until [ "$(pgq "$1" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")" = 1 ]; do
+		n=$((n + 1))
+		[ $n -lt 200 ] || return 1
+		sleep 0.1
+	done
+}
+
+test_expect_success 'a file that gains a statement while it runs fails and is rolled back' '
+	pg_newdb grown &&
+	mkdir -p g &&
+	grow g/1_grow.up.sql "SELECT pg_sleep(2);" "CREATE TABLE grown1 (x int);" &&
+	{ msr -u "$(pg_url grown)" -d g migrate >out 2>err & pid=$!; } &&
+	sleeping grown &&
+	grow g/1_grow.up.sql "SELECT pg_sleep(2);" "CREATE TABLE grown1 (x int);
+CREATE TABLE grown2 (x int);" &&
+	{ wait $pid; rc=$?; } &&
+	test "$rc" = 1 &&
+	test_grep "^msr: error: g/1_grow.up.sql changed while msr ran it$" err &&
+	test "$(pgq grown "SELECT count(*) FROM msr_migrations")" = 0 &&
+	test "$(pgq grown "SELECT to_regclass('\''grown1'\'') IS NULL")" = t &&
+	test "$(pgq grown "SELECT outcome FROM msr_migrations_log")" = failed
+'
+
+test_expect_success 'a no-transaction file whose checksum changes while it runs fails and stays partial' '
+	pg_newdb grownnt &&
+	mkdir -p h &&
+	grow h/1_nt.up.sql "-- msr:no-transaction
+SELECT pg_sleep(2);" "CREATE TABLE IF NOT EXISTS nt1 (x int);" &&
+	{ msr -u "$(pg_url grownnt)" -d h migrate >out 2>err & pid=$!; } &&
+	sleeping grownnt &&
+	grow h/1_nt.up.sql "-- msr:no-transaction
+SELECT pg_sleep(2);" "CREATE TABLE IF NOT EXISTS nt1 (x int); -- edited" &&
+	{ wait $pid; rc=$?; } &&
+	test "$rc" = 1 &&
+	test_grep "^msr: error: h/1_nt.up.sql changed while msr ran it$" err &&
+	test "$(pgq grownnt "SELECT state FROM msr_migrations")" = partial &&
+	test_expect_code 5 msr -u "$(pg_url grownnt)" -d h migrate 2>err &&
+	test_grep "msr repair" err
+'
+
 test_done
