@@ -122,4 +122,19 @@ SELECT pg_sleep(2);" "CREATE TABLE IF NOT EXISTS nt1 (x int); -- edited" &&
 	test_grep "msr repair" err
 '
 
+test_expect_success 'a file that loses statements while it runs fails and is rolled back' '
+	pg_newdb shrunk &&
+	mkdir -p k &&
+	grow k/1_shrink.up.sql "SELECT pg_sleep(2);" "CREATE TABLE shrunk1 (x int);
+CREATE TABLE shrunk2 (x int);" &&
+	{ msr -u "$(pg_url shrunk)" -d k migrate >out 2>err & pid=$!; } &&
+	sleeping shrunk &&
+	grow k/1_shrink.up.sql "SELECT pg_sleep(2);" "" &&
+	{ wait $pid; rc=$?; } &&
+	test "$rc" = 1 &&
+	test_grep "^msr: error: k/1_shrink.up.sql changed while msr ran it: it ends before statement 2$" err &&
+	test "$(pgq shrunk "SELECT count(*) FROM msr_migrations")" = 0 &&
+	test "$(pgq shrunk "SELECT count(*) FROM pg_tables WHERE tablename LIKE '\''shrunk%'\''")" = 0
+'
+
 test_done
