@@ -823,6 +823,20 @@ done:
 	return rc;
 }
 
+static int
+create_tables(struct applier *a, struct dberr *err)
+{
+	if (track_create_in(a->track, err) == -1) {
+		log_error("cannot create the tracking tables %s, %s and %s: %s",
+		    a->track->table, a->track->log, a->track->lock,
+		    err->msg.s);
+		return -1;
+	}
+	log_verbose("created the tracking tables %s, %s and %s",
+	    a->track->table, a->track->log, a->track->lock);
+	return 0;
+}
+
 /* All steps in one transaction. */
 static int
 run_batch(struct applier *a, struct plan *p)
@@ -833,7 +847,7 @@ run_batch(struct applier *a, struct plan *p)
 	long long t0 = now_ms();
 	size_t i = 0;
 	char *msg;
-	int rc;
+	int rc, made = 0;
 
 	dberr_init(&err);
 	a->batch_note = "per-batch";
@@ -841,6 +855,11 @@ run_batch(struct applier *a, struct plan *p)
 	if (a->drv->begin(a->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);
 		goto fail;
+	}
+	if (a->create) {
+		if (create_tables(a, &err) == -1)
+			goto fail;
+		made = 1;
 	}
 	for (i = 0; i < p->n; i++) {
 		notice_file = p->v[i].path;
@@ -865,6 +884,7 @@ run_batch(struct applier *a, struct plan *p)
 		log_info("%s %s (batch)", p->v[i].dir == MIGDIR_UP ?
 		    "applied" : "rolled back", stem(&p->v[i]));
 	a->applied = (int)p->n;
+	a->created = a->create;
 	dberr_release(&err);
 	return 0;
 fail:
@@ -881,7 +901,17 @@ fail:
 	    " remains", p->n);
 	if (i < p->n) {
 		msg = xasprintf("batch rolled back: %s", err.msg.s);
-		audit(a, &p->v[i], "failed", msg, now_ms() - t0);
+		/* The audit row needs the tables that the batch made. */
+		if (made) {
+			dberr_reset(&err);
+			if (track_create(a->track, &err) == 0)
+				a->created = 1;
+			else
+				log_warn("cannot create the tracking tables"
+				    " for the audit row: %s", err.msg.s);
+		}
+		if (!a->create || a->created)
+			audit(a, &p->v[i], "failed", msg, now_ms() - t0);
 		free(msg);
 	}
 	dberr_release(&err);

@@ -19,6 +19,8 @@ struct applier {
 	int			 applied;	/* steps done so far */
 	int			 lost;		/* the connection is gone */
 	const char		*batch_note;	/* message of ok audit rows */
+	int			 create;	/* a batch creates the tables */
+	int			 created;	/* and they are there now */
 	long long		 total_ms;
 };
 

@@ -117,16 +117,20 @@ execute(struct msr *m, struct plan *p, const char *verb)
 	long long t0;
 	int rc;
 
-	if ((rc = cmd_ensure_tables(m)) != MSR_OK)
+	/* A batch creates the tables in its own transaction. */
+	if (!p->batch && (rc = cmd_ensure_tables(m)) != MSR_OK)
 		return rc;
 	memset(&a, 0, sizeof(a));
 	a.drv = m->drv;
 	a.conn = m->conn;
 	a.track = &m->track;
 	a.cfg = &m->cfg;
+	a.create = !m->has_table;
 	t0 = track_clock_ms();
 	rc = apply_plan(&a, p);
 	a.total_ms = track_clock_ms() - t0;
+	if (a.created)
+		m->has_table = 1;
 	summary(m, &a, p->n, verb, rc);
 	return rc;
 }

@@ -346,12 +346,13 @@ cmd_ensure_tables(struct msr *m)
 		return MSR_OK;
 	dberr_init(&dbe);
 	if (track_create(&m->track, &dbe) == -1) {
-		log_error("cannot create the tracking tables %s and %s: %s",
-		    m->track.table, m->track.log, dbe.msg.s);
+		log_error("cannot create the tracking tables %s, %s and %s:"
+		    " %s", m->track.table, m->track.log, m->track.lock,
+		    dbe.msg.s);
 		rc = MSR_EFAILED;
 	} else {
-		log_verbose("created the tracking tables %s and %s",
-		    m->track.table, m->track.log);
+		log_verbose("created the tracking tables %s, %s and %s",
+		    m->track.table, m->track.log, m->track.lock);
 		m->has_table = 1;
 	}
 	dberr_release(&dbe);

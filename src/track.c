@@ -118,35 +118,40 @@ ddl_text(struct track *t, struct buf *out)
 }
 
 int
-track_create(struct track *t, struct dberr *err)
+track_create_in(struct track *t, struct dberr *err)
 {
 	struct buf sql = BUF_INIT, why = BUF_INIT;
 	struct sqlstmt st[16];
 	struct sqlscan sc;
 	size_t n = 0;
-	int rc = -1;
+	int rc;
 
 	ddl_text(t, &sql);
 	sqlscan_init(&sc, sql.s, sql.len, t->drv->dialect);
 	while (n < sizeof(st) / sizeof(st[0]) &&
 	    sqlscan_next(&sc, &st[n], &why) == 1)
 		n++;
-	if (t->drv->begin(t->conn, err) == -1)
-		goto done;
-	if (t->drv->exec(t->conn, sql.s, st, n, err) == -1 ||
-	    t->drv->commit(t->conn, err) == -1) {
-		struct dberr e2;
-
-		dberr_init(&e2);
-		t->drv->rollback(t->conn, &e2);
-		dberr_release(&e2);
-		goto done;
-	}
-	rc = 0;
-done:
+	rc = t->drv->exec(t->conn, sql.s, st, n, err);
 	buf_release(&sql);
 	buf_release(&why);
 	return rc;
+}
+
+int
+track_create(struct track *t, struct dberr *err)
+{
+	struct dberr e2;
+
+	if (t->drv->begin(t->conn, err) == -1)
+		return -1;
+	if (track_create_in(t, err) == -1 ||
+	    t->drv->commit(t->conn, err) == -1) {
+		dberr_init(&e2);
+		t->drv->rollback(t->conn, &e2);
+		dberr_release(&e2);
+		return -1;
+	}
+	return 0;
 }
 
 static char *
@@ -212,6 +217,8 @@ track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 	buf_release(&sql);
 	if (rc != 0 && err->msg.len == 0)
 		buf_adds(&err->msg, "unexpected columns in the tracking table");
+	/* Rows are in seq order; msr holds the lock from here on. */
+	t->seq = rows->n > 0 ? rows->v[rows->n - 1].seq : 0;
 	return rc == 0 ? 0 : -1;
 }
 
@@ -249,13 +256,14 @@ track_record(struct track *t, const char *version, const char *name,
     struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
-	char now[32], sdone[24], sms[24];
-	const char *params[9];
+	char now[32], sdone[24], sms[24], sseq[24];
+	const char *params[10];
 	int rc;
 
 	track_now(now);
 	snprintf(sdone, sizeof(sdone), "%ld", done);
 	snprintf(sms, sizeof(sms), "%lld", ms);
+	snprintf(sseq, sizeof(sseq), "%lld", ++t->seq);
 	params[0] = version;
 	params[1] = name;
 	params[2] = checksum;
@@ -265,18 +273,20 @@ track_record(struct track *t, const char *version, const char *name,
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
 	params[8] = t->os_user;
-	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
-	rc = t->drv->query(t->conn, sql.s, 1, params, NULL, NULL, err);
-	if (rc == 0) {
-		buf_reset(&sql);
-		buf_addf(&sql, "INSERT INTO %s (version, name, checksum,"
-		    " state, statements_done, applied_at, execution_ms,"
-		    " applied_by, os_user, seq) VALUES ($1, $2, $3, $4,"
-		    " CAST($5 AS INTEGER), $6, CAST($7 AS INTEGER), $8, $9,"
-		    " (SELECT COALESCE(MAX(seq), 0) + 1 FROM %s))", t->table,
-		    t->table);
-		rc = t->drv->query(t->conn, sql.s, 9, params, NULL, NULL, err);
-	}
+	params[9] = sseq;
+	/* A row that is there (partial, repaired) is replaced, as new. */
+	buf_addf(&sql, "INSERT INTO %s (version, name, checksum, state,"
+	    " statements_done, applied_at, execution_ms, applied_by,"
+	    " os_user, seq) VALUES ($1, $2, $3, $4, CAST($5 AS INTEGER), $6,"
+	    " CAST($7 AS INTEGER), $8, $9, CAST($10 AS INTEGER))"
+	    " ON CONFLICT (version) DO UPDATE SET name = excluded.name,"
+	    " checksum = excluded.checksum, state = excluded.state,"
+	    " statements_done = excluded.statements_done,"
+	    " applied_at = excluded.applied_at,"
+	    " execution_ms = excluded.execution_ms,"
+	    " applied_by = excluded.applied_by, os_user = excluded.os_user,"
+	    " seq = excluded.seq", t->table);
+	rc = t->drv->query(t->conn, sql.s, 10, params, NULL, NULL, err);
 	buf_release(&sql);
 	return rc;
 }

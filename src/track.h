@@ -45,6 +45,7 @@ struct track {
 	char			*lockname;	/* unquoted */
 	char			*holder;	/* our row in the lock table */
 	char			*os_user;	/* user@host */
+	long long		 seq;		/* highest seq loaded or given */
 };
 
 void	track_init(struct track *, const struct driver *, struct dbconn *,
@@ -55,6 +56,8 @@ void	track_release(struct track *);
 int	track_exists(struct track *, struct dberr *err);
 /* Creates the tables from the driver's DDL, in a transaction. */
 int	track_create(struct track *, struct dberr *err);
+/* The same in the transaction that is open. */
+int	track_create_in(struct track *, struct dberr *err);
 
 /* Reads all rows, in order of application. */
 int	track_load(struct track *, struct trackrows *, struct dberr *err);

@@ -144,6 +144,37 @@ test_expect_success 'per-batch: applies everything in one transaction when it wo
 	test "$(versions app)" = "1,2,3,4"
 '
 
+test_expect_success 'per-batch on a new database: one transaction, the tables too' '
+	db_new fresh &&
+	msr -u "$(db_url fresh)" -d m migrate --transaction per-batch 2>err &&
+	test_grep "applied 4 migrations" err &&
+	test "$(versions fresh)" = "1,2,3,4" &&
+	test "$(dbq fresh "SELECT count(*) FROM msr_migrations_log
+	    WHERE outcome = '\''ok'\''")" = 4 &&
+	if test "$MSR_TEST_DRIVER" = pg
+	then
+		# Every row and table written has the xmin of one transaction.
+		dbq fresh "SELECT xmin FROM msr_migrations
+		    UNION SELECT xmin FROM msr_migrations_log
+		    UNION SELECT xmin FROM pg_catalog.pg_class
+		    WHERE relnamespace = current_schema()::regnamespace" >xids &&
+		test "$(wc -l <xids)" -eq 1
+	fi
+'
+
+test_expect_success 'per-batch failing on a new database: the tables and the audit row remain' '
+	db_new fresh &&
+	mig m 5_broken "INSERT INTO no_such_table VALUES (1);" &&
+	test_expect_code 1 msr -u "$(db_url fresh)" -d m migrate --transaction per-batch 2>err &&
+	test_grep "nothing of its 5 migrations remains" err &&
+	test "$(db_tables fresh)" = "" &&
+	test "$(dbq fresh "SELECT count(*) FROM msr_migrations")" = 0 &&
+	dbq fresh "SELECT action, version, outcome FROM msr_migrations_log" >log &&
+	echo "up|5|failed" >expect &&
+	test_cmp expect log &&
+	rm -f m/5_broken.up.sql
+'
+
 test_expect_success 'per-batch refuses a file that cannot run in a transaction' '
 	mig m 5_vacuum "VACUUM;" &&
 	db_fp app >before &&
