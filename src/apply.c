@@ -502,6 +502,43 @@ tracking_error(const struct step *s, const struct dberr *err)
 }
 
 /*
+ * Commits the step's transaction with the rows it deferred; says what
+ * failed.  A COMMIT can fail for the step's own statements, such as a
+ * deferred constraint.
+ */
+static int
+commit_step(struct applier *a, const struct step *s, struct dberr *err)
+{
+	const char *what;
+
+	if (track_commit(a->track, &what, err) == 0)
+		return 0;
+	if (what != NULL) {
+		log_error("cannot write the %s of %s: %s", what, stem(s),
+		    err->msg.s);
+		return -1;
+	}
+	if (err->code[0] != '\0')
+		log_error("%s: COMMIT failed: %s (%s)", s->path, err->msg.s,
+		    err->code);
+	else
+		log_error("%s: COMMIT failed: %s", s->path, err->msg.s);
+	if (err->detail.len > 0)
+		log_more("DETAIL: %s", err->detail.s);
+	if (err->hint.len > 0)
+		log_more("HINT: %s", err->hint.s);
+	if (err->context.len > 0)
+		log_more("CONTEXT: %s", err->context.s);
+	log_event("migration_failed", "version", s->m->vtext, "name",
+	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
+	    "file", s->path, "error", err->msg.s, "code", err->code,
+	    "detail", err->detail.len > 0 ? err->detail.s : NULL, "hint",
+	    err->hint.len > 0 ? err->hint.s : NULL, "context",
+	    err->context.len > 0 ? err->context.s : NULL, NULL);
+	return -1;
+}
+
+/*
  * The body of a step inside an open transaction, and its row; the file
  * is at the start of the body.
  */
@@ -547,14 +584,22 @@ static int
 finish_step(struct applier *a, const struct step *s, long long t0,
     struct dberr *err)
 {
-	if (a->drv->begin(a->conn, err) == -1 ||
-	    record_done(a, s, 0, 0, now_ms() - t0, err) == -1 ||
+	if (a->drv->begin(a->conn, err) == -1) {
+		tracking_error(s, err);
+		return -1;
+	}
+	track_defer(a->track);
+	if (record_done(a, s, 0, 0, now_ms() - t0, err) == -1 ||
 	    track_audit(a->track, s->dir == MIGDIR_UP ? "up" : "down",
 	    s->m->version, s->m->name, "ok", NULL, now_ms() - t0,
-	    err) == -1 ||
-	    a->drv->commit(a->conn, err) == -1) {
+	    err) == -1) {
+		track_discard(a->track);
 		rollback_quietly(a);
 		tracking_error(s, err);
+		return -1;
+	}
+	if (commit_step(a, s, err) == -1) {
+		rollback_quietly(a);
 		return -1;
 	}
 	return 0;
@@ -727,8 +772,10 @@ run_step(struct applier *a, struct step *s)
 			    err.msg.s);
 			goto fail;
 		}
+		track_defer(a->track);
 		if (run_in_tx(a, s, &f, t0, &err) == -1 ||
-		    a->drv->commit(a->conn, &err) == -1) {
+		    commit_step(a, s, &err) == -1) {
+			track_discard(a->track);
 			rollback_quietly(a);
 			if (keep_progress(a, s, done))
 				goto partial;

@@ -35,6 +35,13 @@ void	dberr_init(struct dberr *);
 void	dberr_reset(struct dberr *);
 void	dberr_release(struct dberr *);
 
+/* A statement with text parameters that returns no rows. */
+struct dbwrite {
+	const char		*sql;
+	int			 nparams;
+	const char *const	*params;
+};
+
 /* Called for each row of a query; vals[i] is NULL for SQL NULL. */
 typedef int (*dbrow_fn)(void *arg, int ncols, const char *const *vals);
 
@@ -112,6 +119,15 @@ struct driver {
 	int	(*query)(struct dbconn *, const char *sql, int nparams,
 		    const char *const *params, dbrow_fn fn, void *arg,
 		    struct dberr *err);
+
+	/*
+	 * Runs w[0..n-1] in order, then commits the open transaction when
+	 * commit is set; a driver may send them together.  On failure
+	 * *failed is the index of the statement that failed, n for the
+	 * commit, and the transaction, if still open, is to be rolled back.
+	 */
+	int	(*write)(struct dbconn *, const struct dbwrite *w, size_t n,
+		    int commit, size_t *failed, struct dberr *err);
 
 	/* A transaction for writes: SQLite BEGIN IMMEDIATE, PostgreSQL BEGIN. */
 	int	(*begin)(struct dbconn *, struct dberr *err);

@@ -32,6 +32,7 @@ struct dbconn {
 	dbnotice_fn	 notice;
 	void		*notice_arg;
 	int		 utf8;		/* client_encoding is UTF8 */
+	int		 begin_pending;	/* BEGIN goes with what comes next */
 };
 
 static int
@@ -133,8 +134,34 @@ pg_set_notice(struct dbconn *c, dbnotice_fn fn, void *arg)
 	c->notice_arg = arg;
 }
 
+static int
+simple(struct dbconn *c, const char *sql, struct dberr *err)
+{
+	PGresult *r;
+	int rc = 0;
+
+	r = PQexec(c->pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		result_error(c, r, NULL, 0, -1, err);
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* Sends the BEGIN that pg_begin() put off, if it did. */
+static int
+flush_begin(struct dbconn *c, struct dberr *err)
+{
+	if (!c->begin_pending)
+		return 0;
+	c->begin_pending = 0;
+	return simple(c, "BEGIN", err);
+}
+
 static int pg_query(struct dbconn *, const char *, int, const char *const *,
     dbrow_fn, void *, struct dberr *);
+static int pg_in_transaction(struct dbconn *);
 
 static int
 first_cb(void *arg, int ncols, const char *const *vals)
@@ -320,6 +347,8 @@ pg_query(struct dbconn *c, const char *sql, int nparams,
 	PGresult *r;
 	int i, j, n, rows, stop = 0;
 
+	if (flush_begin(c, err) == -1)
+		return -1;
 	r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
 	    PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -364,10 +393,15 @@ static int
 exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
     struct dberr *err)
 {
-	char *sql = xstrndup(text + st->start, st->end - st->start);
+	char *sql;
 	PGresult *r;
 	int failed = 0;
 
+	if (flush_begin(c, err) == -1) {
+		err->offset = (long)st->start;
+		return -1;
+	}
+	sql = xstrndup(text + st->start, st->end - st->start);
 	if (PQsendQuery(c->pg, sql) != 1) {
 		connection_error(c, err);
 		err->offset = (long)st->start;
@@ -413,56 +447,83 @@ exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
 	return failed ? -1 : 0;
 }
 
-#ifdef LIBPQ_HAS_PIPELINING
+/* One query of a pipeline. */
+struct pq {
+	const char		*sql;		/* NUL-terminated */
+	size_t			 len;
+	int			 nparams;
+	const char *const	*params;
+	long			 offset;	/* of sql in the caller's text */
+	int			 commit;	/* the COMMIT: check its tag */
+};
+
 /*
- * Sends st[0..n-1] in one pipeline, then reads their results: one round
- * trip.  Returns 0, or -1 with err set for the first statement that
- * failed (those after it are skipped by the server).
+ * Sends q[0..n-1] in one pipeline, after a BEGIN that pg_begin() put off,
+ * then reads their results: one round trip.  Returns 0, or -1 with err
+ * set and *failed the index of the first query that failed (those after
+ * it are skipped by the server; n when it was none of them).
  */
 static int
-exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
-    size_t n, struct dberr *err)
+pipeline(struct dbconn *c, const struct pq *q, size_t n, size_t *failed,
+    struct dberr *err)
 {
-	struct buf sql = BUF_INIT;
 	PGresult *r;
 	size_t i, sent = 0;
-	int failed = 0;
+	int begin = c->begin_pending, bad = 0;
 
+	*failed = n;
+	c->begin_pending = 0;
 	if (PQenterPipelineMode(c->pg) != 1) {
 		connection_error(c, err);
 		return -1;
 	}
+	if (begin && PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL,
+	    NULL, 0) != 1)
+		n = 0;
 	for (i = 0; i < n; i++) {
-		buf_reset(&sql);
-		buf_add(&sql, text + st[i].start, st[i].end - st[i].start);
-		if (PQsendQueryParams(c->pg, sql.s, 0, NULL, NULL, NULL, NULL,
-		    0) != 1)
+		if (PQsendQueryParams(c->pg, q[i].sql, q[i].nparams, NULL,
+		    q[i].params, NULL, NULL, 0) != 1)
 			break;
 		sent++;
 	}
 	if (PQpipelineSync(c->pg) != 1 || sent < n) {
 		connection_error(c, err);
-		err->offset = (long)st[sent < n ? sent : 0].start;
-		failed = 1;
+		err->offset = sent < n ? q[sent].offset : -1;
+		*failed = sent;
+		bad = 1;
 	}
-	/* Each statement's results end with NULL; then comes the sync. */
-	for (i = 0; i < sent; i++) {
+	/* Each query's results end with NULL; then comes the sync. */
+	for (i = begin ? 0 : 1; i <= sent; i++) {
 		while ((r = PQgetResult(c->pg)) != NULL) {
 			switch (PQresultStatus(r)) {
 			case PGRES_COMMAND_OK:
+				if (i > 0 && q[i - 1].commit && !bad &&
+				    strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+					dberr_reset(err);
+					buf_adds(&err->msg, "the transaction"
+					    " was rolled back");
+					*failed = i - 1;
+					bad = 1;
+				}
+				break;
 			case PGRES_TUPLES_OK:
 			case PGRES_EMPTY_QUERY:
 			case PGRES_PIPELINE_ABORTED:
 				break;
 			default:
-				if (!failed) {
-					buf_reset(&sql);
-					buf_add(&sql, text + st[i].start,
-					    st[i].end - st[i].start);
-					result_error(c, r, sql.s, sql.len,
-					    (long)st[i].start, err);
+				if (!bad) {
+					if (i == 0)
+						result_error(c, r, NULL, 0,
+						    -1, err);
+					else
+						result_error(c, r,
+						    q[i - 1].offset >= 0 ?
+						    q[i - 1].sql : NULL,
+						    q[i - 1].len,
+						    q[i - 1].offset, err);
+					*failed = i > 0 ? i - 1 : 0;
 				}
-				failed = 1;
+				bad = 1;
 			}
 			PQclear(r);
 		}
@@ -471,27 +532,55 @@ exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
 	}
 	if (PQstatus(c->pg) != CONNECTION_BAD) {
 		r = PQgetResult(c->pg);
-		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC && !failed) {
+		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC && !bad) {
 			connection_error(c, err);
-			failed = 1;
+			bad = 1;
 		}
 		PQclear(r);
 	}
-	if (PQexitPipelineMode(c->pg) != 1 && !failed) {
+	if (PQexitPipelineMode(c->pg) != 1 && !bad) {
 		connection_error(c, err);
-		failed = 1;
+		bad = 1;
 	}
-	if (PQstatus(c->pg) == CONNECTION_BAD && !failed) {
+	if (PQstatus(c->pg) == CONNECTION_BAD && !bad) {
 		connection_error(c, err);
-		err->offset = (long)st[0].start;
-		failed = 1;
+		err->offset = n > 0 ? q[0].offset : -1;
+		*failed = 0;
+		bad = 1;
 	}
-	if (failed)
+	if (bad)
 		err->connection = PQstatus(c->pg) == CONNECTION_BAD;
-	buf_release(&sql);
-	return failed ? -1 : 0;
+	return bad ? -1 : 0;
 }
-#endif
+
+/* The n statements st[..] of text in one pipeline. */
+static int
+exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
+    size_t n, struct dberr *err)
+{
+	struct buf all = BUF_INIT;
+	struct pq q[PIPELINE_MAX];
+	size_t i, at[PIPELINE_MAX], failed;
+	int rc;
+
+	/* Each statement NUL-terminated, in one buffer. */
+	for (i = 0; i < n; i++) {
+		at[i] = all.len;
+		buf_add(&all, text + st[i].start, st[i].end - st[i].start);
+		buf_addch(&all, '\0');
+	}
+	for (i = 0; i < n; i++) {
+		q[i].sql = all.s + at[i];
+		q[i].len = st[i].end - st[i].start;
+		q[i].nparams = 0;
+		q[i].params = NULL;
+		q[i].offset = (long)st[i].start;
+		q[i].commit = 0;
+	}
+	rc = pipeline(c, q, n, &failed, err);
+	buf_release(&all);
+	return rc;
+}
 
 static int
 is_copy(const char *text, const struct sqlstmt *st)
@@ -513,13 +602,11 @@ pg_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
 		for (k = 0; i + k < n && k < PIPELINE_MAX &&
 		    !is_copy(text, &st[i + k]); k++)
 			;
-#ifdef LIBPQ_HAS_PIPELINING
-		if (k > 1 && PQtransactionStatus(c->pg) == PQTRANS_INTRANS) {
+		if (k > 0 && pg_in_transaction(c)) {
 			if (exec_pipeline(c, text, st + i, k, err) == -1)
 				return -1;
 			continue;
 		}
-#endif
 		/* Outside a transaction, each statement on its own. */
 		k = 1;
 		if (exec_one(c, text, &st[i], err) == -1)
@@ -529,24 +616,39 @@ pg_exec(struct dbconn *c, const char *text, const struct sqlstmt *st,
 }
 
 static int
-simple(struct dbconn *c, const char *sql, struct dberr *err)
+pg_write(struct dbconn *c, const struct dbwrite *w, size_t n, int commit,
+    size_t *failed, struct dberr *err)
 {
-	PGresult *r;
-	int rc = 0;
+	struct pq q[8];
+	size_t i, nq = n + (commit != 0);
 
-	r = PQexec(c->pg, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		result_error(c, r, NULL, 0, -1, err);
-		rc = -1;
+	if (nq > sizeof(q) / sizeof(q[0])) {
+		dberr_reset(err);
+		buf_adds(&err->msg, "too many statements for one write");
+		*failed = 0;
+		return -1;
 	}
-	PQclear(r);
-	return rc;
+	for (i = 0; i < nq; i++) {
+		q[i].sql = i < n ? w[i].sql : "COMMIT";
+		q[i].len = strlen(q[i].sql);
+		q[i].nparams = i < n ? w[i].nparams : 0;
+		q[i].params = i < n ? w[i].params : NULL;
+		q[i].offset = -1;
+		q[i].commit = i == n;
+	}
+	return pipeline(c, q, nq, failed, err);
 }
 
+/*
+ * BEGIN waits for what the transaction sends first, to go in its round
+ * trip: the pipeline of a file, or a query.
+ */
 static int
 pg_begin(struct dbconn *c, struct dberr *err)
 {
-	return simple(c, "BEGIN", err);
+	(void)err;
+	c->begin_pending = 1;
+	return 0;
 }
 
 static int
@@ -555,6 +657,11 @@ pg_commit(struct dbconn *c, struct dberr *err)
 	PGresult *r;
 	int rc = 0;
 
+	if (c->begin_pending) {
+		/* Nothing was sent: nothing to commit. */
+		c->begin_pending = 0;
+		return 0;
+	}
 	r = PQexec(c->pg, "COMMIT");
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		result_error(c, r, NULL, 0, -1, err);
@@ -572,6 +679,7 @@ pg_commit(struct dbconn *c, struct dberr *err)
 static int
 pg_rollback(struct dbconn *c, struct dberr *err)
 {
+	c->begin_pending = 0;
 	if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
 		return 0;
 	return simple(c, "ROLLBACK", err);
@@ -582,7 +690,7 @@ pg_in_transaction(struct dbconn *c)
 {
 	PGTransactionStatusType t = PQtransactionStatus(c->pg);
 
-	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	return c->begin_pending || t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
 	    t == PQTRANS_ACTIVE;
 }
 
@@ -679,6 +787,7 @@ const struct driver driver_pg = {
 	.user = pg_user,
 	.exec = pg_exec,
 	.query = pg_query,
+	.write = pg_write,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

@@ -369,6 +369,22 @@ sq_commit(struct dbconn *c, struct dberr *err)
 }
 
 static int
+sq_write(struct dbconn *c, const struct dbwrite *w, size_t n, int commit,
+    size_t *failed, struct dberr *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sq_query(c, w[i].sql, w[i].nparams, w[i].params, NULL,
+		    NULL, err) == -1) {
+			*failed = i;
+			return -1;
+		}
+	*failed = n;
+	return commit ? sq_commit(c, err) : 0;
+}
+
+static int
 sq_rollback(struct dbconn *c, struct dberr *err)
 {
 	if (sqlite3_get_autocommit(c->db))
@@ -482,6 +498,7 @@ const struct driver driver_sqlite = {
 	.user = sq_user,
 	.exec = sq_exec,
 	.query = sq_query,
+	.write = sq_write,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

@@ -58,6 +58,7 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 void
 track_release(struct track *t)
 {
+	track_discard(t);
 	free(t->table);
 	free(t->log);
 	free(t->lock);
@@ -93,6 +94,72 @@ int
 track_exists(struct track *t, struct dberr *err)
 {
 	return t->drv->table_exists(t->conn, t->schema, t->name, err);
+}
+
+/*
+ * Writes a row now, or queues it while deferring; takes sql, which
+ * buf_detach() made.
+ */
+static int
+put(struct track *t, char *sql, int nparams, const char *const *params,
+    const char *what, struct dberr *err)
+{
+	struct trackq *q;
+	int i, rc;
+
+	if (t->defer && t->nq < sizeof(t->q) / sizeof(t->q[0]) &&
+	    nparams <= (int)(sizeof(q->params) / sizeof(q->params[0]))) {
+		q = &t->q[t->nq++];
+		q->sql = sql;
+		q->nparams = nparams;
+		for (i = 0; i < nparams; i++)
+			q->params[i] = params[i] != NULL ?
+			    xstrdup(params[i]) : NULL;
+		q->what = what;
+		return 0;
+	}
+	rc = t->drv->query(t->conn, sql, nparams, params, NULL, NULL, err);
+	free(sql);
+	return rc;
+}
+
+void
+track_defer(struct track *t)
+{
+	t->defer = 1;
+}
+
+void
+track_discard(struct track *t)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < t->nq; i++) {
+		free(t->q[i].sql);
+		for (j = 0; j < t->q[i].nparams; j++)
+			free(t->q[i].params[j]);
+	}
+	t->nq = 0;
+	t->defer = 0;
+}
+
+int
+track_commit(struct track *t, const char **what, struct dberr *err)
+{
+	struct dbwrite w[sizeof(t->q) / sizeof(t->q[0])];
+	size_t i, failed;
+	int rc;
+
+	for (i = 0; i < t->nq; i++) {
+		w[i].sql = t->q[i].sql;
+		w[i].nparams = t->q[i].nparams;
+		w[i].params = (const char *const *)t->q[i].params;
+	}
+	rc = t->drv->write(t->conn, w, t->nq, 1, &failed, err);
+	*what = rc == -1 && failed < t->nq ? t->q[failed].what : NULL;
+	track_discard(t);
+	return rc;
 }
 
 /* The DDL with the configured names in place of the default ones. */
@@ -258,7 +325,6 @@ track_record(struct track *t, const char *version, const char *name,
 	struct buf sql = BUF_INIT;
 	char now[32], sdone[24], sms[24], sseq[24];
 	const char *params[10];
-	int rc;
 
 	track_now(now);
 	snprintf(sdone, sizeof(sdone), "%ld", done);
@@ -286,9 +352,7 @@ track_record(struct track *t, const char *version, const char *name,
 	    " execution_ms = excluded.execution_ms,"
 	    " applied_by = excluded.applied_by, os_user = excluded.os_user,"
 	    " seq = excluded.seq", t->table);
-	rc = t->drv->query(t->conn, sql.s, 10, params, NULL, NULL, err);
-	buf_release(&sql);
-	return rc;
+	return put(t, buf_detach(&sql), 10, params, "tracking row", err);
 }
 
 int
@@ -330,12 +394,9 @@ track_delete(struct track *t, const char *version, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
 	const char *params[1] = { version };
-	int rc;
 
 	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
-	rc = t->drv->query(t->conn, sql.s, 1, params, NULL, NULL, err);
-	buf_release(&sql);
-	return rc;
+	return put(t, buf_detach(&sql), 1, params, "tracking row", err);
 }
 
 int
@@ -418,7 +479,6 @@ track_audit(struct track *t, const char *action, const char *version,
 	struct buf sql = BUF_INIT;
 	const char *params[9];
 	char now[32], sms[24];
-	int rc;
 
 	track_now(now);
 	snprintf(sms, sizeof(sms), "%lld", ms);
@@ -434,7 +494,5 @@ track_audit(struct track *t, const char *action, const char *version,
 	buf_addf(&sql, "INSERT INTO %s (at, action, version, name, outcome,"
 	    " message, execution_ms, db_user, os_user) VALUES ($1, $2, $3,"
 	    " $4, $5, $6, CAST($7 AS INTEGER), $8, $9)", t->log);
-	rc = t->drv->query(t->conn, sql.s, 9, params, NULL, NULL, err);
-	buf_release(&sql);
-	return rc;
+	return put(t, buf_detach(&sql), 9, params, "audit row", err);
 }

@@ -46,6 +46,14 @@ struct track {
 	char			*holder;	/* our row in the lock table */
 	char			*os_user;	/* user@host */
 	long long		 seq;		/* highest seq loaded or given */
+	int			 defer;		/* rows wait for track_commit() */
+	struct trackq {
+		char		*sql;
+		int		 nparams;
+		char		*params[10];
+		const char	*what;		/* "tracking row", "audit row" */
+	}			 q[4];
+	size_t			 nq;
 };
 
 void	track_init(struct track *, const struct driver *, struct dbconn *,
@@ -54,6 +62,17 @@ void	track_release(struct track *);
 
 /* Whether the tracking table exists: 1, 0, or -1 with err set. */
 int	track_exists(struct track *, struct dberr *err);
+/*
+ * From track_defer() on, the rows that track_record(), track_delete() and
+ * track_audit() write wait, to be sent with the COMMIT by track_commit():
+ * on PostgreSQL in one round trip.  On failure *what is the row that
+ * failed ("tracking row", "audit row"), or NULL for the COMMIT.
+ * track_discard() drops them.  Both end the deferring.
+ */
+void	track_defer(struct track *);
+int	track_commit(struct track *, const char **what, struct dberr *err);
+void	track_discard(struct track *);
+
 /* Creates the tables from the driver's DDL, in a transaction. */
 int	track_create(struct track *, struct dberr *err);
 /* The same in the transaction that is open. */

@@ -481,4 +481,30 @@ test_expect_success 'COPY from the client is refused, alone or among pipelined s
 	test_grep "cp/1_copy.up.sql:2:1: COPY to or from the client is not supported" err
 '
 
+test_expect_success 'a deferred constraint failing at COMMIT: the file, COMMIT and DETAIL, nothing remains' '
+	pg_newdb dc &&
+	rm -rf dc && mkdir dc &&
+	cat >dc/1_links.up.sql <<-\EOF &&
+	CREATE TABLE pages (id int PRIMARY KEY);
+	CREATE TABLE links (page int REFERENCES pages (id)
+	    DEFERRABLE INITIALLY DEFERRED);
+	INSERT INTO links VALUES (42);
+	EOF
+	test_expect_code 1 msr -u "$(pg_url dc)" -d dc migrate --json >events 2>err &&
+	test_grep "^msr: error: dc/1_links.up.sql: COMMIT failed: insert or update on table \"links\" violates foreign key constraint \"links_page_fkey\" (23503)$" err &&
+	test_grep "^    DETAIL: Key (page)=(42) is not present in table \"pages\".$" err &&
+	test_grep "^msr: 1_links: rolled back, nothing of it remains$" err &&
+	test "$(pgq dc "SELECT to_regclass('\''pages'\'') IS NULL")" = t &&
+	test "$(pgq dc "SELECT count(*) FROM msr_migrations")" = 0 &&
+	test "$(pgq dc "SELECT action, version, outcome FROM msr_migrations_log")" = "up|1|failed" &&
+	python3 - <<-\PY
+	import json
+	ev = [json.loads(l) for l in open("events")]
+	f = [e for e in ev if e["event"] == "migration_failed"]
+	assert len(f) == 1, f
+	assert f[0]["code"] == "23503" and f[0]["file"] == "dc/1_links.up.sql", f
+	assert "line" not in f[0], f
+	PY
+'
+
 test_done
