@@ -484,14 +484,22 @@ end_of_file(struct step *s, struct sqlfile *f, struct dberr *err)
 	return file_error(&msg, err);
 }
 
+/*
+ * The row of a step.  Its version has a row when the step resumes a
+ * partial one, or when this run wrote one for it (a step outside a
+ * transaction, a file's own block): that row is replaced.
+ */
 static int
 record_done(struct applier *a, const struct step *s, int partial,
     long done, long long ms, struct dberr *err)
 {
 	if (s->dir == MIGDIR_DOWN)
 		return track_delete(a->track, s->m->version, err);
-	return track_record(a->track, s->m->version, s->m->name, s->checksum,
-	    partial, done, ms, err);
+	if (track_record(a->track, s->m->version, s->m->name, s->checksum,
+	    partial, done, ms, s->partial || a->wrote == s, err) == -1)
+		return -1;
+	a->wrote = s;
+	return 0;
 }
 
 static void

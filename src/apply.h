@@ -21,6 +21,7 @@ struct applier {
 	const char		*batch_note;	/* message of ok audit rows */
 	int			 create;	/* a batch creates the tables */
 	int			 created;	/* and they are there now */
+	const struct step	*wrote;		/* the step whose row was written */
 	long long		 total_ms;
 };
 

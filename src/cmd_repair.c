@@ -166,7 +166,7 @@ cmd_baseline(struct msr *m)
 		if (m->o.dry_run)
 			continue;
 		if (track_record(&m->track, mig->version, mig->name, sum, 0,
-		    0, 0, &err) == -1 ||
+		    0, 0, 0, &err) == -1 ||
 		    track_audit(&m->track, "baseline", mig->version,
 		    mig->name, "ok", "recorded without running", 0,
 		    &err) == -1)

@@ -34,10 +34,6 @@ void
 track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
     const struct config *cfg)
 {
-	struct passwd *pw;
-	const char *user;
-	char host[256];
-
 	memset(t, 0, sizeof(*t));
 	t->drv = drv;
 	t->conn = conn;
@@ -47,12 +43,25 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 	t->log = qualified(cfg->schema, cfg->table, "_log");
 	t->lock = qualified(cfg->schema, cfg->table, "_lock");
 	t->lockname = xasprintf("%s_lock", cfg->table);
+}
+
+/* user@host of the rows msr writes; commands that only read never ask. */
+static const char *
+os_user(struct track *t)
+{
+	struct passwd *pw;
+	const char *user;
+	char host[256];
+
+	if (t->os_user != NULL)
+		return t->os_user;
 	if ((user = getenv("USER")) == NULL || *user == '\0')
 		user = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "?";
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
 	t->os_user = xasprintf("%s@%s", user, host);
+	return t->os_user;
 }
 
 void
@@ -320,7 +329,7 @@ track_find(const struct trackrows *rows, const char *version)
 int
 track_record(struct track *t, const char *version, const char *name,
     const char *checksum, int partial, long done, long long ms,
-    struct dberr *err)
+    int replace, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
 	char now[32], sdone[24], sms[24], sseq[24];
@@ -338,20 +347,22 @@ track_record(struct track *t, const char *version, const char *name,
 	params[5] = now;
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
-	params[8] = t->os_user;
+	params[8] = os_user(t);
 	params[9] = sseq;
-	/* A row that is there (partial, repaired) is replaced, as new. */
 	buf_addf(&sql, "INSERT INTO %s (version, name, checksum, state,"
 	    " statements_done, applied_at, execution_ms, applied_by,"
 	    " os_user, seq) VALUES ($1, $2, $3, $4, CAST($5 AS INTEGER), $6,"
-	    " CAST($7 AS INTEGER), $8, $9, CAST($10 AS INTEGER))"
-	    " ON CONFLICT (version) DO UPDATE SET name = excluded.name,"
+	    " CAST($7 AS INTEGER), $8, $9, CAST($10 AS INTEGER))", t->table);
+	/* A row that is there (partial) is replaced, as new. */
+	if (replace)
+		buf_adds(&sql, " ON CONFLICT (version) DO UPDATE SET"
+		    " name = excluded.name,"
 	    " checksum = excluded.checksum, state = excluded.state,"
 	    " statements_done = excluded.statements_done,"
 	    " applied_at = excluded.applied_at,"
 	    " execution_ms = excluded.execution_ms,"
-	    " applied_by = excluded.applied_by, os_user = excluded.os_user,"
-	    " seq = excluded.seq", t->table);
+	    " applied_by = excluded.applied_by,"
+		    " os_user = excluded.os_user, seq = excluded.seq");
 	return put(t, buf_detach(&sql), 10, params, "tracking row", err);
 }
 
@@ -427,7 +438,7 @@ track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 	if (t->holder == NULL) {
 		track_now(now);
 		t->holder = xasprintf("pid %ld on %s since %s",
-		    (long)getpid(), strchr(t->os_user, '@') + 1, now);
+		    (long)getpid(), strchr(os_user(t), '@') + 1, now);
 	}
 	track_now(now);
 	params[0] = t->holder;
@@ -490,7 +501,7 @@ track_audit(struct track *t, const char *action, const char *version,
 	params[5] = message;
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
-	params[8] = t->os_user;
+	params[8] = os_user(t);
 	buf_addf(&sql, "INSERT INTO %s (at, action, version, name, outcome,"
 	    " message, execution_ms, db_user, os_user) VALUES ($1, $2, $3,"
 	    " $4, $5, $6, CAST($7 AS INTEGER), $8, $9)", t->log);

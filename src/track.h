@@ -86,11 +86,12 @@ struct trackrow *track_find(const struct trackrows *, const char *version);
 
 /*
  * Writes the row of a migration: state 'applied' when partial is 0,
- * otherwise 'partial' with done statements.  Inserts or updates.
+ * otherwise 'partial' with done statements.  With replace, the row may
+ * be there already and is replaced; without, it must not be.
  */
 int	track_record(struct track *, const char *version, const char *name,
 	    const char *checksum, int partial, long done, long long ms,
-	    struct dberr *err);
+	    int replace, struct dberr *err);
 /* Marks a row applied with this checksum (repair). */
 int	track_accept(struct track *, const char *version, const char *checksum,
 	    struct dberr *err);
