@@ -1,7 +1,8 @@
 #!/bin/sh
 test_description='PostgreSQL: promises of msr(1) and msr.ini(5) that no other
-script asserts (connection parameters, session, names, times, privileges,
-the lock key, wait); see t/GUARANTEES.md'
+script asserts (connection parameters, service files, TLS, session, names,
+times, protocols, notices, privileges, the lock key, signals, wait); see
+t/GUARANTEES.md'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 . "$MSR_SRCDIR/t/lib-pg.sh"
 
@@ -70,6 +71,114 @@ test_expect_success 'postgres:// alone connects as libpq does without a URL, fro
 	PGHOST=$PGTMP PGPORT=$PGPORT PGUSER=postgres PGDATABASE=env \
 	    msr -u postgres:// -d s migrate 2>err &&
 	test "$(pgq env "SELECT version FROM msr_migrations")" = 1
+'
+
+test_expect_success 'a connection service file: service=NAME and postgres:///?service=NAME' '
+	pg_newdb svc_a && pg_newdb svc_b &&
+	cat >services <<-EOF &&
+	[msr_a]
+	host=$PGTMP
+	port=$PGPORT
+	user=postgres
+	dbname=svc_a
+
+	[msr_b]
+	host=$PGTMP
+	port=$PGPORT
+	user=postgres
+	dbname=svc_b
+	EOF
+	test_expect_code 3 msr -u service=msr_a -d s migrate 2>err &&
+	test_grep "definition of service \"msr_a\" not found" err &&
+	PGSERVICEFILE=$TRASH/services msr -u service=msr_a -d s migrate 2>err &&
+	PGSERVICEFILE=$TRASH/services msr -u "postgres:///?service=msr_b" \
+	    -d s migrate 2>err &&
+	test "$(pgq svc_a "SELECT app FROM seen")" = msr &&
+	test "$(pgq svc_b "SELECT app FROM seen")" = msr &&
+	test "$(pgq svc_a "SELECT version FROM msr_migrations")" = 1 &&
+	test "$(pgq svc_b "SELECT version FROM msr_migrations")" = 1
+'
+
+# TLS needs a certificate, made with openssl; CI installs it (scripts/deps).
+if command -v openssl >/dev/null 2>&1; then
+	have_openssl=yes
+else
+	have_openssl=
+fi
+
+# tls_test DESCRIPTION BODY: a test that needs openssl; without it, it
+# is skipped, or fails under MSR_TEST_REQUIRE_ALL, as test_require does.
+tls_test() {
+	if [ -n "$have_openssl" ]; then
+		test_expect_success "$1" "$2"
+	elif [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+		test_expect_success "$1" '
+			echo "openssl is required: apt-get install openssl"
+			false
+		'
+	else
+		test_skip "$1" "openssl missing: apt-get install openssl"
+	fi
+}
+
+# self_signed NAME: NAME.crt and NAME.key, for localhost and 127.0.0.1.
+self_signed() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -days 2 -subj /CN=localhost \
+	    -addext "subjectAltName = DNS:localhost, IP:127.0.0.1" \
+	    -keyout "$1.key" -out "$1.crt" 2>"$1.log"
+}
+
+# ssl_is ON_OFF: waits up to 30 s for the server to have ssl ON_OFF, after
+# pg_reload_conf(); on means that a TLS connection works.
+ssl_is() {
+	i=0
+	while :; do
+		if [ "$1" = on ]; then
+			"$PGBIN/psql" -X -q -A -t -c "SELECT 1" \
+			    "postgresql://postgres@127.0.0.1:$PGPORT/postgres?sslmode=require" \
+			    >/dev/null 2>&1 && return 0
+		else
+			test "$(pgq postgres "SHOW ssl")" = off && return 0
+		fi
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+tls_test 'TLS: sslmode=verify-full with sslrootcert connects over TLS' '
+	self_signed server && self_signed other &&
+	pg_as_owner sh -c "cat >server.crt" <server.crt &&
+	pg_as_owner sh -c "umask 077 && cat >server.key" <server.key &&
+	pgq postgres "ALTER SYSTEM SET ssl_cert_file = '\''$PGTMP/server.crt'\'';
+	    ALTER SYSTEM SET ssl_key_file = '\''$PGTMP/server.key'\'';
+	    ALTER SYSTEM SET ssl = on; SELECT pg_reload_conf()" >/dev/null &&
+	ssl_is on &&
+	pg_newdb tls &&
+	mig tl 1_tls "CREATE TABLE seen AS
+    SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();" &&
+	msr -u "$(pg_tcp_url tls)?sslmode=verify-full&sslrootcert=$TRASH/server.crt" \
+	    -d tl migrate 2>err &&
+	test "$(pgq tls "SELECT ssl FROM seen")" = t
+'
+
+tls_test 'TLS: a wrong host name or root certificate is exit 3 with libpq'\''s message; nothing changes' '
+	pg_newdb notls &&
+	pg_fingerprint notls >before &&
+	test_expect_code 3 msr -u "$(pg_tcp_url notls)?sslmode=verify-full&sslrootcert=$TRASH/server.crt&host=wrong.example&hostaddr=127.0.0.1" \
+	    -d tl migrate 2>err1 &&
+	test_grep "^msr: error: cannot connect to .*server certificate for \"localhost\" .*does not match host name \"wrong.example\"" err1 &&
+	test_expect_code 3 msr -u "$(pg_tcp_url notls)?sslmode=verify-full&sslrootcert=$TRASH/other.crt" \
+	    -d tl migrate 2>err2 &&
+	test_grep "^msr: error: cannot connect to .*certificate verify failed" err2 &&
+	pg_fingerprint notls >after &&
+	test_cmp before after
+	rc=$?
+	pgq postgres "ALTER SYSTEM RESET ssl; ALTER SYSTEM RESET ssl_cert_file;
+	    ALTER SYSTEM RESET ssl_key_file; SELECT pg_reload_conf()" >/dev/null &&
+	ssl_is off &&
+	test $rc = 0
 '
 
 test_expect_success 'a database that does not exist is exit 3; msr creates none' '
@@ -246,6 +355,30 @@ DISCARD ALL;" &&
 	test "$(pgq tx "SELECT state FROM msr_migrations")" = applied
 '
 
+test_expect_success 'the simple query protocol outside a transaction, the extended one in a pipeline, BEGIN and COMMIT too' '
+	pg_newdb proto &&
+	pgq postgres "ALTER DATABASE proto SET log_statement = '\''all'\''" &&
+	mig p 1_notx "-- msr:no-transaction
+CREATE TABLE IF NOT EXISTS nt_a (x integer);
+CREATE TABLE IF NOT EXISTS nt_b (x integer);" &&
+	mig p 2_tx "CREATE TABLE tx_a (x integer);
+CREATE TABLE tx_b (x integer);" &&
+	mig p 3_alone "CREATE TABLE alone (x integer);" &&
+	msr -u "$(pg_url proto)" -d p migrate 2>err &&
+	pg_log | grep "@proto LOG:  " >log &&
+	test_grep "@proto LOG:  statement: CREATE TABLE IF NOT EXISTS nt_a (x integer)$" log &&
+	test_grep "@proto LOG:  statement: CREATE TABLE IF NOT EXISTS nt_b (x integer)$" log &&
+	test_grep -v "execute <unnamed>: CREATE TABLE IF NOT EXISTS nt_" log &&
+	test_grep "@proto LOG:  execute <unnamed>: CREATE TABLE tx_a (x integer)$" log &&
+	test_grep "@proto LOG:  execute <unnamed>: CREATE TABLE tx_b (x integer)$" log &&
+	test_grep -v "statement: CREATE TABLE tx_" log &&
+	test_grep "@proto LOG:  execute <unnamed>: CREATE TABLE alone (x integer)$" log &&
+	# BEGIN goes in the pipeline, COMMIT with the tracking rows.
+	test_grep "@proto LOG:  execute <unnamed>: BEGIN$" log &&
+	test_grep "@proto LOG:  execute <unnamed>: COMMIT$" log &&
+	test_grep -v "statement: BEGIN$" log
+'
+
 test_expect_success 'validate reads files as PostgreSQL does only when given its URL' '
 	mkdir v1 v2 &&
 	printf "SELECT E'\''it\\\\'\''s; fine'\'';\n" >v1/1_e.up.sql &&
@@ -346,12 +479,66 @@ test_expect_success '-q hides the notices of the server' '
 	test_grep "^msr: warning: q/1_n.up.sql: careful$" err
 '
 
+test_expect_success 'a notice outside a migration is not shown; one during a migration names its file' '
+	pg_newdb evt &&
+	pgq evt "CREATE FUNCTION say_ddl() RETURNS event_trigger
+	    LANGUAGE plpgsql AS \$\$ BEGIN RAISE NOTICE '\''ddl %'\'', tg_tag; END \$\$;
+	    CREATE EVENT TRIGGER say_ddl ON ddl_command_end
+	    EXECUTE PROCEDURE say_ddl()" &&
+	pgq postgres "ALTER DATABASE evt SET log_min_messages = notice" &&
+	mig e 1_t "CREATE TABLE t (x integer);" &&
+	msr --json -u "$(pg_url evt)" -d e migrate >events 2>err &&
+	test "$(pg_log | grep -c "@evt NOTICE:  ddl CREATE TABLE$")" = 4 &&
+	grep "notice" err >notices &&
+	echo "msr: notice: e/1_t.up.sql: ddl CREATE TABLE" >want &&
+	test_cmp want notices &&
+	grep "\"event\":\"notice\"" events >notice_events &&
+	test "$(wc -l <notice_events)" = 1 &&
+	test_grep "\"file\":\"e/1_t.up.sql\",\"severity\":\"NOTICE\",\"message\":\"ddl CREATE TABLE\"" notice_events
+'
+
+# A row security policy whose function raises a notice makes the server
+# send one to every SELECT of the tracking table by the reader role.
+test_expect_success 'commands that only read show no notices of the server' '
+	pg_newdb rls &&
+	mig rl 1_t "CREATE TABLE t (x integer);" &&
+	msr -u "$(pg_url rls)" -d rl migrate &&
+	pgq rls "CREATE ROLE msr_reader;
+	    GRANT SELECT ON msr_migrations, msr_migrations_log TO msr_reader;
+	    CREATE FUNCTION noisy() RETURNS boolean LANGUAGE plpgsql AS
+	    \$\$ BEGIN RAISE NOTICE '\''policy checked'\''; RETURN true; END \$\$;
+	    ALTER TABLE msr_migrations ENABLE ROW LEVEL SECURITY;
+	    CREATE POLICY loud ON msr_migrations USING (noisy())" &&
+	pgq postgres "ALTER DATABASE rls SET log_min_messages = notice" &&
+	printf "[postgres]\nrole = msr_reader\n" >reader.ini &&
+	for cmd in status version check validate
+	do
+		msr -c reader.ini --json -u "$(pg_url rls)" -d rl $cmd >out 2>err &&
+		test_grep -v "notice\|policy" err &&
+		test_grep -v "notice\|policy" out || return 1
+	done &&
+	test "$(pg_log | grep -c "@rls NOTICE:  policy checked$")" -ge 4
+'
+
 test_expect_success 'a batch still running after 5 s: "still running the batch"' '
 	pg_newdb sb &&
 	mig b 1_a "CREATE TABLE a (x integer);" &&
 	mig b 2_s "SELECT pg_sleep(5.5);" &&
 	msr -u "$(pg_url sb)" -d b --transaction per-batch migrate 2>err &&
-	test_grep "^msr: still running the batch after 5 s$" err
+	test_grep "^msr: still running the batch after [56] s$" err
+'
+
+# The line counts the whole seconds at the time its handler runs, which
+# may be late on a loaded machine.
+test_expect_success 'still running after 5 s, then every 10 s' '
+	pg_newdb long &&
+	mig g 1_long "SELECT pg_sleep(16);" &&
+	msr -u "$(pg_url long)" -d g migrate 2>err &&
+	grep "still running" err >lines &&
+	cat lines &&
+	test "$(wc -l <lines)" = 2 &&
+	sed -n 1p lines | grep "^msr: still running 1_long after [56] s$" &&
+	sed -n 2p lines | grep "^msr: still running 1_long after 1[56] s$"
 '
 
 test_expect_success 'exit 1 when the tracking tables cannot be created' '
@@ -402,6 +589,184 @@ test_expect_success 'exit 1 when lock release cannot delete the row of the lock 
 	    -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock release 2>err &&
 	test_grep "^msr: error: cannot release the lock: permission denied" err &&
 	test "$(pgq priv "SELECT count(*) FROM msr.msr_migrations_lock")" = 1
+'
+
+# proc_running PID: PID has not ended (a zombie has).
+proc_running() {
+	case $(sed -e 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+	''|Z*|X*) return 1 ;;
+	esac
+	return 0
+}
+
+# ends_within TENTHS PID: PID ends within TENTHS tenths of a second.
+ends_within() {
+	i=0
+	while proc_running "$2"; do
+		i=$((i + 1))
+		[ $i -le "$1" ] || return 1
+		sleep 0.1
+	done
+}
+
+# msr_backend DB: the PID of msr's backend running pg_sleep in DB,
+# waiting up to 30 s for it.
+msr_backend() {
+	i=0
+	while :; do
+		mb_pid=$(pgq "$1" "SELECT pid FROM pg_stat_activity
+		    WHERE application_name = 'msr' AND state = 'active'
+		    AND query LIKE '%pg_sleep%'") || return 1
+		if [ -n "$mb_pid" ]; then
+			echo "$mb_pid"
+			return 0
+		fi
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+# msr_gone DB: waits up to 30 s for msr's sessions on DB to end.
+msr_gone() {
+	i=0
+	until test "$(pgq "$1" "SELECT count(*) FROM pg_stat_activity
+	    WHERE application_name = 'msr'")" = 0; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+# second_signal SIG CODE DB: a second SIG ends msr at once with CODE.
+# msr's backend is stopped, so that the cancel request of the first SIG
+# cannot end the statement and msr waits; the backend goes on before
+# the function returns, whatever happened.
+second_signal() {
+	pg_newdb "$3" &&
+	mig "$3" 1_slow "CREATE TABLE slow (x integer);
+SELECT pg_sleep(60);" &&
+	msr_bg out err -u "$(pg_url "$3")" -d "$3" migrate &&
+	pid=$! || return 1
+	if ! backend=$(msr_backend "$3"); then
+		kill $pid
+		wait $pid
+		return 1
+	fi
+	kill -STOP $backend
+	kill -$1 $pid
+	sleep 1
+	alive=no ended=no
+	proc_running $pid && alive=yes
+	kill -$1 $pid
+	ends_within 30 $pid && ended=yes
+	kill -CONT $backend
+	wait $pid
+	rc=$?
+	echo "after one SIG$1 msr runs: $alive; a second ends it: $ended; exit $rc"
+	test $alive = yes && test $ended = yes && test $rc = $2 &&
+	msr_gone "$3" &&
+	test "$(pgq "$3" "SELECT to_regclass('slow') IS NULL")" = t &&
+	test "$(pgq "$3" "SELECT count(*) FROM msr_migrations")" = 0 &&
+	test "$(pgq "$3" "SELECT count(*) FROM msr_migrations_log")" = 0 &&
+	test "$(pgq "$3" "SELECT count(*) FROM pg_locks
+	    WHERE locktype = 'advisory'")" = 0 &&
+	mig "$3" 1_slow "CREATE TABLE slow (x integer);
+SELECT pg_sleep(0);" &&
+	msr -u "$(pg_url "$3")" -d "$3" --lock-timeout 0 migrate 2>err &&
+	test "$(pgq "$3" "SELECT version FROM msr_migrations")" = 1 &&
+	test "$(pgq "$3" "SELECT to_regclass('slow') IS NOT NULL")" = t
+}
+
+test_expect_success 'a second SIGINT exits at once with 130; the migration rolls back' '
+	second_signal INT 130 sig2int
+'
+
+test_expect_success 'a second SIGTERM exits at once with 143; the migration rolls back' '
+	second_signal TERM 143 sig2term
+'
+
+# hold_share DB: a psql session holds msr_migrations of DB in SHARE mode,
+# which lets msr read it but not write it; its PID in $holder.
+hold_share() {
+	( exec "$PGBIN/psql" -X -q -h "$PGTMP" -p "$PGPORT" -U postgres -d "$1" \
+	    -c "BEGIN" -c "LOCK TABLE msr_migrations IN SHARE MODE" \
+	    -c "SELECT pg_sleep(120)" ) >/dev/null 2>&1 &
+	holder=$!
+	i=0
+	until test "$(pgq "$1" "SELECT count(*) FROM pg_locks
+	    WHERE relation = 'msr_migrations'::regclass
+	    AND mode = 'ShareLock' AND granted")" = 1; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+free_share() {
+	pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	    WHERE application_name = 'psql' AND query LIKE '%pg_sleep%'
+	    AND pid <> pg_backend_pid()" >/dev/null
+	wait $holder
+	return 0
+}
+
+# msr_waits DB: waits up to 30 s for msr to wait for a lock on DB.
+msr_waits() {
+	i=0
+	until test "$(pgq "$1" "SELECT count(*) FROM pg_stat_activity
+	    WHERE application_name = 'msr' AND wait_event_type = 'Lock'")" = 1; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+# interrupt_write SIG CODE DB ARGS...: msr -u DB ARGS waits for the lock
+# of hold_share, with the lock_timeout of its session left as it is, and
+# SIG interrupts it: exit CODE, the message, and nothing changed.
+interrupt_write() {
+	iw_sig=$1 iw_code=$2 iw_db=$3
+	shift 3
+	pg_fingerprint $iw_db >before || return 1
+	hold_share $iw_db || { free_share $iw_db; return 1; }
+	msr_bg out err -u "$(pg_url $iw_db)" "$@"
+	pid=$!
+	waits=no still=no ended=no
+	if msr_waits $iw_db; then
+		waits=yes
+		sleep 1
+		msr_waits $iw_db && proc_running $pid && still=yes
+	fi
+	kill -$iw_sig $pid
+	ends_within 100 $pid && ended=yes
+	free_share $iw_db
+	wait $pid
+	rc=$?
+	echo "waits: $waits; still after 1 s: $still; ends on SIG$iw_sig: $ended; exit $rc"
+	test $waits = yes && test $still = yes && test $ended = yes &&
+	test $rc = $iw_code &&
+	test_grep "^msr: error: interrupted by a signal; nothing was changed$" err &&
+	pg_fingerprint $iw_db >after &&
+	test_cmp before after
+}
+
+test_expect_success 'baseline interrupted in its statement: rolled back, exit 130' '
+	pg_newdb brb &&
+	mig br 1_a "CREATE TABLE a (x integer);" &&
+	mig br 2_b "CREATE TABLE b (x integer);" &&
+	msr -u "$(pg_url brb)" -d br migrate --to 1 2>err &&
+	interrupt_write INT 130 brb -d br baseline 2 &&
+	test "$(pgq brb "SELECT string_agg(version, '\'','\'') FROM msr_migrations")" = 1
+'
+
+test_expect_success 'repair interrupted in its statement: rolled back, exit 143' '
+	pg_newdb brr &&
+	msr -u "$(pg_url brr)" -d br migrate --to 1 2>err &&
+	echo "-- edited" >>br/1_a.up.sql &&
+	interrupt_write TERM 143 brr -d br repair &&
+	test_expect_code 5 msr -u "$(pg_url brr)" -d br validate 2>err &&
+	test_grep "^msr: error: br/1_a.up.sql: changed after it was applied" err
 '
 
 test_expect_success 'wait: --timeout 0 tries once; it says once that it waits' '
