@@ -44,11 +44,9 @@ on_notice(void *arg, const char *severity, const char *message)
 	if (notice_file == NULL)
 		return;
 	if (strcmp(severity, "WARNING") == 0)
-		log_warn("%s: %s", notice_file != NULL ? notice_file :
-		    "database", message);
+		log_warn("%s: %s", notice_file, message);
 	else
-		log_notice("%s: %s", notice_file != NULL ? notice_file :
-		    "database", message);
+		log_notice("%s: %s", notice_file, message);
 	log_event("notice", "file", notice_file, "severity", severity,
 	    "message", message, NULL);
 }
@@ -982,6 +980,7 @@ apply_plan(struct applier *a, struct plan *p)
 	if (p->batch) {
 		rc = run_batch(a, p);
 		running_stop();
+		notice_file = NULL;
 	} else {
 		rc = 0;
 		for (i = 0; i < p->n && rc == 0; i++) {

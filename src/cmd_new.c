@@ -94,6 +94,7 @@ create(const char *path, const char *text, struct buf *err)
 	n = write(fd, text, (size_t)len);
 	if (close(fd) == -1 || n != len) {
 		buf_addf(err, "cannot write '%s'", path);
+		unlink(path);
 		return -1;
 	}
 	return 0;
@@ -161,14 +162,19 @@ cmd_new(struct msr *m)
 	    m->argv[0]);
 	down = xasprintf("%s/%s%s_%s.down.sql", m->cfg.dir, prefix, version,
 	    m->argv[0]);
-	if (create(up, "-- Write the change here.\n", &err) == -1 ||
-	    create(down, "-- Write here what undoes the up file.\n",
+	if (create(up, "-- Write the change here.\n", &err) == -1)
+		goto failed;
+	if (create(down, "-- Write here what undoes the up file.\n",
 	    &err) == -1) {
-		log_error("%s", err.s);
-		goto done;
+		/* Both files or neither. */
+		unlink(up);
+		goto failed;
 	}
 	printf("%s\n%s\n", up, down);
 	rc = MSR_OK;
+	goto done;
+failed:
+	log_error("%s", err.s);
 done:
 	free(up);
 	free(down);

@@ -145,6 +145,17 @@ test_expect_success 'new keeps a V prefix' '
 	test_grep "^vv/V2_more.up.sql$" out
 '
 
+test_expect_success 'new writes both files or neither' '
+	mkdir half && : >half/0001_a.up.sql &&
+	echo "-- left over" >half/0002_b.down.sql &&
+	test_expect_code 2 msr -d half new b 2>err &&
+	test_grep "cannot create '\''half/0002_b.down.sql'\'': File exists" err &&
+	ls half >files &&
+	printf "0001_a.up.sql\n0002_b.down.sql\n" >expect &&
+	test_cmp expect files &&
+	test "$(cat half/0002_b.down.sql)" = "-- left over"
+'
+
 test_expect_success 'validate accepts a good directory, without a database' '
 	msr -d m validate 2>err &&
 	test_grep "6 migrations valid" err
