@@ -196,10 +196,14 @@ apply_lock(struct applier *a)
 	dberr_init(&err);
 	if (a->cfg->lock_method == LOCKMETHOD_TABLE &&
 	    lock_table(a, &err) == -1) {
-		log_error("cannot create the lock table %s: %s",
-		    a->track->lock, err.msg.s);
+		if ((rc = apply_interrupted()) != 0)
+			log_error("interrupted by a signal; nothing was"
+			    " changed");
+		else
+			log_error("cannot create the lock table %s: %s",
+			    a->track->lock, err.msg.s);
 		dberr_release(&err);
-		return MSR_EFAILED;
+		return rc != 0 ? rc : MSR_EFAILED;
 	}
 	deadline = now_ms() + (long long)a->cfg->lock_timeout * 1000;
 	for (;;) {

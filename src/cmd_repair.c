@@ -21,11 +21,16 @@
 static int
 begin(struct msr *m, struct dberr *err)
 {
+	int sig;
+
 	if (m->drv->begin(m->conn, err) == 0)
 		return MSR_OK;
-	log_error("cannot begin a transaction: %s", err->msg.s);
+	if ((sig = apply_interrupted()) != 0)
+		log_error("interrupted by a signal; nothing was changed");
+	else
+		log_error("cannot begin a transaction: %s", err->msg.s);
 	dberr_release(err);
-	return MSR_EFAILED;
+	return sig != 0 ? sig : MSR_EFAILED;
 }
 
 /* Commits, or rolls back and reports; returns an exit code. */

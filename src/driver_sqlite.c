@@ -1,14 +1,15 @@
 /*
  * The SQLite driver: sqlite:PATH URLs, BEGIN IMMEDIATE transactions with
- * a busy timeout, error offsets from sqlite3_error_offset(), and a lock
- * held with fcntl() on PATH-msr.lock, which the operating system
- * releases when the holder dies.
+ * a busy timeout that a signal cuts short, error offsets from
+ * sqlite3_error_offset(), and a lock held with fcntl() on PATH-msr.lock,
+ * which the operating system releases when the holder dies.
  */
 #include "buildconf.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,9 @@ struct dbconn {
 	char	*path;
 	int	 lockfd;
 	int	 created;	/* the file did not exist before */
+	int	 busy_ms;	/* busy_timeout of [sqlite] */
+	long long busy_since;	/* when the current wait began, in ms */
+	volatile sig_atomic_t cancelled;	/* sq_cancel() was called */
 };
 
 static const char *
@@ -54,9 +58,53 @@ static void
 set_error(struct dbconn *c, int rc, struct dberr *err)
 {
 	dberr_reset(err);
-	buf_adds(&err->msg, c->db != NULL ? sqlite3_errmsg(c->db) :
-	    sqlite3_errstr(rc));
+	/* A wait for a locked database that a signal ended. */
+	if (c->cancelled && (rc & 0xff) == SQLITE_BUSY)
+		rc = SQLITE_INTERRUPT;
+	buf_adds(&err->msg, c->db != NULL && rc != SQLITE_INTERRUPT ?
+	    sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 	snprintf(err->code, sizeof(err->code), "%s", code_name(rc));
+}
+
+static long long
+clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The busy handler: waits for a locked database in short sleeps, as
+ * sqlite3_busy_timeout() does, up to busy_ms in all, but gives up at once
+ * when sq_cancel() was called.  sqlite3_interrupt() alone does not end
+ * such a wait.  A signal also cuts the sleep short.
+ */
+static int
+on_busy(void *arg, int count)
+{
+	static const int steps[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+	    50, 100 };
+	struct dbconn *c = arg;
+	struct timespec ts;
+	long long left;
+	int ms;
+
+	if (c->cancelled)
+		return 0;
+	if (count == 0)
+		c->busy_since = clock_ms();
+	left = c->busy_since + c->busy_ms - clock_ms();
+	if (left <= 0)
+		return 0;
+	ms = steps[count < 12 ? count : 11];
+	if (ms > left)
+		ms = (int)left;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)ms * 1000000;
+	nanosleep(&ts, NULL);
+	return !c->cancelled;
 }
 
 static const char *
@@ -124,8 +172,9 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 		path = ":memory:";
 	}
 	rc = sqlite3_open_v2(path, &c->db, oflags, NULL);
+	c->busy_ms = cfg->sqlite_busy_timeout;
 	if (rc == SQLITE_OK)
-		rc = sqlite3_busy_timeout(c->db, cfg->sqlite_busy_timeout);
+		rc = sqlite3_busy_handler(c->db, on_busy, c);
 	if (rc == SQLITE_OK)
 		sqlite3_extended_result_codes(c->db, 1);
 	if (rc != SQLITE_OK) {
@@ -258,6 +307,12 @@ sq_exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
 		return -1;
 	}
 	while ((p = skip_space(p, end)) < end) {
+		/* After a cancel, no statement starts. */
+		if (c->cancelled) {
+			set_error(c, SQLITE_INTERRUPT, err);
+			err->offset = p - text;
+			return -1;
+		}
 		rc = sqlite3_prepare_v2(c->db, p, (int)(end - p), &stmt,
 		    &tail);
 		if (rc != SQLITE_OK) {
@@ -482,6 +537,7 @@ sq_unlock(struct dbconn *c, struct dberr *err)
 static void
 sq_cancel(struct dbconn *c)
 {
+	c->cancelled = 1;
 	sqlite3_interrupt(c->db);
 }
 

@@ -345,15 +345,17 @@ cmd_ensure_tables(struct msr *m)
 	if (m->has_table)
 		return MSR_OK;
 	dberr_init(&dbe);
-	if (track_create(&m->track, &dbe) == -1) {
+	if (track_create(&m->track, &dbe) == 0) {
+		log_verbose("created the tracking tables %s, %s and %s",
+		    m->track.table, m->track.log, m->track.lock);
+		m->has_table = 1;
+	} else if ((rc = apply_interrupted()) != 0)
+		log_error("interrupted by a signal; nothing was changed");
+	else {
 		log_error("cannot create the tracking tables %s, %s and %s:"
 		    " %s", m->track.table, m->track.log, m->track.lock,
 		    dbe.msg.s);
 		rc = MSR_EFAILED;
-	} else {
-		log_verbose("created the tracking tables %s, %s and %s",
-		    m->track.table, m->track.log, m->track.lock);
-		m->has_table = 1;
 	}
 	dberr_release(&dbe);
 	return rc;

@@ -19,6 +19,94 @@ wait_for() {
 	done
 }
 
+# Holders, each ending by itself after 60 s should a test not end it:
+# holdlock.py holds the migration lock of an SQLite database as another
+# msr would, the fcntl lock of its lock file with a holder line in it;
+# holddb.py holds the database itself locked for writing, as an
+# application in a long write transaction does.
+cat >holdlock.py <<\EOF
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0)
+os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
+open(sys.argv[2], "w").write("ready\n")
+time.sleep(60)
+EOF
+cat >holddb.py <<\EOF
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("ready\n")
+time.sleep(60)
+EOF
+
+# hold SCRIPT FILE: runs SCRIPT on FILE in the background until it holds
+# its lock; $holder is its pid.
+hold() {
+	rm -f held
+	python3 "$TRASH/$1" "$2" held &
+	holder=$!
+	wait_for held ready
+}
+
+# release: ends the holder of hold.
+release() {
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	holder=
+	return 0
+}
+
+# msr_bg OUT ERR ARGS...: msr in the background; $msr_pid is msr itself,
+# and the file "code" gets its exit status when it ends.
+msr_bg() {
+	bg_out=$1 bg_err=$2
+	shift 2
+	rm -f pid code
+	( $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" &
+	echo $! >pid
+	wait $!
+	echo $? >code ) &
+	bg_shell=$!
+	wait_for pid "[0-9]" &&
+	msr_pid=$(cat pid)
+}
+
+# wait_exit SECONDS: until the msr of msr_bg ends, at most SECONDS (then
+# it fails, and stop_bg kills msr); $code is its exit status.
+wait_exit() {
+	we_i=0
+	while [ ! -s code ]; do
+		we_i=$((we_i + 1))
+		if [ $we_i -gt $(($1 * 10)) ]; then
+			echo "msr still runs after $1 s" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$bg_shell"
+	code=$(cat code)
+	msr_pid=
+}
+
+# stop_bg: ends what hold and msr_bg started, if still running.  Each
+# test that starts them sets it as its EXIT trap, so that nothing is
+# left behind when the test fails.
+stop_bg() {
+	if [ -n "${msr_pid:-}" ] && [ ! -s code ]; then
+		kill -9 "$msr_pid" 2>/dev/null
+		wait "$bg_shell" 2>/dev/null
+	fi
+	msr_pid=
+	if [ -n "${holder:-}" ]; then
+		release
+	fi
+}
+
+# A large busy_timeout: waiting it out would take ten minutes.
+printf "[sqlite]\nbusy_timeout = 600000\n" >busy.ini
+
 test_expect_success 'a second run gives up after --lock-timeout with exit 4, naming the holder' '
 	mig m 1_slow "$(slow s1 20000000)" &&
 	{ msr -u sqlite:app.db -d m migrate 2>first.err & } &&
@@ -28,6 +116,24 @@ test_expect_success 'a second run gives up after --lock-timeout with exit 4, nam
 	test_grep "migration lock not acquired within 1 s; it is held by pid" err &&
 	wait &&
 	test "$(sq app.db "SELECT count(*) FROM msr_migrations")" = 1
+'
+
+test_expect_success 'without --lock-timeout or [lock] timeout a second run waits 600 s' '
+	trap stop_bg EXIT &&
+	rm -rf m app.db* &&
+	mig m 1_a "CREATE TABLE a (x);" &&
+	test ! -e msr.ini &&
+	hold holdlock.py app.db-msr.lock &&
+	msr_bg out wait.err -u sqlite:app.db -d m migrate &&
+	wait_for wait.err "waiting" &&
+	test_grep "^msr: waiting for the migration lock held by pid 4242 on build1 since 2025-01-15 10:00:00Z (timeout 600 s)$" wait.err &&
+	sleep 1 &&
+	test ! -s code &&
+	kill -TERM $msr_pid &&
+	wait_exit 20 &&
+	test "$code" = 143 &&
+	: the lock of the holder stays as it was &&
+	test_grep "^pid 4242 on build1" app.db-msr.lock
 '
 
 test_expect_success 'two concurrent runs: one applies, the other waits and finds nothing to do' '
@@ -85,6 +191,118 @@ test_expect_success 'SIGINT exits 130' '
 	{ wait $pid; echo $? >code; } &&
 	test "$(cat code)" = 130 &&
 	test "$(sq app.db "SELECT count(*) FROM sqlite_master WHERE name = '\''s2'\''")" = 0
+'
+
+# A SIGINT or SIGTERM ends the wait for a database that another
+# connection holds locked at once, not after busy_timeout.
+test_expect_success 'SIGINT while migrate waits for a locked database: exit 130 at once, nothing changed' '
+	trap stop_bg EXIT &&
+	rm -rf bm bz.db* &&
+	mig bm 1_a "CREATE TABLE a (x);" &&
+	mig bm 2_b "CREATE TABLE b (x);" &&
+	msr -u sqlite:bz.db -d bm migrate --to 1 2>err &&
+	db_fingerprint bz.db >before &&
+	hold holddb.py bz.db &&
+	msr_bg out busy.err -c busy.ini -u sqlite:bz.db -d bm migrate &&
+	wait_for bz.db-msr.lock "pid $msr_pid" &&
+	sleep 1 &&
+	: still waiting for the database &&
+	test ! -s code &&
+	kill -INT $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = 130 &&
+	test_grep "^msr: error: interrupted by a signal$" busy.err &&
+	test_must_be_empty bz.db-msr.lock &&
+	release &&
+	db_fingerprint bz.db >after &&
+	test_cmp before after &&
+	: the lock was released &&
+	msr -u sqlite:bz.db -d bm --lock-timeout 0 migrate 2>err &&
+	test "$(sq bz.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2
+'
+
+test_expect_success 'SIGINT while creating the tracking tables of a locked database: exit 130' '
+	trap stop_bg EXIT &&
+	rm -f nt.db* &&
+	sq nt.db "CREATE TABLE app (x)" &&
+	db_fingerprint nt.db >before &&
+	hold holddb.py nt.db &&
+	msr_bg out busy.err -c busy.ini -u sqlite:nt.db -d bm migrate &&
+	wait_for nt.db-msr.lock "pid $msr_pid" &&
+	sleep 1 &&
+	test ! -s code &&
+	kill -INT $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = 130 &&
+	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
+	test_grep -v "cannot create" busy.err &&
+	release &&
+	db_fingerprint nt.db >after &&
+	test_cmp before after
+'
+
+test_expect_success 'SIGTERM while migrate waits for a locked database: exit 143 at once' '
+	trap stop_bg EXIT &&
+	mig bm 3_c "CREATE TABLE c (x);" &&
+	db_fingerprint bz.db >before &&
+	hold holddb.py bz.db &&
+	msr_bg out busy.err -c busy.ini -u sqlite:bz.db -d bm migrate &&
+	wait_for bz.db-msr.lock "pid $msr_pid" &&
+	sleep 1 &&
+	test ! -s code &&
+	kill -TERM $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = 143 &&
+	test_grep "^msr: error: interrupted by a signal$" busy.err &&
+	release &&
+	db_fingerprint bz.db >after &&
+	test_cmp before after
+'
+
+test_expect_success 'SIGINT while baseline waits for a locked database: exit 130 at once, nothing changed' '
+	trap stop_bg EXIT &&
+	rm -rf bb bb.db* &&
+	mig bb 1_a "CREATE TABLE a (x);" &&
+	mig bb 2_b "CREATE TABLE b (x);" &&
+	mig bb 3_c "CREATE TABLE c (x);" &&
+	msr -u sqlite:bb.db -d bb migrate --to 1 2>err &&
+	db_fingerprint bb.db >before &&
+	hold holddb.py bb.db &&
+	msr_bg out busy.err -c busy.ini -u sqlite:bb.db -d bb baseline 2 &&
+	wait_for bb.db-msr.lock "pid $msr_pid" &&
+	sleep 1 &&
+	test ! -s code &&
+	kill -INT $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = 130 &&
+	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
+	release &&
+	db_fingerprint bb.db >after &&
+	test_cmp before after &&
+	msr -u sqlite:bb.db -d bb --lock-timeout 0 baseline 2 2>err &&
+	test "$(sq bb.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2
+'
+
+test_expect_success 'SIGINT while repair waits for a locked database: exit 130 at once, nothing changed' '
+	trap stop_bg EXIT &&
+	echo "-- a comment added later" >>bb/1_a.up.sql &&
+	db_fingerprint bb.db >before &&
+	hold holddb.py bb.db &&
+	msr_bg out busy.err -c busy.ini -u sqlite:bb.db -d bb repair &&
+	wait_for bb.db-msr.lock "pid $msr_pid" &&
+	sleep 1 &&
+	test ! -s code &&
+	kill -INT $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = 130 &&
+	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
+	release &&
+	db_fingerprint bb.db >after &&
+	test_cmp before after &&
+	msr -u sqlite:bb.db -d bb --lock-timeout 0 repair >out 2>err &&
+	test_grep "^bb/1_a.up.sql: checksum" out &&
+	msr -u sqlite:bb.db -d bb migrate 2>err &&
+	test "$(sq bb.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2,3
 '
 
 test_expect_success '--no-lock does not take the lock' '

@@ -246,14 +246,3 @@ test_expect_success 'missing server programs are a failure, never a skip' '
 '
 
 test_done
-	EOF
-	ls -d /tmp/msrpg.* >before 2>/dev/null;
-	MSR_TEST_PG_BINDIR=/nonexistent test_expect_code 1 sh inner.sh >out 2>&1 &&
-	test_grep "^not ok 1 - PostgreSQL server starts" out &&
-	test_grep "^# no initdb in /nonexistent" out &&
-	test_grep "^1\.\.1" out &&
-	ls -d /tmp/msrpg.* >after 2>/dev/null;
-	test_cmp before after
-'
-
-test_done

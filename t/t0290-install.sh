@@ -1,0 +1,100 @@
+#!/bin/sh
+test_description='make install: where the tracking-table DDL and the man
+pages go (msr.1 FILES and TRACKING TABLES), and make uninstall'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+
+# The build tree: where src/msr was built.
+build=$(cd "$(dirname "$MSR_BIN")/.." && pwd)
+test -f "$build/Makefile" ||
+	test_skip_all "no Makefile in $build: not run from a build tree"
+command -v make >/dev/null 2>&1 ||
+	test_require make "the build tree needs make"
+
+# mk ARGS...: make in the build tree as a make of its own, not a part of
+# the make check that runs this script: without its jobserver, -j and the
+# variables given on its command line.
+mk() {
+	(
+		cd "$build" &&
+		unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS &&
+		make "$@"
+	) >make.log 2>&1 || {
+		echo "make $* failed:" >&2
+		cat make.log >&2
+		return 1
+	}
+}
+
+# The prefix that configure was given, /usr/local unless told otherwise.
+prefix=$(sed -n 's/^prefix = //p' "$build/Makefile")
+
+# columns DB: the columns of the three tracking tables of DB.
+columns() {
+	for t in msr_migrations msr_migrations_log msr_migrations_lock; do
+		sq "$1" "SELECT '$t', * FROM pragma_table_info('$t')" ||
+		    return 1
+	done
+}
+
+# no_files DIR: DIR holds directories at most.
+no_files() {
+	find "$1" ! -type d >left &&
+	test_must_be_empty left
+}
+
+test_expect_success 'configure installs under /usr/local unless told otherwise' '
+	"$MSR_SRCDIR/configure" --help >help &&
+	grep -A 1 -e "--prefix=PREFIX" help >prefix &&
+	test_grep "\[/usr/local\]" prefix &&
+	test -n "$prefix"
+'
+
+test_expect_success 'make install: sqlite.sql and postgres.sql in PREFIX/share/msr, as in sql/' '
+	mk install DESTDIR="$TRASH/d1" &&
+	test_cmp "$MSR_SRCDIR/sql/sqlite.sql" "d1$prefix/share/msr/sqlite.sql" &&
+	test_cmp "$MSR_SRCDIR/sql/postgres.sql" "d1$prefix/share/msr/postgres.sql" &&
+	test -x "d1$prefix/bin/msr" &&
+	if [ "$prefix" = /usr/local ]; then
+		test -f d1/usr/local/share/msr/sqlite.sql &&
+		test -f d1/usr/local/share/msr/postgres.sql
+	fi
+'
+
+test_expect_success 'make install: the man pages in share/man/man1 and man5' '
+	test_cmp "$MSR_SRCDIR/man/msr.1" "d1$prefix/share/man/man1/msr.1" &&
+	test_cmp "$MSR_SRCDIR/man/msr.ini.5" "d1$prefix/share/man/man5/msr.ini.5"
+'
+
+test_expect_success 'the installed sqlite.sql creates the tables the installed msr migrates with' '
+	sqlite3 ahead.db <"d1$prefix/share/msr/sqlite.sql" &&
+	mig m 1_a "CREATE TABLE a (x integer);" &&
+	$MSR_VALGRIND "d1$prefix/bin/msr" -v -u sqlite:ahead.db -d m migrate 2>err &&
+	test_grep "applied 1_a" err &&
+	test_grep -v "created the tracking tables" err &&
+	test "$(sq ahead.db "SELECT version, state FROM msr_migrations")" = "1|applied" &&
+	test "$(sq ahead.db "SELECT action, outcome FROM msr_migrations_log")" = "up|ok" &&
+	: the same columns as the tables msr creates itself &&
+	$MSR_VALGRIND "d1$prefix/bin/msr" -u sqlite:own.db -d m migrate 2>err &&
+	columns ahead.db >ahead &&
+	columns own.db >own &&
+	test_cmp own ahead
+'
+
+test_expect_success 'make install prefix=/usr, as distribution packages: /usr/share/msr' '
+	mk install prefix=/usr DESTDIR="$TRASH/d2" &&
+	test_cmp "$MSR_SRCDIR/sql/sqlite.sql" d2/usr/share/msr/sqlite.sql &&
+	test_cmp "$MSR_SRCDIR/sql/postgres.sql" d2/usr/share/msr/postgres.sql &&
+	test_cmp "$MSR_SRCDIR/man/msr.1" d2/usr/share/man/man1/msr.1 &&
+	test_cmp "$MSR_SRCDIR/man/msr.ini.5" d2/usr/share/man/man5/msr.ini.5 &&
+	test -x d2/usr/bin/msr &&
+	test ! -e d2/usr/local
+'
+
+test_expect_success 'make uninstall leaves no files' '
+	mk uninstall DESTDIR="$TRASH/d1" &&
+	no_files d1 &&
+	mk uninstall prefix=/usr DESTDIR="$TRASH/d2" &&
+	no_files d2
+'
+
+test_done
