@@ -317,6 +317,36 @@ caret_pad(struct buf *b, const char *text, size_t n)
 	}
 }
 
+/* "WHERE: message (code)", then the DETAIL, HINT and CONTEXT lines. */
+static void
+log_dberr(const char *where, const struct dberr *err)
+{
+	if (err->code[0] != '\0')
+		log_error("%s: %s (%s)", where, err->msg.s, err->code);
+	else
+		log_error("%s: %s", where, err->msg.s);
+	if (err->detail.len > 0)
+		log_more("DETAIL: %s", err->detail.s);
+	if (err->hint.len > 0)
+		log_more("HINT: %s", err->hint.s);
+	if (err->context.len > 0)
+		log_more("CONTEXT: %s", err->context.s);
+}
+
+/* The migration_failed event; line and column are NULL for a COMMIT. */
+static void
+failed_event(const struct step *s, const struct dberr *err,
+    const char *line, const char *column)
+{
+	log_event("migration_failed", "version", s->m->vtext, "name",
+	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
+	    "file", s->path, "#line", line, "#column", column, "error",
+	    err->msg.s, "code", err->code, "detail", err->detail.len > 0 ?
+	    err->detail.s : NULL, "hint", err->hint.len > 0 ? err->hint.s :
+	    NULL, "context", err->context.len > 0 ? err->context.s : NULL,
+	    NULL);
+}
+
 /*
  * The file, line and column, the message, and an excerpt with a caret.
  * The statement that failed is among v[first .. first + n) of the file's
@@ -342,16 +372,7 @@ report_sql(const struct step *s, const struct sqlfile *f, size_t first,
 		st = &f->v[i];
 	sqlfile_position(f, st, off, &line, &col);
 	loc = xasprintf("%s:%u:%u", s->path, line, col);
-	if (err->code[0] != '\0')
-		log_error("%s: %s (%s)", loc, err->msg.s, err->code);
-	else
-		log_error("%s: %s", loc, err->msg.s);
-	if (err->detail.len > 0)
-		log_more("DETAIL: %s", err->detail.s);
-	if (err->hint.len > 0)
-		log_more("HINT: %s", err->hint.s);
-	if (err->context.len > 0)
-		log_more("CONTEXT: %s", err->context.s);
+	log_dberr(loc, err);
 	/* The line as far as the window of the file holds it. */
 	for (ls = off; ls > 0 && t[ls - 1] != '\n'; ls--)
 		;
@@ -366,13 +387,7 @@ report_sql(const struct step *s, const struct sqlfile *f, size_t first,
 	free(loc);
 	loc = xasprintf("%u", line);
 	snprintf(lineno, sizeof(lineno), "%u", col);
-	log_event("migration_failed", "version", s->m->vtext, "name",
-	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
-	    "file", s->path, "#line", loc, "#column", lineno, "error",
-	    err->msg.s, "code", err->code, "detail", err->detail.len > 0 ?
-	    err->detail.s : NULL, "hint", err->hint.len > 0 ? err->hint.s :
-	    NULL, "context", err->context.len > 0 ? err->context.s : NULL,
-	    NULL);
+	failed_event(s, err, loc, lineno);
 	free(loc);
 	buf_release(&caret);
 }
@@ -520,6 +535,7 @@ static int
 commit_step(struct applier *a, const struct step *s, struct dberr *err)
 {
 	const char *what;
+	char *where;
 
 	if (track_commit(a->track, &what, err) == 0)
 		return 0;
@@ -528,23 +544,10 @@ commit_step(struct applier *a, const struct step *s, struct dberr *err)
 		    err->msg.s);
 		return -1;
 	}
-	if (err->code[0] != '\0')
-		log_error("%s: COMMIT failed: %s (%s)", s->path, err->msg.s,
-		    err->code);
-	else
-		log_error("%s: COMMIT failed: %s", s->path, err->msg.s);
-	if (err->detail.len > 0)
-		log_more("DETAIL: %s", err->detail.s);
-	if (err->hint.len > 0)
-		log_more("HINT: %s", err->hint.s);
-	if (err->context.len > 0)
-		log_more("CONTEXT: %s", err->context.s);
-	log_event("migration_failed", "version", s->m->vtext, "name",
-	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
-	    "file", s->path, "error", err->msg.s, "code", err->code,
-	    "detail", err->detail.len > 0 ? err->detail.s : NULL, "hint",
-	    err->hint.len > 0 ? err->hint.s : NULL, "context",
-	    err->context.len > 0 ? err->context.s : NULL, NULL);
+	where = xasprintf("%s: COMMIT failed", s->path);
+	log_dberr(where, err);
+	free(where);
+	failed_event(s, err, NULL, NULL);
 	return -1;
 }
 

@@ -107,6 +107,27 @@ stop_bg() {
 # A large busy_timeout: waiting it out would take ten minutes.
 printf "[sqlite]\nbusy_timeout = 600000\n" >busy.ini
 
+# interrupt_locked DB SIGNAL CODE ARGS...: msr ARGS on DB while another
+# process holds DB locked; once msr waits, SIGNAL must end it with CODE
+# within 15 s, DB as it was.  Its standard error is in busy.err.
+interrupt_locked() {
+	il_db=$1 il_sig=$2 il_code=$3
+	shift 3
+	db_fingerprint $il_db >before &&
+	hold holddb.py $il_db &&
+	msr_bg out busy.err -c busy.ini -u sqlite:$il_db "$@" &&
+	wait_for $il_db-msr.lock "pid $msr_pid" &&
+	sleep 1 &&
+	: still waiting for the database &&
+	test ! -s code &&
+	kill -$il_sig $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = $il_code &&
+	release &&
+	db_fingerprint $il_db >after &&
+	test_cmp before after
+}
+
 test_expect_success 'a second run gives up after --lock-timeout with exit 4, naming the holder' '
 	mig m 1_slow "$(slow s1 20000000)" &&
 	{ msr -u sqlite:app.db -d m migrate 2>first.err & } &&
@@ -201,21 +222,9 @@ test_expect_success 'SIGINT while migrate waits for a locked database: exit 130 
 	mig bm 1_a "CREATE TABLE a (x);" &&
 	mig bm 2_b "CREATE TABLE b (x);" &&
 	msr -u sqlite:bz.db -d bm migrate --to 1 2>err &&
-	db_fingerprint bz.db >before &&
-	hold holddb.py bz.db &&
-	msr_bg out busy.err -c busy.ini -u sqlite:bz.db -d bm migrate &&
-	wait_for bz.db-msr.lock "pid $msr_pid" &&
-	sleep 1 &&
-	: still waiting for the database &&
-	test ! -s code &&
-	kill -INT $msr_pid &&
-	wait_exit 15 &&
-	test "$code" = 130 &&
+	interrupt_locked bz.db INT 130 -d bm migrate &&
 	test_grep "^msr: error: interrupted by a signal$" busy.err &&
 	test_must_be_empty bz.db-msr.lock &&
-	release &&
-	db_fingerprint bz.db >after &&
-	test_cmp before after &&
 	: the lock was released &&
 	msr -u sqlite:bz.db -d bm --lock-timeout 0 migrate 2>err &&
 	test "$(sq bz.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2
@@ -225,38 +234,16 @@ test_expect_success 'SIGINT while creating the tracking tables of a locked datab
 	trap stop_bg EXIT &&
 	rm -f nt.db* &&
 	sq nt.db "CREATE TABLE app (x)" &&
-	db_fingerprint nt.db >before &&
-	hold holddb.py nt.db &&
-	msr_bg out busy.err -c busy.ini -u sqlite:nt.db -d bm migrate &&
-	wait_for nt.db-msr.lock "pid $msr_pid" &&
-	sleep 1 &&
-	test ! -s code &&
-	kill -INT $msr_pid &&
-	wait_exit 15 &&
-	test "$code" = 130 &&
+	interrupt_locked nt.db INT 130 -d bm migrate &&
 	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
-	test_grep -v "cannot create" busy.err &&
-	release &&
-	db_fingerprint nt.db >after &&
-	test_cmp before after
+	test_grep -v "cannot create" busy.err
 '
 
 test_expect_success 'SIGTERM while migrate waits for a locked database: exit 143 at once' '
 	trap stop_bg EXIT &&
 	mig bm 3_c "CREATE TABLE c (x);" &&
-	db_fingerprint bz.db >before &&
-	hold holddb.py bz.db &&
-	msr_bg out busy.err -c busy.ini -u sqlite:bz.db -d bm migrate &&
-	wait_for bz.db-msr.lock "pid $msr_pid" &&
-	sleep 1 &&
-	test ! -s code &&
-	kill -TERM $msr_pid &&
-	wait_exit 15 &&
-	test "$code" = 143 &&
-	test_grep "^msr: error: interrupted by a signal$" busy.err &&
-	release &&
-	db_fingerprint bz.db >after &&
-	test_cmp before after
+	interrupt_locked bz.db TERM 143 -d bm migrate &&
+	test_grep "^msr: error: interrupted by a signal$" busy.err
 '
 
 test_expect_success 'SIGINT while baseline waits for a locked database: exit 130 at once, nothing changed' '
@@ -266,19 +253,8 @@ test_expect_success 'SIGINT while baseline waits for a locked database: exit 130
 	mig bb 2_b "CREATE TABLE b (x);" &&
 	mig bb 3_c "CREATE TABLE c (x);" &&
 	msr -u sqlite:bb.db -d bb migrate --to 1 2>err &&
-	db_fingerprint bb.db >before &&
-	hold holddb.py bb.db &&
-	msr_bg out busy.err -c busy.ini -u sqlite:bb.db -d bb baseline 2 &&
-	wait_for bb.db-msr.lock "pid $msr_pid" &&
-	sleep 1 &&
-	test ! -s code &&
-	kill -INT $msr_pid &&
-	wait_exit 15 &&
-	test "$code" = 130 &&
+	interrupt_locked bb.db INT 130 -d bb baseline 2 &&
 	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
-	release &&
-	db_fingerprint bb.db >after &&
-	test_cmp before after &&
 	msr -u sqlite:bb.db -d bb --lock-timeout 0 baseline 2 2>err &&
 	test "$(sq bb.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2
 '
@@ -286,19 +262,8 @@ test_expect_success 'SIGINT while baseline waits for a locked database: exit 130
 test_expect_success 'SIGINT while repair waits for a locked database: exit 130 at once, nothing changed' '
 	trap stop_bg EXIT &&
 	echo "-- a comment added later" >>bb/1_a.up.sql &&
-	db_fingerprint bb.db >before &&
-	hold holddb.py bb.db &&
-	msr_bg out busy.err -c busy.ini -u sqlite:bb.db -d bb repair &&
-	wait_for bb.db-msr.lock "pid $msr_pid" &&
-	sleep 1 &&
-	test ! -s code &&
-	kill -INT $msr_pid &&
-	wait_exit 15 &&
-	test "$code" = 130 &&
+	interrupt_locked bb.db INT 130 -d bb repair &&
 	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
-	release &&
-	db_fingerprint bb.db >after &&
-	test_cmp before after &&
 	msr -u sqlite:bb.db -d bb --lock-timeout 0 repair >out 2>err &&
 	test_grep "^bb/1_a.up.sql: checksum" out &&
 	msr -u sqlite:bb.db -d bb migrate 2>err &&
