@@ -33,7 +33,7 @@ size_t sqlfile_chunk = 65536;
 static void
 normalize(struct sqlfile *f, int *bom)
 {
-	char *s = f->text.s;
+	char *s = f->text.s, *cr;
 	size_t from = f->text.len - f->raw, i, j, end = f->text.len;
 
 	if (*bom) {
@@ -45,7 +45,9 @@ normalize(struct sqlfile *f, int *bom)
 		}
 		*bom = 0;
 	}
-	for (i = j = from; i < end; i++) {
+	/* Up to the first CR the text stays where it is. */
+	cr = memchr(s + from, '\r', end - from);
+	for (i = j = cr != NULL ? (size_t)(cr - s) : end; i < end; i++) {
 		if (s[i] == '\r') {
 			if (i + 1 == end && !f->eof)
 				break;

@@ -170,42 +170,40 @@ isidcont(int c)
 	return isdolq(c) || c == '$';
 }
 
-static int
-kw_cmp(const char *w, size_t len, const char *name)
-{
-	size_t	i;
-	int	a, b;
-
-	for (i = 0; i < len; i++) {
-		a = upper((unsigned char)w[i]);
-		b = (unsigned char)name[i];
-		if (b == '\0' || a != b)
-			return b == '\0' ? 1 : a - b;
-	}
-	return name[len] == '\0' ? 0 : -1;
-}
-
-/* The KW_* code of a word, or T_WORD. */
+/*
+ * The KW_* code of a word, or T_WORD.  The word is compared, upper-cased,
+ * with the keywords of its first letter: keywords[] is sorted, and
+ * first[] holds where each letter's run starts, worked out once.
+ */
 static int
 kw_lookup(const char *w, size_t len)
 {
-	size_t	lo, hi, mid;
-	int	cmp;
+	static unsigned char first[27];
+	static int ready;
+	char up[KW_MAXLEN + 1];
+	size_t i, n = sizeof(keywords) / sizeof(keywords[0]);
+	int c;
 
 	if (len < 2 || len > KW_MAXLEN)
 		return T_WORD;
-	lo = 0;
-	hi = sizeof(keywords) / sizeof(keywords[0]);
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		cmp = kw_cmp(w, len, keywords[mid].name);
-		if (cmp == 0)
-			return keywords[mid].kw;
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	c = upper((unsigned char)w[0]) - 'A';
+	if (c < 0 || c >= 26)
+		return T_WORD;
+	if (!ready) {
+		for (i = 0, c = 0; c <= 26; c++) {
+			while (i < n && keywords[i].name[0] - 'A' < c)
+				i++;
+			first[c] = (unsigned char)i;
+		}
+		ready = 1;
+		c = upper((unsigned char)w[0]) - 'A';
 	}
+	for (i = 0; i < len; i++)
+		up[i] = (char)upper((unsigned char)w[i]);
+	up[len] = '\0';
+	for (i = first[c]; i < first[c + 1]; i++)
+		if (strcmp(up, keywords[i].name) == 0)
+			return keywords[i].kw;
 	return T_WORD;
 }
 
