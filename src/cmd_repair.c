@@ -61,7 +61,7 @@ finish(struct msr *m, int failed, struct dberr *err)
 int
 cmd_repair(struct msr *m)
 {
-	struct buf ferr = BUF_INIT, msg = BUF_INIT;
+	struct buf ferr = BUF_INIT, msg = BUF_INIT, out = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 	const struct migration *mig;
 	const struct trackrow *r;
@@ -103,7 +103,7 @@ cmd_repair(struct msr *m)
 			buf_addf(&msg, "%schecksum %.12s... accepted in place"
 			    " of %.12s...", msg.len > 0 ? "; " : "", sum,
 			    r->checksum);
-		printf("%s: %s\n", mig->up, msg.s);
+		buf_addf(&out, "%s: %s\n", mig->up, msg.s);
 		changed++;
 		if (m->o.dry_run)
 			continue;
@@ -112,18 +112,21 @@ cmd_repair(struct msr *m)
 		    "ok", msg.s, 0, &err) == -1)
 			failed = 1;
 	}
+	/* The list says what changed: nothing when the write failed. */
 	if (m->o.dry_run) {
 		rc = failed ? MSR_EUSAGE : MSR_OK;
-		if (changed == 0)
-			printf("nothing to repair\n");
+		fputs(changed == 0 ? "nothing to repair\n" : out.s, stdout);
 	} else {
 		rc = finish(m, failed, &err);
-		if (rc == MSR_OK)
+		if (rc == MSR_OK) {
+			fputs(out.s, stdout);
 			log_info("repaired %zu migration%s", changed,
 			    changed == 1 ? "" : "s");
+		}
 	}
 	buf_release(&ferr);
 	buf_release(&msg);
+	buf_release(&out);
 	dberr_release(&err);
 	return rc;
 }
@@ -131,7 +134,7 @@ cmd_repair(struct msr *m)
 int
 cmd_baseline(struct msr *m)
 {
-	struct buf ferr = BUF_INIT;
+	struct buf ferr = BUF_INIT, out = BUF_INIT;
 	char to[MIGFILE_VERSION_MAX + 1], sum[SHA256_HEXLEN + 1];
 	const struct migration *mig;
 	struct dberr err;
@@ -166,7 +169,7 @@ cmd_baseline(struct msr *m)
 			failed = 1;
 			break;
 		}
-		printf("%s\n", mig->up);
+		buf_addf(&out, "%s\n", mig->up);
 		n++;
 		if (m->o.dry_run)
 			continue;
@@ -177,12 +180,16 @@ cmd_baseline(struct msr *m)
 		    &err) == -1)
 			failed = 1;
 	}
-	if (m->o.dry_run)
+	if (m->o.dry_run) {
 		rc = failed ? MSR_EUSAGE : MSR_OK;
-	else if ((rc = finish(m, failed, &err)) == MSR_OK)
+		fputs(out.s, stdout);
+	} else if ((rc = finish(m, failed, &err)) == MSR_OK) {
+		fputs(out.s, stdout);
 		log_info("recorded %zu migration%s as applied without running"
 		    " them", n, n == 1 ? "" : "s");
+	}
 	buf_release(&ferr);
+	buf_release(&out);
 	dberr_release(&err);
 	return rc;
 }

@@ -255,7 +255,11 @@ test_expect_success 'SIGINT while baseline waits for a locked database: exit 130
 	msr -u sqlite:bb.db -d bb migrate --to 1 2>err &&
 	interrupt_locked bb.db INT 130 -d bb baseline 2 &&
 	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
-	msr -u sqlite:bb.db -d bb --lock-timeout 0 baseline 2 2>err &&
+	: the list says what was recorded: nothing &&
+	test_must_be_empty out &&
+	msr -u sqlite:bb.db -d bb --lock-timeout 0 baseline 2 >out 2>err &&
+	echo bb/2_b.up.sql >expect &&
+	test_cmp expect out &&
 	test "$(sq bb.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2
 '
 
@@ -264,6 +268,7 @@ test_expect_success 'SIGINT while repair waits for a locked database: exit 130 a
 	echo "-- a comment added later" >>bb/1_a.up.sql &&
 	interrupt_locked bb.db INT 130 -d bb repair &&
 	test_grep "^msr: error: interrupted by a signal; nothing was changed$" busy.err &&
+	test_must_be_empty out &&
 	msr -u sqlite:bb.db -d bb --lock-timeout 0 repair >out 2>err &&
 	test_grep "^bb/1_a.up.sql: checksum" out &&
 	msr -u sqlite:bb.db -d bb migrate 2>err &&

@@ -747,6 +747,8 @@ interrupt_write() {
 	test $waits = yes && test $still = yes && test $ended = yes &&
 	test $rc = $iw_code &&
 	test_grep "^msr: error: interrupted by a signal; nothing was changed$" err &&
+	: the list of what changed is empty &&
+	test_must_be_empty out &&
 	pg_fingerprint $iw_db >after &&
 	test_cmp before after
 }
