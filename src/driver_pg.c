@@ -479,21 +479,21 @@ pipeline(struct dbconn *c, const struct pq *q, size_t n, size_t *failed,
 	}
 	if (begin && PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL,
 	    NULL, 0) != 1)
-		n = 0;
-	for (i = 0; i < n; i++) {
+		begin = -1;
+	for (i = 0; begin != -1 && i < n; i++) {
 		if (PQsendQueryParams(c->pg, q[i].sql, q[i].nparams, NULL,
 		    q[i].params, NULL, NULL, 0) != 1)
 			break;
 		sent++;
 	}
-	if (PQpipelineSync(c->pg) != 1 || sent < n) {
+	if (PQpipelineSync(c->pg) != 1 || sent < n || begin == -1) {
 		connection_error(c, err);
 		err->offset = sent < n ? q[sent].offset : -1;
 		*failed = sent;
 		bad = 1;
 	}
 	/* Each query's results end with NULL; then comes the sync. */
-	for (i = begin ? 0 : 1; i <= sent; i++) {
+	for (i = begin == 1 ? 0 : 1; i <= sent; i++) {
 		while ((r = PQgetResult(c->pg)) != NULL) {
 			switch (PQresultStatus(r)) {
 			case PGRES_COMMAND_OK:
