@@ -497,6 +497,8 @@ pipeline(struct dbconn *c, const struct pq *q, size_t n, size_t *failed,
 		while ((r = PQgetResult(c->pg)) != NULL) {
 			switch (PQresultStatus(r)) {
 			case PGRES_COMMAND_OK:
+				/* An aborted transaction "commits" as a
+				 * rollback. */
 				if (i > 0 && q[i - 1].commit && !bad &&
 				    strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 					dberr_reset(err);
@@ -619,15 +621,11 @@ static int
 pg_write(struct dbconn *c, const struct dbwrite *w, size_t n, int commit,
     size_t *failed, struct dberr *err)
 {
-	struct pq q[8];
+	struct pq *q;
 	size_t i, nq = n + (commit != 0);
+	int rc;
 
-	if (nq > sizeof(q) / sizeof(q[0])) {
-		dberr_reset(err);
-		buf_adds(&err->msg, "too many statements for one write");
-		*failed = 0;
-		return -1;
-	}
+	q = xreallocarray(NULL, nq, sizeof(*q));
 	for (i = 0; i < nq; i++) {
 		q[i].sql = i < n ? w[i].sql : "COMMIT";
 		q[i].len = strlen(q[i].sql);
@@ -636,7 +634,9 @@ pg_write(struct dbconn *c, const struct dbwrite *w, size_t n, int commit,
 		q[i].offset = -1;
 		q[i].commit = i == n;
 	}
-	return pipeline(c, q, nq, failed, err);
+	rc = pipeline(c, q, nq, failed, err);
+	free(q);
+	return rc;
 }
 
 /*
@@ -654,26 +654,14 @@ pg_begin(struct dbconn *c, struct dberr *err)
 static int
 pg_commit(struct dbconn *c, struct dberr *err)
 {
-	PGresult *r;
-	int rc = 0;
+	size_t failed;
 
 	if (c->begin_pending) {
 		/* Nothing was sent: nothing to commit. */
 		c->begin_pending = 0;
 		return 0;
 	}
-	r = PQexec(c->pg, "COMMIT");
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		result_error(c, r, NULL, 0, -1, err);
-		rc = -1;
-	} else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
-		/* An aborted transaction "commits" as a rollback. */
-		dberr_reset(err);
-		buf_adds(&err->msg, "the transaction was rolled back");
-		rc = -1;
-	}
-	PQclear(r);
-	return rc;
+	return pg_write(c, NULL, 0, 1, &failed, err);
 }
 
 static int

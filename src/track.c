@@ -68,6 +68,7 @@ void
 track_release(struct track *t)
 {
 	track_discard(t);
+	free(t->q);
 	free(t->table);
 	free(t->log);
 	free(t->lock);
@@ -116,20 +117,24 @@ put(struct track *t, char *sql, int nparams, const char *const *params,
 	struct trackq *q;
 	int i, rc;
 
-	if (t->defer && t->nq < sizeof(t->q) / sizeof(t->q[0]) &&
-	    nparams <= (int)(sizeof(q->params) / sizeof(q->params[0]))) {
-		q = &t->q[t->nq++];
-		q->sql = sql;
-		q->nparams = nparams;
-		for (i = 0; i < nparams; i++)
-			q->params[i] = params[i] != NULL ?
-			    xstrdup(params[i]) : NULL;
-		q->what = what;
-		return 0;
+	if (!t->defer) {
+		rc = t->drv->query(t->conn, sql, nparams, params, NULL, NULL,
+		    err);
+		free(sql);
+		return rc;
 	}
-	rc = t->drv->query(t->conn, sql, nparams, params, NULL, NULL, err);
-	free(sql);
-	return rc;
+	if (t->nq == t->alloc) {
+		t->alloc = t->alloc ? t->alloc * 2 : 4;
+		t->q = xreallocarray(t->q, t->alloc, sizeof(*t->q));
+	}
+	q = &t->q[t->nq++];
+	q->sql = sql;
+	q->nparams = nparams;
+	q->params = xreallocarray(NULL, (size_t)nparams, sizeof(char *));
+	for (i = 0; i < nparams; i++)
+		q->params[i] = params[i] != NULL ? xstrdup(params[i]) : NULL;
+	q->what = what;
+	return 0;
 }
 
 void
@@ -148,6 +153,7 @@ track_discard(struct track *t)
 		free(t->q[i].sql);
 		for (j = 0; j < t->q[i].nparams; j++)
 			free(t->q[i].params[j]);
+		free(t->q[i].params);
 	}
 	t->nq = 0;
 	t->defer = 0;
@@ -156,10 +162,11 @@ track_discard(struct track *t)
 int
 track_commit(struct track *t, const char **what, struct dberr *err)
 {
-	struct dbwrite w[sizeof(t->q) / sizeof(t->q[0])];
+	struct dbwrite *w;
 	size_t i, failed;
 	int rc;
 
+	w = xreallocarray(NULL, t->nq + 1, sizeof(*w));
 	for (i = 0; i < t->nq; i++) {
 		w[i].sql = t->q[i].sql;
 		w[i].nparams = t->q[i].nparams;
@@ -167,6 +174,7 @@ track_commit(struct track *t, const char **what, struct dberr *err)
 	}
 	rc = t->drv->write(t->conn, w, t->nq, 1, &failed, err);
 	*what = rc == -1 && failed < t->nq ? t->q[failed].what : NULL;
+	free(w);
 	track_discard(t);
 	return rc;
 }

@@ -50,10 +50,10 @@ struct track {
 	struct trackq {
 		char		*sql;
 		int		 nparams;
-		char		*params[10];
+		char		**params;
 		const char	*what;		/* "tracking row", "audit row" */
-	}			 q[4];
-	size_t			 nq;
+	}			*q;
+	size_t			 nq, alloc;
 };
 
 void	track_init(struct track *, const struct driver *, struct dbconn *,
