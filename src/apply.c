@@ -519,10 +519,12 @@ record_done(struct applier *a, const struct step *s, int partial,
 	return 0;
 }
 
+/* what: "tracking row", "audit row". */
 static void
-tracking_error(const struct step *s, const struct dberr *err)
+tracking_error(const struct step *s, const char *what,
+    const struct dberr *err)
 {
-	log_error("cannot write the tracking row of %s: %s", stem(s),
+	log_error("cannot write the %s of %s: %s", what, stem(s),
 	    err->msg.s);
 }
 
@@ -540,8 +542,7 @@ commit_step(struct applier *a, const struct step *s, struct dberr *err)
 	if (track_commit(a->track, &what, err) == 0)
 		return 0;
 	if (what != NULL) {
-		log_error("cannot write the %s of %s: %s", what, stem(s),
-		    err->msg.s);
+		tracking_error(s, what, err);
 		return -1;
 	}
 	where = xasprintf("%s: COMMIT failed", s->path);
@@ -576,14 +577,14 @@ run_in_tx(struct applier *a, struct step *s, struct sqlfile *f,
 		return -1;
 	if (record_done(a, s, post, post ? (long)s->tx_commit + 1 : 0,
 	    now_ms() - t0, err) == -1) {
-		tracking_error(s, err);
+		tracking_error(s, "tracking row", err);
 		return -1;
 	}
 	/* The audit row commits with the change, or neither does. */
 	if (!post && track_audit(a->track, s->dir == MIGDIR_UP ? "up" :
 	    "down", s->m->version, s->m->name, "ok", a->batch_note,
 	    now_ms() - t0, err) == -1) {
-		tracking_error(s, err);
+		tracking_error(s, "audit row", err);
 		return -1;
 	}
 	return 0;
@@ -598,7 +599,7 @@ finish_step(struct applier *a, const struct step *s, long long t0,
     struct dberr *err)
 {
 	if (a->drv->begin(a->conn, err) == -1) {
-		tracking_error(s, err);
+		tracking_error(s, "tracking row", err);
 		return -1;
 	}
 	track_defer(a->track);
@@ -608,7 +609,7 @@ finish_step(struct applier *a, const struct step *s, long long t0,
 	    err) == -1) {
 		track_discard(a->track);
 		rollback_quietly(a);
-		tracking_error(s, err);
+		tracking_error(s, "tracking row", err);
 		return -1;
 	}
 	if (commit_step(a, s, err) == -1) {
@@ -655,7 +656,7 @@ run_stmts(struct applier *a, const struct step *s, struct sqlfile *f,
 		*done = (long)i + 1;
 		if (s->dir == MIGDIR_UP && i + 1 < s->nstmts &&
 		    track_progress(a->track, s->m->version, *done, err) == -1) {
-			tracking_error(s, err);
+			tracking_error(s, "tracking row", err);
 			return -1;
 		}
 	}
@@ -693,7 +694,7 @@ keep_progress(struct applier *a, const struct step *s, long done)
 	dberr_init(&e2);
 	rc = record_done(a, s, 1, done, 0, &e2);
 	if (rc == -1)
-		tracking_error(s, &e2);
+		tracking_error(s, "tracking row", &e2);
 	dberr_release(&e2);
 	return rc == 0;
 }
@@ -810,7 +811,7 @@ run_step(struct applier *a, struct step *s)
 	case STEP_NOTX:
 		if (s->dir == MIGDIR_UP && !s->partial &&
 		    record_done(a, s, 1, 0, 0, &err) == -1) {
-			tracking_error(s, &err);
+			tracking_error(s, "tracking row", &err);
 			goto fail;
 		}
 		if (s->partial) {
@@ -883,18 +884,25 @@ done:
 	return rc;
 }
 
-static int
-create_tables(struct applier *a, struct dberr *err)
+int
+apply_create_tables(struct track *t, int in_tx)
 {
-	if (track_create_in(a->track, err) == -1) {
-		log_error("cannot create the tracking tables %s, %s and %s: %s",
-		    a->track->table, a->track->log, a->track->lock,
-		    err->msg.s);
-		return -1;
+	struct dberr err;
+	int rc = MSR_OK;
+
+	dberr_init(&err);
+	if ((in_tx ? track_create_in(t, &err) : track_create(t, &err)) == 0)
+		log_verbose("created the tracking tables %s, %s and %s",
+		    t->table, t->log, t->lock);
+	else if ((rc = apply_interrupted()) != 0)
+		log_error("interrupted by a signal; nothing was changed");
+	else {
+		log_error("cannot create the tracking tables %s, %s and %s:"
+		    " %s", t->table, t->log, t->lock, err.msg.s);
+		rc = MSR_EFAILED;
 	}
-	log_verbose("created the tracking tables %s, %s and %s",
-	    a->track->table, a->track->log, a->track->lock);
-	return 0;
+	dberr_release(&err);
+	return rc;
 }
 
 /* All steps in one transaction. */
@@ -917,7 +925,7 @@ run_batch(struct applier *a, struct plan *p)
 		goto fail;
 	}
 	if (a->create) {
-		if (create_tables(a, &err) == -1)
+		if (apply_create_tables(a->track, 1) != MSR_OK)
 			goto fail;
 		made = 1;
 	}

@@ -37,6 +37,13 @@ int	apply_interrupted(void);
 int	apply_lock(struct applier *);
 void	apply_unlock(struct applier *);
 
+/*
+ * Creates the tracking tables, in the open transaction when in_tx is set,
+ * else in one of their own, and says so or why not; returns an exit
+ * code.
+ */
+int	apply_create_tables(struct track *, int in_tx);
+
 /* Runs every step of the plan; returns an exit code. */
 int	apply_plan(struct applier *, struct plan *);
 

@@ -339,25 +339,12 @@ done:
 int
 cmd_ensure_tables(struct msr *m)
 {
-	struct dberr dbe;
-	int rc = MSR_OK;
+	int rc;
 
 	if (m->has_table)
 		return MSR_OK;
-	dberr_init(&dbe);
-	if (track_create(&m->track, &dbe) == 0) {
-		log_verbose("created the tracking tables %s, %s and %s",
-		    m->track.table, m->track.log, m->track.lock);
+	if ((rc = apply_create_tables(&m->track, 0)) == MSR_OK)
 		m->has_table = 1;
-	} else if ((rc = apply_interrupted()) != 0)
-		log_error("interrupted by a signal; nothing was changed");
-	else {
-		log_error("cannot create the tracking tables %s, %s and %s:"
-		    " %s", m->track.table, m->track.log, m->track.lock,
-		    dbe.msg.s);
-		rc = MSR_EFAILED;
-	}
-	dberr_release(&dbe);
 	return rc;
 }
 

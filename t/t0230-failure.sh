@@ -175,6 +175,42 @@ test_expect_success 'per-batch failing on a new database: the tables and the aud
 	rm -f m/5_broken.up.sql
 '
 
+# refuse DB TABLE COLUMN VALUE: makes inserts into msr's TABLE whose
+# COLUMN is VALUE fail, as a broken or over-strict tracking table would.
+refuse() {
+	case $MSR_TEST_DRIVER in
+	pg) dbq "$1" "ALTER TABLE $2 ADD CONSTRAINT refused
+	    CHECK ($3 <> '$4') NOT VALID" ;;
+	*) dbq "$1" "CREATE TRIGGER refused BEFORE INSERT ON $2
+	    WHEN NEW.$3 = '$4' BEGIN SELECT RAISE(ABORT, 'refused'); END" ;;
+	esac
+}
+
+test_expect_success 'a tracking row that cannot be written: named, exit 1, the migration rolled back' '
+	db_new tr &&
+	rm -rf trm &&
+	mig trm 1_a "CREATE TABLE a (x integer);" &&
+	mig trm 2_b "CREATE TABLE b (x integer);" &&
+	msr -u "$(db_url tr)" -d trm migrate --to 1 &&
+	refuse tr msr_migrations version 2 &&
+	test_expect_code 1 msr -u "$(db_url tr)" -d trm migrate 2>err &&
+	test_grep "^msr: error: cannot write the tracking row of 2_b: .*refused" err &&
+	test_grep "^msr: 2_b: rolled back, nothing of it remains$" err &&
+	test "$(db_tables tr)" = a &&
+	test "$(versions tr)" = 1
+'
+
+test_expect_success 'an audit row that cannot be written: named, exit 1, the migration rolled back' '
+	db_new au &&
+	msr -u "$(db_url au)" -d trm migrate --to 1 &&
+	refuse au msr_migrations_log outcome ok &&
+	test_expect_code 1 msr -u "$(db_url au)" -d trm migrate 2>err &&
+	test_grep "^msr: error: cannot write the audit row of 2_b: .*refused" err &&
+	test_grep "^msr: 2_b: rolled back, nothing of it remains$" err &&
+	test "$(db_tables au)" = a &&
+	test "$(versions au)" = 1
+'
+
 test_expect_success 'per-batch refuses a file that cannot run in a transaction' '
 	mig m 5_vacuum "VACUUM;" &&
 	db_fp app >before &&
