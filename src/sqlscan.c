@@ -182,22 +182,21 @@ kw_lookup(const char *w, size_t len)
 	static int ready;
 	char up[KW_MAXLEN + 1];
 	size_t i, n = sizeof(keywords) / sizeof(keywords[0]);
-	int c;
+	int c, l;
 
+	if (!ready) {
+		for (i = 0, l = 0; l <= 26; l++) {
+			while (i < n && keywords[i].name[0] - 'A' < l)
+				i++;
+			first[l] = (unsigned char)i;
+		}
+		ready = 1;
+	}
 	if (len < 2 || len > KW_MAXLEN)
 		return T_WORD;
 	c = upper((unsigned char)w[0]) - 'A';
 	if (c < 0 || c >= 26)
 		return T_WORD;
-	if (!ready) {
-		for (i = 0, c = 0; c <= 26; c++) {
-			while (i < n && keywords[i].name[0] - 'A' < c)
-				i++;
-			first[c] = (unsigned char)i;
-		}
-		ready = 1;
-		c = upper((unsigned char)w[0]) - 'A';
-	}
 	for (i = 0; i < len; i++)
 		up[i] = (char)upper((unsigned char)w[i]);
 	up[len] = '\0';
