@@ -72,6 +72,7 @@ int	cmd_status(struct msr *);
 int	cmd_version(struct msr *);
 int	cmd_check(struct msr *);
 int	cmd_validate(struct msr *);
+int	cmd_lint(struct msr *);
 int	cmd_new(struct msr *);
 int	cmd_repair(struct msr *);
 int	cmd_lock(struct msr *);

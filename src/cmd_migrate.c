@@ -35,6 +35,7 @@ planopts_init(struct msr *m, struct planopts *o)
 	o->dialect = m->drv->dialect;
 	o->txmode = m->cfg.txmode;
 	o->out_of_order = m->cfg.out_of_order;
+	o->lint_ignore = m->cfg.lint_ignore_set;
 }
 
 static void

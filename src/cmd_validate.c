@@ -44,7 +44,8 @@ cmd_validate(struct msr *m)
 	const struct trackrow *r;
 	size_t i, bad = 0, drift = 0;
 
-	dialect = m->drv != NULL ? m->drv->dialect : SQLDIALECT_SQLITE;
+	dialect = m->drv != NULL ? m->drv->dialect :
+	    config_lint_dialect(&m->cfg);
 	for (i = 0; i < m->set.n; i++) {
 		mig = &m->set.v[i];
 		if (mig->up != NULL &&

@@ -64,6 +64,10 @@ const struct cfgkey config_keys[] = {
 	    0, 0, "search_path of the session (PostgreSQL)" },
 	{ "sqlite", "busy_timeout", CFG_INT, OFF(sqlite_busy_timeout), "5000",
 	    0, INT_MAX, "milliseconds to wait for a locked database (SQLite)" },
+	{ "lint", "ignore", CFG_RULES, OFF(lint_ignore), NULL, 0, 0,
+	    "lint rules to silence for the whole project" },
+	{ "lint", "dialect", CFG_DIALECT, OFF(lint_dialect), "auto", 0, 0,
+	    "SQL of the files for lint: auto (from url), sqlite or postgres" },
 };
 const unsigned config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -71,6 +75,13 @@ static const char *const txmodes[] = {
 	[TXMODE_PER_MIGRATION] = "per-migration",
 	[TXMODE_PER_BATCH] = "per-batch",
 	[TXMODE_NONE] = "none",
+	NULL
+};
+
+static const char *const lintdialects[] = {
+	[LINTDIALECT_AUTO] = "auto",
+	[LINTDIALECT_SQLITE] = "sqlite",
+	[LINTDIALECT_POSTGRES] = "postgres",
 	NULL
 };
 
@@ -92,6 +103,19 @@ set_enum(const char *const *names, const char *value, int *out)
 			return 0;
 		}
 	return -1;
+}
+
+enum sqldialect
+config_lint_dialect(const struct config *cfg)
+{
+	switch (cfg->lint_dialect) {
+	case LINTDIALECT_SQLITE:
+		return SQLDIALECT_SQLITE;
+	case LINTDIALECT_POSTGRES:
+		return SQLDIALECT_POSTGRES;
+	}
+	return cfg->url != NULL && url_is_postgres(cfg->url) ?
+	    SQLDIALECT_POSTGRES : SQLDIALECT_SQLITE;
 }
 
 const char *
@@ -197,6 +221,8 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
     const char *origin, struct buf *err)
 {
 	char *base = (char *)cfg, **sp;
+	const char *bad;
+	size_t badlen;
 	long long n;
 	char *end;
 	int *ip = (int *)(void *)(base + k->offset);
@@ -238,6 +264,22 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
 		    " advisory or table", origin, value, k->section, k->name);
 		return -1;
+	case CFG_DIALECT:
+		if (set_enum(lintdialects, value, ip) == 0)
+			return 0;
+		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
+		    " auto, sqlite or postgres", origin, value, k->section,
+		    k->name);
+		return -1;
+	case CFG_RULES:
+		if (rules_parse(value, &cfg->lint_ignore_set, &bad,
+		    &badlen) == -1) {
+			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
+			    " unknown rule '%.*s'", origin, value, k->section,
+			    k->name, (int)badlen, bad);
+			return -1;
+		}
+		break;
 	case CFG_IDENT:
 		if (!valid_ident(value, strlen(value), k->max)) {
 			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
@@ -299,7 +341,8 @@ config_release(struct config *cfg)
 		if (config_keys[i].type == CFG_INT ||
 		    config_keys[i].type == CFG_BOOL ||
 		    config_keys[i].type == CFG_TXMODE ||
-		    config_keys[i].type == CFG_LOCKMETHOD)
+		    config_keys[i].type == CFG_LOCKMETHOD ||
+		    config_keys[i].type == CFG_DIALECT)
 			continue;
 		sp = (char **)(void *)((char *)cfg + config_keys[i].offset);
 		free(*sp);

@@ -6,6 +6,9 @@
 #ifndef MSR_CONFIG_H
 #define MSR_CONFIG_H
 
+#include "rules.h"
+#include "sqlscan.h"
+
 struct buf;
 struct strlist;
 
@@ -13,6 +16,12 @@ enum txmode {
 	TXMODE_PER_MIGRATION,
 	TXMODE_PER_BATCH,
 	TXMODE_NONE
+};
+
+enum lintdialect {
+	LINTDIALECT_AUTO,	/* from the URL; SQLite when there is none */
+	LINTDIALECT_SQLITE,
+	LINTDIALECT_POSTGRES
 };
 
 enum lockmethod {
@@ -45,11 +54,15 @@ struct config {
 	char		*pg_search_path;
 	/* [sqlite] */
 	int		 sqlite_busy_timeout;	/* milliseconds */
+	/* [lint] */
+	char		*lint_ignore;
+	int		 lint_dialect;		/* enum lintdialect */
 
 	/* Derived, not keys. */
 	char		*password;	/* read from password_file */
 	char		*path;		/* the config file read, or NULL */
 	char		*url_origin;	/* where url was set, for messages */
+	ruleset		 lint_ignore_set;	/* lint_ignore as rules */
 };
 
 /* What a key holds. */
@@ -61,7 +74,9 @@ enum cfgtype {
 	CFG_LOCKMETHOD,
 	CFG_IDENT,	/* an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, <= 63 */
 	CFG_DURATION,	/* PostgreSQL duration: 0, 500ms, 5s, 2min, 1h, 1d */
-	CFG_IDENTLIST	/* identifiers separated by commas */
+	CFG_IDENTLIST,	/* identifiers separated by commas */
+	CFG_RULES,	/* lint rule names separated by commas */
+	CFG_DIALECT	/* enum lintdialect */
 };
 
 struct cfgkey {
@@ -109,6 +124,9 @@ int	config_finish(struct config *, struct buf *err);
 
 /* The environment variable of a key: "MSR_LOCK_TIMEOUT". */
 void	config_envname(const struct cfgkey *, struct buf *);
+
+/* The SQL dialect of lint: [lint] dialect, or what the URL says. */
+enum sqldialect config_lint_dialect(const struct config *);
 
 /* "per-migration" for TXMODE_PER_MIGRATION, ... */
 const char *config_txmode_name(int);

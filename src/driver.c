@@ -24,14 +24,6 @@ static const struct driver *const drivers[] = {
 #endif
 };
 
-static int
-looks_postgres(const char *url)
-{
-	return strncmp(url, "postgres://", 11) == 0 ||
-	    strncmp(url, "postgresql://", 13) == 0 ||
-	    (strstr(url, "://") == NULL && strchr(url, '=') != NULL);
-}
-
 const struct driver *
 driver_find(const char *url, struct buf *err)
 {
@@ -42,7 +34,7 @@ driver_find(const char *url, struct buf *err)
 		if (drivers[i]->accepts(url))
 			return drivers[i];
 	masked = url_mask(url);
-	if (looks_postgres(url))
+	if (url_is_postgres(url))
 		buf_addf(err, "cannot use '%s': msr was built without"
 		    " PostgreSQL support", masked);
 	else

@@ -47,6 +47,10 @@ static const struct cmd commands[] = {
 	    CMD_FILES | CMD_DBOPT, 0, 0,
 	    "check the migration files, and checksums when a database is"
 	    " given" },
+	{ "lint", NULL, cmd_lint, "",
+	    CMD_FILES, 0, 0,
+	    "review the migration files for changes that are unsafe to run"
+	    " against a live database" },
 	{ "baseline", NULL, cmd_baseline, "VERSION [--dry-run]",
 	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 1,
 	    "record migrations up to VERSION as applied without running"

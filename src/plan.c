@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "plan.h"
+#include "rules.h"
 #include "sqlfile.h"
 #include "track.h"
 #include "xmalloc.h"
@@ -74,9 +75,11 @@ struct shape {
 	unsigned	 begin_line, commit_line;
 	int		 inblock;		/* after a BEGIN, before COMMIT */
 	const char	*notx;			/* the first NOTX statement */
-	unsigned	 notx_line;
+	unsigned	 notx_line, notx_col;
+	ruleset		 notx_ignore;		/* its msr:lint-ignore */
 	const char	*notx_inblock;		/* the first in a block */
-	unsigned	 notx_inblock_line;
+	unsigned	 notx_inblock_line, notx_inblock_col;
+	ruleset		 notx_inblock_ignore;
 	size_t		 nrisky;		/* from resume on */
 	unsigned	 risky_line[RISKY_SHOWN], risky_col[RISKY_SHOWN];
 };
@@ -111,16 +114,21 @@ shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
 	if ((st->flags & SQLF_NOTX) && sh->notx == NULL) {
 		sh->notx = st->notx_what;
 		sh->notx_line = st->line;
+		sh->notx_col = st->col;
+		sh->notx_ignore = st->ignore;
 	}
 	if ((st->flags & SQLF_NOTX) && sh->inblock &&
 	    sh->notx_inblock == NULL) {
 		sh->notx_inblock = st->notx_what;
 		sh->notx_inblock_line = st->line;
+		sh->notx_inblock_col = st->col;
+		sh->notx_inblock_ignore = st->ignore;
 	}
 	if (!(st->flags & SQLF_RETRYSAFE)) {
 		if (s->first_risky == SIZE_MAX)
 			s->first_risky = i;
-		if (i >= (size_t)s->resume) {
+		if (i >= (size_t)s->resume && !sh->inblock &&
+		    !(st->ignore & RULE_BIT(R_NOTX_RETRY))) {
 			if (sh->nrisky < RISKY_SHOWN) {
 				sh->risky_line[sh->nrisky] = st->line;
 				sh->risky_col[sh->nrisky] = st->col;
@@ -212,6 +220,7 @@ int
 plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
     struct buf *err)
 {
+	const struct ruledef *r;
 	struct shape sh;
 	unsigned dirs = 0;
 	size_t i;
@@ -236,14 +245,29 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 		    s->path, s->why);
 	if (s->mode != STEP_NOTX)
 		return 0;
+	/* The statement that classify() names, if one does. */
+	r = &rules[R_NOTX_DIRECTIVE];
+	if (sh.nbegin == 1) {
+		sh.notx = sh.notx_inblock;
+		sh.notx_line = sh.notx_inblock_line;
+		sh.notx_col = sh.notx_inblock_col;
+		sh.notx_ignore = sh.notx_inblock_ignore;
+	}
+	if (!s->partial && !(dirs & SQLDIR_NOTX) && sh.notx != NULL &&
+	    !((o->lint_ignore | sh.notx_ignore) & RULE_BIT(R_NOTX_DIRECTIVE)))
+		strlist_addf(&p->warnings, "%s:%u:%u: %s: %s; %s", s->path,
+		    sh.notx_line, sh.notx_col, r->id, r->reason, r->fix);
+	if (o->lint_ignore & RULE_BIT(R_NOTX_RETRY))
+		return 0;
+	r = &rules[R_NOTX_RETRY];
 	for (i = 0; i < sh.nrisky && i < RISKY_SHOWN; i++)
-		strlist_addf(&p->warnings, "%s:%u:%u: statement is not"
-		    " safe to retry after a failure (no IF NOT EXISTS,"
-		    " IF EXISTS or OR REPLACE)", s->path, sh.risky_line[i],
-		    sh.risky_col[i]);
+		strlist_addf(&p->warnings, "%s:%u:%u: %s: %s; %s", s->path,
+		    sh.risky_line[i], sh.risky_col[i], r->id, r->reason,
+		    r->fix);
 	if (sh.nrisky > RISKY_SHOWN)
-		strlist_addf(&p->warnings, "%s: and %zu more statements not"
-		    " safe to retry", s->path, sh.nrisky - RISKY_SHOWN);
+		strlist_addf(&p->warnings, "%s: %s: and %zu more statements"
+		    " not safe to run again", s->path, r->id,
+		    sh.nrisky - RISKY_SHOWN);
 	return 0;
 }
 

@@ -54,6 +54,7 @@ struct planopts {
 	int		 txmode;	/* enum txmode */
 	const char	*to;		/* canonical version, or NULL */
 	int		 out_of_order;
+	ruleset		 lint_ignore;	/* warnings not to give */
 	/* down: */
 	const char	*down_to;	/* roll back above this version */
 	long		 steps;		/* or the N latest; 0: unset */

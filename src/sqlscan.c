@@ -9,9 +9,11 @@
 #include "buildconf.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
+#include "rules.h"
 #include "sqlscan.h"
 
 #define NOPOS	SIZE_MAX
@@ -136,6 +138,7 @@ struct stmt {
 	unsigned	 depth;		/* PostgreSQL: parentheses */
 	unsigned	 seen;		/* SEEN_* */
 	unsigned	 flags;		/* SQLF_* */
+	ruleset		 ignore;	/* msr:lint-ignore inside it */
 };
 
 static int
@@ -311,10 +314,52 @@ skip_comment(const char *t, size_t n, size_t p, int nest)
 }
 
 /*
+ * "-- msr:lint-ignore [RULE[, RULE...]] [: REASON]", its list from w to
+ * e: the rules, or all of them when none is named, are silenced for
+ * the statement the comment is in, or else the next one.  Names that
+ * are no rule are counted for "msr lint" to report; they do not stop a
+ * migration.
+ */
+static void
+lint_ignore(struct sqlscan *s, struct stmt *m, size_t w, size_t e)
+{
+	const char	*t = s->text;
+	ruleset		 set = 0;
+	size_t		 q;
+	int		 r, any = 0;
+
+	for (;;) {
+		while (w < e && (t[w] == ' ' || t[w] == '\t' || t[w] == ',' ||
+		    t[w] == '\r'))
+			w++;
+		if (w == e || t[w] == ':')
+			break;
+		for (q = w; q < e && t[q] != ' ' && t[q] != '\t' &&
+		    t[q] != ',' && t[q] != ':' && t[q] != '\r'; q++)
+			;
+		any = 1;
+		if ((r = rules_find(t + w, q - w)) != -1)
+			set |= RULE_BIT(r);
+		else if (s->nbad++ == 0) {
+			scan_where(s, w, &s->bad_line, &s->bad_col);
+			snprintf(s->bad, sizeof(s->bad), "%.*s",
+			    (int)(q - w), t + w);
+		}
+		w = q;
+	}
+	if (!any)
+		set = RULES_ALL;
+	if (m->ntok > 0)
+		m->ignore |= set;
+	else
+		s->ignore |= set;
+}
+
+/*
  * Checks the "--" comment from p to e for a directive: "-- msr:NAME".
  */
 static int
-scan_directive(struct sqlscan *s, const struct stmt *m, size_t p, size_t e,
+scan_directive(struct sqlscan *s, struct stmt *m, size_t p, size_t e,
     struct buf *err)
 {
 	const char	*t = s->text;
@@ -328,8 +373,10 @@ scan_directive(struct sqlscan *s, const struct stmt *m, size_t p, size_t e,
 	q += 4;
 	for (w = q; w < e && (isdolq((unsigned char)t[w]) || t[w] == '-'); w++)
 		;
-	if (w - q == 11 && memcmp(t + q, "lint-ignore", 11) == 0)
+	if (w - q == 11 && memcmp(t + q, "lint-ignore", 11) == 0) {
+		lint_ignore(s, m, w, e);
 		return 0;
+	}
 	if (w - q == 14 && memcmp(t + q, "no-transaction", 14) == 0) {
 		while (w < e && (t[w] == ' ' || t[w] == '\t' || t[w] == '\r'))
 			w++;
@@ -668,6 +715,8 @@ stmt_done(struct sqlscan *s, const struct stmt *m, struct sqlstmt *st,
 	scan_where(s, m->start, &st->line, &st->col);
 	st->kind = stmt_kind(s, m);
 	st->flags = m->flags;
+	st->ignore = m->ignore | s->ignore;
+	s->ignore = 0;
 	st->notx_what = s->dialect == SQLDIALECT_POSTGRES ? pg_notx(m) :
 	    sqlite_notx(m);
 	if (st->notx_what != NULL)
@@ -693,131 +742,194 @@ sqlscan_init(struct sqlscan *s, const char *text, size_t len,
 	s->dialect = dialect;
 }
 
+/*
+ * The token at p, past blanks: 1 with *tk filled, 0 at the end of the
+ * text, -1 with tk->start and tk->why set when a quote or comment does
+ * not end.
+ */
+static int
+lex(const char *t, size_t n, size_t p, int pg, struct sqltoken *tk)
+{
+	const char	*e;
+	size_t		 q;
+	int		 c;
+
+	for (;; p++) {
+		if (p == n)
+			return 0;
+		c = (unsigned char)t[p];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
+		    c != '\f' && c != '\v')
+			break;
+	}
+	tk->start = p;
+	tk->type = SQLTOK_PUNCT;
+	q = p + 1;
+	switch (c) {
+	case '-':
+		if (q == n || t[q] != '-')
+			break;
+		e = memchr(t + q, '\n', n - q);
+		q = e != NULL ? (size_t)(e - t) : n;
+		tk->type = SQLTOK_COMMENT;
+		break;
+	case '/':
+		if (q == n || t[q] != '*')
+			break;
+		tk->type = SQLTOK_COMMENT;
+		if ((q = skip_comment(t, n, p, pg)) == NOPOS) {
+			tk->why = "unterminated block comment";
+			return -1;
+		}
+		break;
+	case '\'':
+		tk->type = SQLTOK_STRING;
+		if ((q = skip_quoted(t, n, q, c)) == NOPOS) {
+			tk->why = "unterminated quoted string";
+			return -1;
+		}
+		break;
+	case '`':
+	case '"':
+		if (pg && c == '`')
+			break;
+		tk->type = SQLTOK_QIDENT;
+		if ((q = skip_quoted(t, n, q, c)) == NOPOS) {
+			tk->why = "unterminated quoted identifier";
+			return -1;
+		}
+		break;
+	case '[':
+		if (pg)
+			break;
+		tk->type = SQLTOK_QIDENT;
+		if ((e = memchr(t + q, ']', n - q)) == NULL) {
+			tk->why = "unterminated quoted identifier";
+			return -1;
+		}
+		q = e - t + 1;
+		break;
+	case '$':
+		if (!pg) {
+			while (q < n && isidcont((unsigned char)t[q]))
+				q++;
+			tk->type = SQLTOK_PARAM;
+			break;
+		}
+		if (q < n && isdec((unsigned char)t[q])) {
+			while (q < n && isdec((unsigned char)t[q]))
+				q++;
+			tk->type = SQLTOK_PARAM;
+			break;
+		}
+		if (q < n && isidstart((unsigned char)t[q]))
+			while (q < n && isdolq((unsigned char)t[q]))
+				q++;
+		if (q == n || t[q] != '$') {
+			q = p + 1;
+			break;
+		}
+		tk->type = SQLTOK_STRING;
+		if ((q = skip_dollar(t, n, p, q - p + 1)) == NOPOS) {
+			tk->why = "unterminated dollar-quoted string";
+			return -1;
+		}
+		break;
+	default:
+		if (isdec(c)) {
+			while (q < n && isidcont((unsigned char)t[q]))
+				q++;
+			tk->type = SQLTOK_NUMBER;
+			break;
+		}
+		if (!isidstart(c))
+			break;
+		while (q < n && isidcont((unsigned char)t[q]))
+			q++;
+		tk->type = SQLTOK_WORD;
+		if (pg && q == p + 1 && (c == 'E' || c == 'e') &&
+		    q < n && t[q] == '\'') {
+			tk->type = SQLTOK_STRING;
+			if ((q = skip_estring(t, n, q + 1)) == NOPOS) {
+				tk->why = "unterminated quoted string";
+				return -1;
+			}
+		}
+		break;
+	}
+	tk->end = q;
+	return 1;
+}
+
+int
+sqlscan_token(const char *text, size_t len, enum sqldialect dialect,
+    size_t *pos, struct sqltoken *tk)
+{
+	int	r;
+
+	r = lex(text, len, *pos, dialect == SQLDIALECT_POSTGRES, tk);
+	if (r == 1)
+		*pos = tk->end;
+	return r;
+}
+
 int
 sqlscan_next(struct sqlscan *s, struct sqlstmt *st, struct buf *err)
 {
-	const char	*t = s->text, *e;
-	size_t		 n = s->len, p, q;
+	const char	*t = s->text;
+	size_t		 n = s->len, p;
+	struct sqltoken	 tk;
 	struct stmt	 m;
-	int		 c, tok, pg = s->dialect == SQLDIALECT_POSTGRES;
+	int		 r, tok, pg = s->dialect == SQLDIALECT_POSTGRES;
 
 	memset(&m, 0, sizeof(m));
-	for (p = s->pos; p < n; p = q) {
-		c = (unsigned char)t[p];
-		q = p + 1;
-		tok = T_OTHER;
-		switch (c) {
-		case ' ':
-		case '\t':
-		case '\n':
-		case '\r':
-		case '\f':
-		case '\v':
-			continue;
-		case '-':
-			if (q == n || t[q] != '-')
-				break;
-			e = memchr(t + q, '\n', n - q);
-			q = e != NULL ? (size_t)(e - t) : n;
-			if (scan_directive(s, &m, p, q, err) == -1)
+	for (p = s->pos; (r = lex(t, n, p, pg, &tk)) == 1; p = tk.end) {
+		switch (tk.type) {
+		case SQLTOK_COMMENT:
+			if (t[tk.start] == '-' && scan_directive(s, &m,
+			    tk.start, tk.end, err) == -1)
 				return -1;
 			continue;
-		case '/':
-			if (q == n || t[q] != '*')
+		case SQLTOK_WORD:
+			tok = kw_lookup(t + tk.start, tk.end - tk.start);
+			break;
+		case SQLTOK_PARAM:
+			tok = pg ? T_OTHER : T_WORD;
+			break;
+		case SQLTOK_PUNCT:
+			switch (t[tk.start]) {
+			case ';':
+				if (m.ntok == 0)
+					continue;
+				if (stmt_ends(s, &m))
+					return stmt_done(s, &m, st, tk.end);
+				tok = T_SEMI;
 				break;
-			if ((q = skip_comment(t, n, p, pg)) == NOPOS)
-				return scan_error(s, err, p,
-				    "unterminated block comment");
-			continue;
-		case ';':
-			if (m.ntok == 0)
-				continue;
-			if (stmt_ends(s, &m))
-				return stmt_done(s, &m, st, q);
-			tok = T_SEMI;
-			break;
-		case '\'':
-			if ((q = skip_quoted(t, n, q, c)) == NOPOS)
-				return scan_error(s, err, p,
-				    "unterminated quoted string");
-			break;
-		case '"':
-			if ((q = skip_quoted(t, n, q, c)) == NOPOS)
-				return scan_error(s, err, p,
-				    "unterminated quoted identifier");
-			break;
-		case '`':
-			if (pg)
+			case '(':
+				tok = T_LPAREN;
 				break;
-			if ((q = skip_quoted(t, n, q, c)) == NOPOS)
-				return scan_error(s, err, p,
-				    "unterminated quoted identifier");
-			break;
-		case '[':
-			if (pg)
+			case ')':
+				tok = T_RPAREN;
 				break;
-			if ((e = memchr(t + q, ']', n - q)) == NULL)
-				return scan_error(s, err, p,
-				    "unterminated quoted identifier");
-			q = e - t + 1;
-			break;
-		case '(':
-			tok = T_LPAREN;
-			break;
-		case ')':
-			tok = T_RPAREN;
-			break;
-		case '=':
-			tok = T_EQ;
-			break;
-		case '.':
-			tok = T_DOT;
-			break;
-		case '$':
-			if (!pg) {
-				while (q < n && isidcont((unsigned char)t[q]))
-					q++;
-				tok = T_WORD;
+			case '=':
+				tok = T_EQ;
+				break;
+			case '.':
+				tok = T_DOT;
+				break;
+			default:
+				tok = T_OTHER;
 				break;
 			}
-			if (q < n && isdec((unsigned char)t[q])) {
-				while (q < n && isdec((unsigned char)t[q]))
-					q++;
-				break;
-			}
-			if (q < n && isidstart((unsigned char)t[q]))
-				while (q < n && isdolq((unsigned char)t[q]))
-					q++;
-			if (q == n || t[q] != '$') {
-				q = p + 1;
-				break;
-			}
-			if ((q = skip_dollar(t, n, p, q - p + 1)) == NOPOS)
-				return scan_error(s, err, p,
-				    "unterminated dollar-quoted string");
 			break;
 		default:
-			if (isdec(c)) {
-				while (q < n && isidcont((unsigned char)t[q]))
-					q++;
-				break;
-			}
-			if (!isidstart(c))
-				break;
-			while (q < n && isidcont((unsigned char)t[q]))
-				q++;
-			if (pg && q == p + 1 && (c == 'E' || c == 'e') &&
-			    q < n && t[q] == '\'') {
-				if ((q = skip_estring(t, n, q + 1)) == NOPOS)
-					return scan_error(s, err, p,
-					    "unterminated quoted string");
-				break;
-			}
-			tok = kw_lookup(t + p, q - p);
+			tok = T_OTHER;
 			break;
 		}
-		stmt_token(s, &m, tok, p, q);
+		stmt_token(s, &m, tok, tk.start, tk.end);
 	}
+	if (r == -1)
+		return scan_error(s, err, tk.start, tk.why);
 	if (m.ntok > 0)
 		return stmt_done(s, &m, st, NOPOS);
 	s->pos = n;

@@ -15,7 +15,8 @@
  * safe to run again after a failure.  Directives are "--" comments
  * whose text starts with "msr:" after optional blanks: "-- msr:NAME".
  * "msr:no-transaction" must come before the first statement, alone on
- * its comment; "msr:lint-ignore ..." is accepted anywhere and ignored;
+ * its comment; "msr:lint-ignore RULE..." is accepted anywhere and gives
+ * the statement it is in, or else the next one, the rules to silence;
  * any other name is an error.
  *
  * The scanner never allocates for statements, never prints and never
@@ -25,6 +26,8 @@
 #define MSR_SQLSCAN_H
 
 #include <stddef.h>
+
+#include "rules.h"
 
 struct buf;
 
@@ -60,6 +63,25 @@ struct sqlstmt {
 	/* For SQLF_NOTX: a short static description, "VACUUM",
 	 * "CREATE INDEX CONCURRENTLY", "PRAGMA foreign_keys", ... */
 	const char	*notx_what;
+	ruleset		 ignore;	/* msr:lint-ignore */
+};
+
+/* A token, for sqlscan_token(). */
+enum sqltoktype {
+	SQLTOK_WORD,		/* a keyword or plain identifier */
+	SQLTOK_QIDENT,		/* "quoted", `quoted` or [quoted] */
+	SQLTOK_STRING,		/* '...', E'...', $tag$...$tag$ */
+	SQLTOK_NUMBER,
+	SQLTOK_PARAM,		/* $1, ?NNN's $name and the like */
+	SQLTOK_PUNCT,		/* one byte: ( ) , ; . = and the others */
+	SQLTOK_COMMENT		/* -- to the end of the line, or block */
+};
+
+struct sqltoken {
+	size_t		 start;
+	size_t		 end;
+	enum sqltoktype	 type;
+	const char	*why;		/* the error, when -1 was returned */
 };
 
 struct sqlscan {
@@ -74,6 +96,12 @@ struct sqlscan {
 	enum sqldialect	 dialect;
 	unsigned	 directives;	/* SQLDIR_* seen so far */
 	int		 nstmts;	/* statements returned so far */
+	ruleset		 ignore;	/* msr:lint-ignore for the next one */
+	/* Names in msr:lint-ignore that are no rule: how many, and where
+	 * the first is. */
+	unsigned	 nbad;
+	unsigned	 bad_line, bad_col;
+	char		 bad[48];
 };
 
 void	sqlscan_init(struct sqlscan *, const char *text, size_t len,
@@ -106,6 +134,15 @@ void	sqlscan_more(struct sqlscan *, const char *text, size_t len);
  * statement; complete once sqlscan_next() has returned a statement or 0.
  */
 unsigned sqlscan_directives(const struct sqlscan *);
+
+/*
+ * The token of text at *pos or after it, blanks skipped, for a reader
+ * of statements that sqlscan_next() found; comments are tokens too.
+ * Returns 1 and moves *pos past it, 0 at the end, or -1 with tk->why
+ * when a quote or comment does not end.
+ */
+int	sqlscan_token(const char *text, size_t len, enum sqldialect,
+	    size_t *pos, struct sqltoken *tk);
 
 /* Line and column (1-based, bytes) of an offset into text. */
 void	sqlscan_position(const char *text, size_t len, size_t off,

@@ -272,3 +272,11 @@ url_scrub(const char *msg, const char *url, const char *password)
 	strlist_release(&l);
 	return buf_detach(&out);
 }
+
+int
+url_is_postgres(const char *url)
+{
+	return strncmp(url, "postgres://", 11) == 0 ||
+	    strncmp(url, "postgresql://", 13) == 0 ||
+	    (strstr(url, "://") == NULL && strchr(url, '=') != NULL);
+}

@@ -12,6 +12,9 @@
  */
 char	*url_mask(const char *url);
 
+/* Whether url is for PostgreSQL: postgres://, postgresql://, key=value. */
+int	url_is_postgres(const char *url);
+
 /*
  * Returns a copy of a message (from libpq, say) with every piece of the
  * passwords of url and of password (may be NULL) replaced by "***":

@@ -14,7 +14,30 @@ VACUUM;" &&
 '
 
 test_expect_success 'statements not safe to retry get a warning' '
-	test_grep "warning: m/2_vacuum.up.sql:1:1: statement is not safe to retry" err
+	test_grep "warning: m/2_vacuum.up.sql:1:1: non-idempotent: the file runs without a transaction, and this statement is not safe to run again" err
+'
+
+test_expect_success 'a no-transaction statement without the directive gets a warning' '
+	test_grep "warning: m/2_vacuum.up.sql:2:1: no-transaction-directive: this statement cannot run in a transaction" err
+'
+
+test_expect_success 'msr:lint-ignore and [lint] ignore silence those warnings' '
+	mig w 1_vacuum "DELETE FROM t;
+-- msr:lint-ignore no-transaction-directive
+VACUUM;" &&
+	msr -u sqlite:w.db -d w migrate --dry-run 2>err &&
+	test_grep "1_vacuum.up.sql:1:1: non-idempotent" err &&
+	test_grep -v "no-transaction-directive" err &&
+	printf "[lint]\nignore = non-idempotent\n" >w.ini &&
+	msr -c w.ini -u sqlite:w.db -d w migrate --dry-run 2>err &&
+	test_grep -v "non-idempotent" err &&
+	test_grep -v "no-transaction-directive" err &&
+	mig w 1_vacuum "-- msr:lint-ignore non-idempotent: emptied again on rerun
+DELETE FROM t;
+VACUUM;" &&
+	msr -u sqlite:w.db -d w migrate --dry-run 2>err &&
+	test_grep -v "non-idempotent" err &&
+	test_grep "1_vacuum.up.sql:3:1: no-transaction-directive" err
 '
 
 test_expect_success 'the directive forces statement-by-statement' '

@@ -1240,11 +1240,11 @@ test_expect_success 'at most five statements not safe to retry are listed per fi
 		echo "CREATE TABLE IF NOT EXISTS v (x integer);"
 	} >ns/1_many.up.sql &&
 	msr -u "$(u ns)" -d ns migrate 2>err &&
-	test "$(grep -c "statement is not safe to retry" err)" = 5 &&
-	test_grep "^msr: warning: ns/1_many.up.sql:2:1: statement is not safe to retry" err &&
-	test_grep "^msr: warning: ns/1_many.up.sql:6:1: statement is not safe to retry" err &&
-	test_grep "^msr: warning: ns/1_many.up.sql: and 2 more statements not safe to retry$" err &&
-	test_grep -v ":9:1: statement\|:10:1: statement\|:11:1: statement" err
+	test "$(grep -c "non-idempotent: the file runs without" err)" = 5 &&
+	test_grep "^msr: warning: ns/1_many.up.sql:2:1: non-idempotent: " err &&
+	test_grep "^msr: warning: ns/1_many.up.sql:6:1: non-idempotent: " err &&
+	test_grep "^msr: warning: ns/1_many.up.sql: non-idempotent: and 2 more statements not safe to run again$" err &&
+	test_grep -v ":9:1: non\|:10:1: non\|:11:1: non" err
 '
 
 #

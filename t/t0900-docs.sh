@@ -118,6 +118,10 @@ man5_expected() {
 			type = "list of identifiers"
 		else if (t == "CFG_DURATION")
 			type = "duration"
+		else if (t == "CFG_RULES")
+			type = "list of lint rules"
+		else if (t == "CFG_DIALECT")
+			type = "auto, sqlite or postgres"
 		else
 			type = "type " t " is unknown to t0900-docs.sh"
 		def = $4 == "NULL" ? "not set" : ".Li " substr($4, 2)

@@ -94,7 +94,8 @@ check_config(const struct config *cfg)
 		k = &config_keys[i];
 		f = (const char *)cfg + k->offset;
 		if (k->type == CFG_INT || k->type == CFG_BOOL ||
-		    k->type == CFG_TXMODE || k->type == CFG_LOCKMETHOD)
+		    k->type == CFG_TXMODE || k->type == CFG_LOCKMETHOD ||
+		    k->type == CFG_DIALECT)
 			v = *(const int *)(const void *)f;
 		else
 			s = *(char *const *)(const void *)f;
@@ -111,6 +112,22 @@ check_config(const struct config *cfg)
 		case CFG_LOCKMETHOD:
 			CHECK(v == LOCKMETHOD_ADVISORY ||
 			    v == LOCKMETHOD_TABLE);
+			break;
+		case CFG_DIALECT:
+			CHECK(v >= LINTDIALECT_AUTO &&
+			    v <= LINTDIALECT_POSTGRES);
+			break;
+		case CFG_RULES:
+			/* Every name a rule, and the set what they name. */
+			if (s != NULL) {
+				ruleset set;
+				const char *bad;
+				size_t badlen;
+
+				CHECK(rules_parse(s, &set, &bad,
+				    &badlen) == 0);
+				CHECK(set == cfg->lint_ignore_set);
+			}
 			break;
 		case CFG_STRING:
 			break;

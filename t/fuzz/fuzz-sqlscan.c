@@ -70,6 +70,29 @@ rescan(const char *text, const struct sqlstmt *st, enum sqldialect d)
 	buf_release(&err);
 }
 
+/*
+ * The tokens of a statement tile it: each starts at or after the end of
+ * the one before, none is empty, the first is where the statement
+ * starts and the last ends where it ends; the scanner read it, so no
+ * token is unterminated.
+ */
+static void
+tokens(const char *text, const struct sqlstmt *st, enum sqldialect d)
+{
+	struct sqltoken	 tk;
+	size_t		 pos = st->start, last = st->start;
+	int		 r, n = 0;
+
+	while ((r = sqlscan_token(text, st->end, d, &pos, &tk)) == 1) {
+		CHECK(tk.start >= last && tk.end > tk.start);
+		CHECK(tk.end <= st->end && pos == tk.end);
+		CHECK(n > 0 || tk.start == st->start);
+		last = tk.end;
+		n++;
+	}
+	CHECK(r == 0 && n > 0 && last == st->end);
+}
+
 static void
 scan(const char *text, size_t len, enum sqldialect d)
 {
@@ -90,6 +113,7 @@ scan(const char *text, size_t len, enum sqldialect d)
 		sqlscan_position(text, len, st.start, &line, &col);
 		CHECK(line == st.line && col == st.col);
 		rescan(text, &st, d);
+		tokens(text, &st, d);
 		last = st.next;
 	}
 	if (r == 0) {

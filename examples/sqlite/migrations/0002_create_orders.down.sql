@@ -1,2 +1,2 @@
-DROP INDEX orders_customer_id;
-DROP TABLE orders;
+DROP INDEX IF EXISTS orders_customer_id;
+DROP TABLE IF EXISTS orders;

@@ -10,7 +10,7 @@ CREATE TABLE customers_old (
 );
 INSERT INTO customers_old (id, email, name, created_at)
 	SELECT id, email, name, created_at FROM customers;
-DROP TABLE customers;
+DROP TABLE IF EXISTS customers;
 ALTER TABLE customers_old RENAME TO customers;
 
 COMMIT;

@@ -1,2 +1,2 @@
-DROP TRIGGER orders_count;
-DROP TABLE customer_totals;
+DROP TRIGGER IF EXISTS orders_count;
+DROP TABLE IF EXISTS customer_totals;

@@ -1,0 +1,83 @@
+/*
+ * lint: reviews every migration file against the rules of rules.c,
+ * without a database.  Findings go to standard output, one per line or
+ * one JSON object per line; the count goes to standard error.
+ */
+#include "buildconf.h"
+
+#include <stdio.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "config.h"
+#include "driver.h"
+#include "lint.h"
+#include "log.h"
+#include "msr.h"
+
+struct tally {
+	int	 json;
+	size_t	 errors;
+	size_t	 warnings;
+};
+
+static void
+print_finding(void *arg, const struct finding *fd)
+{
+	struct tally *t = arg;
+	const struct ruledef *r = &rules[fd->rule];
+	const char *sev = r->severity == SEV_ERROR ? "error" : "warning";
+	struct buf b = BUF_INIT;
+
+	if (r->severity == SEV_ERROR)
+		t->errors++;
+	else
+		t->warnings++;
+	if (!t->json) {
+		printf("%s:%u:%u: %s: %s: %s; %s\n", fd->path, fd->line,
+		    fd->col, r->id, sev, r->reason, r->fix);
+		return;
+	}
+	buf_adds(&b, "{\"file\":");
+	log_json_str(&b, fd->path);
+	buf_addf(&b, ",\"line\":%u,\"column\":%u,\"rule\":", fd->line,
+	    fd->col);
+	log_json_str(&b, r->id);
+	buf_addf(&b, ",\"severity\":\"%s\",\"message\":", sev);
+	log_json_str(&b, r->reason);
+	buf_adds(&b, ",\"fix\":");
+	log_json_str(&b, r->fix);
+	buf_adds(&b, "}\n");
+	fputs(b.s, stdout);
+	buf_release(&b);
+}
+
+int
+cmd_lint(struct msr *m)
+{
+	struct tally t = { m->o.json, 0, 0 };
+	struct lintopts o;
+	struct buf err = BUF_INIT;
+	size_t i, bad = 0;
+
+	o.dialect = config_lint_dialect(&m->cfg);
+	o.notx_all = m->cfg.txmode == TXMODE_NONE;
+	o.ignore = m->cfg.lint_ignore_set;
+	for (i = 0; i < m->set.n; i++) {
+		buf_reset(&err);
+		if (lint_migration(&m->set.v[i], &o, print_finding, &t,
+		    &err) == -1) {
+			log_error("%s", err.s);
+			bad++;
+		}
+	}
+	buf_release(&err);
+	if (bad > 0)
+		return MSR_EUSAGE;
+	log_info("%zu migration%s checked for %s: %zu error%s, %zu"
+	    " warning%s", m->set.n, m->set.n == 1 ? "" : "s",
+	    o.dialect == SQLDIALECT_POSTGRES ? "PostgreSQL" : "SQLite",
+	    t.errors, t.errors == 1 ? "" : "s", t.warnings,
+	    t.warnings == 1 ? "" : "s");
+	return t.errors > 0 ? MSR_ESTATE : MSR_OK;
+}
