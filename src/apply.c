@@ -333,7 +333,10 @@ log_dberr(const char *where, const struct dberr *err)
 		log_more("CONTEXT: %s", err->context.s);
 }
 
-/* The migration_failed event; line and column are NULL for a COMMIT. */
+/*
+ * The migration_failed event; line and column are NULL for a COMMIT, the
+ * code when the database gave none.
+ */
 static void
 failed_event(const struct step *s, const struct dberr *err,
     const char *line, const char *column)
@@ -341,10 +344,10 @@ failed_event(const struct step *s, const struct dberr *err,
 	log_event("migration_failed", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "file", s->path, "#line", line, "#column", column, "error",
-	    err->msg.s, "code", err->code, "detail", err->detail.len > 0 ?
-	    err->detail.s : NULL, "hint", err->hint.len > 0 ? err->hint.s :
-	    NULL, "context", err->context.len > 0 ? err->context.s : NULL,
-	    NULL);
+	    err->msg.s, "code", err->code[0] != '\0' ? err->code : NULL,
+	    "detail", err->detail.len > 0 ? err->detail.s : NULL, "hint",
+	    err->hint.len > 0 ? err->hint.s : NULL, "context",
+	    err->context.len > 0 ? err->context.s : NULL, NULL);
 }
 
 /*

@@ -547,7 +547,9 @@ test_expect_success 'exit 1 when the tracking tables cannot be created' '
 	test_grep "^msr: error: cannot create the tracking tables .*: permission denied for schema public" err
 '
 
-test_expect_success 'the least-privilege setup of EXAMPLES works' '
+# The least-privilege setup of README.md and msr.1 is
+# t0930-least-privilege-pg.sh; this one only prepares the next tests.
+test_expect_success 'a role with a password uses tracking tables made ahead' '
 	pg_psql priv -c "CREATE SCHEMA msr" -c "SET search_path = msr" \
 	    -f "$MSR_SRCDIR/sql/postgres.sql" \
 	    -c "GRANT USAGE ON SCHEMA msr TO msr_pw" \
@@ -555,10 +557,7 @@ test_expect_success 'the least-privilege setup of EXAMPLES works' '
 	    -c "CREATE SCHEMA app AUTHORIZATION msr_pw" >/dev/null &&
 	printf "[migrations]\nschema = msr\n[postgres]\nsearch_path = app\n" >priv.ini &&
 	msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" -d a migrate 2>err &&
-	test "$(pgq priv "SELECT version, applied_by FROM msr.msr_migrations")" = "1|msr_pw" &&
-	test "$(pgq priv "SELECT tableowner FROM pg_tables WHERE schemaname = '\''app'\'' AND tablename = '\''a'\''")" = msr_pw &&
-	MSR_LOCK_METHOD=table msr -c priv.ini -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock status >out &&
-	test_grep "^not held$" out
+	test "$(pgq priv "SELECT version, applied_by FROM msr.msr_migrations")" = "1|msr_pw"
 '
 
 test_expect_success 'exit 3 when the tracking table cannot be read' '

@@ -1,0 +1,535 @@
+#!/bin/sh
+test_description='--json: every event line and the status document, field by
+field, against the lists of msr.1 (sections "JSON events" and "Status
+document")'
+. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+
+command -v python3 >/dev/null 2>&1 ||
+    test_require python3 "sh scripts/deps installs it"
+
+# sqlite_only, pg_only DESCRIPTION BODY: a test for one driver.
+sqlite_only() {
+	if [ "$MSR_TEST_DRIVER" = sqlite ]; then
+		test_expect_success "$1" "$2"
+	else
+		test_skip "$1" "SQLite only"
+	fi
+}
+pg_only() {
+	if [ "$MSR_TEST_DRIVER" = pg ]; then
+		test_expect_success "$1" "$2"
+	else
+		test_skip "$1" "PostgreSQL only: t0920-json-pg.sh"
+	fi
+}
+
+u() {
+	db_url "$1"
+}
+
+# jl.py: what the tests below share.  doc() reads the member lists of
+# msr.1, each ".It Li NAME Pq TYPE" (TYPE: string, number, boolean,
+# array, or two of them joined by " or "), below ".It Li EVENT" items
+# (", " between names) in "JSON events", and at the two levels of
+# "Status document".  events(FILE) reads msr's standard output and checks
+# every line against them.
+cat >jl.py <<\EOF
+import datetime, json, os, re
+
+MAN = os.path.join(os.environ["MSR_SRCDIR"], "man", "msr.1")
+UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+DRIVER = os.environ["MSR_TEST_DRIVER"]
+
+def section(name):
+    out, on = [], False
+    for line in open(MAN):
+        line = line.rstrip("\n")
+        if line.startswith((".Ss ", ".Sh ")):
+            on = line == ".Ss " + name
+            continue
+        if on:
+            out.append(line)
+    assert out, "no section " + name
+    return out
+
+def members(lines):
+    """[(depth, name, types or None, body lines)] of the .It items."""
+    items, depth = [], 0
+    for line in lines:
+        if line.startswith(".Bl "):
+            depth += 1
+        elif line == ".El":
+            depth -= 1
+        elif line.startswith(".It "):
+            m = re.match(r"^\.It Li (\S+) Pq (.+)$", line)
+            if m:
+                items.append((depth, m.group(1),
+                              set(m.group(2).split(" or ")), []))
+            else:
+                m = re.match(r"^\.It Li (.+)$", line)
+                assert m, "unexpected item: " + line
+                names = [n.strip() for n in m.group(1).split(",")]
+                items.append((depth, names, None, []))
+        elif items:
+            items[-1][3].append(line)
+    assert depth == 0, "unbalanced lists"
+    return items
+
+def doc():
+    """({event: {member: types}}, top members, migration members,
+    states) as msr.1 documents them."""
+    common, ev, cur = {}, {}, []
+    for depth, name, types, _ in members(section("JSON events")):
+        if types is None:
+            assert depth == 1, name
+            cur = name
+            for n in cur:
+                ev[n] = dict(common)
+        elif depth == 1:
+            assert not ev, "common members after the events: " + name
+            common[name] = types
+        else:
+            assert depth == 2 and cur, name
+            for n in cur:
+                ev[n][name] = types
+    top, mig, states = {}, {}, []
+    for depth, name, types, body in members(section("Status document")):
+        assert types is not None, name
+        (top if depth == 1 else mig)[name] = types
+        if depth == 2 and name == "state":
+            states = [re.match(r"^\.Ql (\S+)", l).group(1)
+                      for l in body if l.startswith(".Ql ")]
+    return ev, top, mig, states
+
+def typeok(v, types):
+    for t in types:
+        if t == "string" and isinstance(v, str):
+            return True
+        if t == "number" and isinstance(v, int) and \
+           not isinstance(v, bool):
+            return True
+        if t == "boolean" and isinstance(v, bool):
+            return True
+        if t == "null" and v is None:
+            return True
+        if t == "array" and isinstance(v, list):
+            return True
+    return False
+
+def lines(path):
+    """The JSON objects of path, one per line and nothing else."""
+    text = open(path, encoding="utf-8").read()
+    assert text == "" or text.endswith("\n"), "no newline at the end"
+    out = []
+    for line in text.split("\n")[:-1]:
+        pairs = json.loads(line, object_pairs_hook=lambda p: p)
+        assert isinstance(pairs, list), line
+        keys = [k for k, _ in pairs]
+        assert len(set(keys)) == len(keys), "a member twice: " + line
+        out.append((keys, json.loads(line)))
+    return out
+
+def when(t):
+    assert UTC.match(t), t
+    return datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%S.%fZ")
+
+def events(path, absent=()):
+    """The events of path, each checked against msr.1: the member
+    set, the types, the time.  absent: members that may be missing."""
+    ev = doc()[0]
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    out, last = [], None
+    for keys, e in lines(path):
+        assert keys[:2] == ["event", "time"], keys
+        assert e["event"] in ev, "undocumented event: %r" % e
+        want = ev[e["event"]]
+        missing = set(want) - set(e) - set(absent)
+        assert not missing and set(e) <= set(want), \
+            "members %s, documented %s" % (sorted(e), sorted(want))
+        for k, v in e.items():
+            assert typeok(v, want[k]), "%s: %r is not %s" % (k, v, want[k])
+        t = when(e["time"])
+        assert abs((t - now).total_seconds()) < 600, "not UTC: %r" % e
+        assert last is None or t >= last, "time goes back: %r" % e
+        last = t
+        for k in ("duration_ms", "done", "line", "column"):
+            assert e.get(k) is None or e[k] >= 0, e
+        for k in ("version", "name", "file", "error", "message"):
+            assert e.get(k) is None or e[k] != "", e
+        out.append(e)
+    return out
+
+def names(evs):
+    return [e["event"] for e in evs]
+EOF
+
+export MSR_TEST_DRIVER
+# msr runs in a time zone far from UTC: times must not follow it.
+TZ=XST-5:45
+export TZ
+
+test_expect_success 'msr.1 lists the members of every event msr prints' '
+	python3 - <<-\PY
+	import os, re
+	from jl import doc
+	ev, top, mig, states = doc()
+	src = os.path.join(os.environ["MSR_SRCDIR"], "src")
+	seen = set()
+	for f in os.listdir(src):
+	    if not f.endswith(".c") or f == "log.c":
+	        continue
+	    text = open(os.path.join(src, f)).read()
+	    for m in re.finditer(r"\blog_event\(", text):
+	        head = text[m.end():text.index("\", \"", m.end()) + 1]
+	        seen |= set(re.findall(r"\"([a-z_]+)\"", head))
+	assert seen == set(ev), (sorted(seen), sorted(ev))
+	for n, m in ev.items():
+	    assert list(m)[:2] == ["event", "time"], (n, m)
+	    assert len(m) > 2, n
+	assert set(top) == {"database", "version", "migrations"}, top
+	text = open(os.path.join(src, "cmd_status.c")).read()
+	body = re.search(r"state_names\[\] = \{([^}]*)\}", text).group(1)
+	assert re.findall(r"\"([a-z-]+)\"", body) == states, states
+	PY
+'
+
+# The migrations of the runs below: one of each mode, all with a down
+# file.
+test_expect_success 'migrate: started and applied for each, then summary' '
+	db_new app &&
+	mig m 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	mig m 2_b "-- msr:no-transaction
+CREATE TABLE IF NOT EXISTS b (x integer);" "DROP TABLE b;" &&
+	mig m 3_c "BEGIN;
+CREATE TABLE c (x integer);
+COMMIT;" "DROP TABLE c;" &&
+	msr --json -u "$(u app)" -d m migrate >out 2>err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_applied"] * 3 + \
+	    ["summary"], names(ev)
+	st, ap = ev[0:6:2], ev[1:6:2]
+	assert [e["version"] for e in st] == ["1", "2", "3"], st
+	assert [e["name"] for e in st] == ["a", "b", "c"], st
+	assert [e["direction"] for e in st] == ["up"] * 3, st
+	assert [e["mode"] for e in st] == ["transaction", "no transaction",
+	    "transaction, own block"], st
+	assert [(e["version"], e["name"]) for e in ap] == \
+	    [("1", "a"), ("2", "b"), ("3", "c")], ap
+	s = ev[-1]
+	assert s["ok"] is True and s["done"] == 3 and s["version"] == "3", s
+	assert "duration_ms" in s, s
+	PY
+'
+
+test_expect_success 'nothing to do: one summary, without duration_ms' '
+	msr --json -u "$(u app)" -d m migrate >out 2>err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out", absent=["duration_ms"])
+	assert names(ev) == ["summary"], ev
+	s = ev[0]
+	assert "duration_ms" not in s, s
+	assert s["ok"] is True and s["done"] == 0 and s["version"] == "3", s
+	PY
+'
+
+test_expect_success 'a failed statement: its line, column and code; ok false, exit 1' '
+	mig m 4_bad "CREATE TABLE d (x integer);
+  INSERT INTO no_such VALUES (1);" &&
+	test_expect_code 1 msr --json -u "$(u app)" -d m migrate >out 2>err &&
+	python3 - <<-\PY
+	from jl import events, names, DRIVER
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_failed",
+	    "summary"], names(ev)
+	f = ev[1]
+	assert (f["version"], f["name"], f["direction"]) == \
+	    ("4", "bad", "up"), f
+	assert f["file"] == "m/4_bad.up.sql", f
+	# SQLite names the statement, PostgreSQL the table in it.
+	assert (f["line"], f["column"]) == (2, {"sqlite": 3, "pg": 15}[DRIVER]), f
+	assert "no_such" in f["error"], f
+	assert f["code"] == {"sqlite": "SQLITE_ERROR",
+	    "pg": "42P01"}[DRIVER], f
+	assert (f["detail"], f["hint"]) == (None, None), f
+	s = ev[-1]
+	assert s["ok"] is False and s["done"] == 0 and s["version"] == "3", s
+	PY
+'
+
+test_expect_success 'down: rolled_back; a failed down file, direction down' '
+	rm m/4_bad.up.sql &&
+	msr --json -u "$(u app)" -d m down --steps 1 >out 2>err &&
+	echo "DROP TABLE no_such;" >m/1_a.down.sql &&
+	test_expect_code 1 msr --json -u "$(u app)" -d m down --all >out2 2>err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_rolled_back",
+	    "summary"], names(ev)
+	assert ev[0]["direction"] == "down" and ev[0]["version"] == "3", ev
+	assert ev[0]["mode"] == "transaction", ev
+	assert (ev[1]["version"], ev[1]["name"]) == ("3", "c"), ev
+	assert ev[2]["ok"] is True and ev[2]["done"] == 1, ev
+	assert ev[2]["version"] == "2", ev
+	ev = events("out2")
+	assert names(ev) == ["migration_started", "migration_rolled_back",
+	    "migration_started", "migration_failed", "summary"], names(ev)
+	f = ev[3]
+	assert f["direction"] == "down" and f["file"] == "m/1_a.down.sql", f
+	assert (f["line"], f["column"]) == (1, 1), f
+	assert ev[4]["ok"] is False and ev[4]["done"] == 1, ev
+	assert ev[4]["version"] == "1", ev
+	PY
+'
+
+test_expect_success 'redo: a summary for the down step and one for the up step' '
+	echo "DROP TABLE a;" >m/1_a.down.sql &&
+	msr --json -u "$(u app)" -d m redo >out 2>err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_rolled_back",
+	    "summary", "migration_started", "migration_applied",
+	    "summary"], names(ev)
+	assert [e["direction"] for e in ev if "direction" in e] == \
+	    ["down", "up"], ev
+	assert (ev[2]["done"], ev[2]["version"]) == (1, None), ev
+	assert (ev[5]["done"], ev[5]["version"]) == (1, "1"), ev
+	assert ev[2]["ok"] is True and ev[5]["ok"] is True, ev
+	PY
+'
+
+test_expect_success 'per-batch: only the summary, or migration_failed and summary' '
+	db_new batch &&
+	mig b 1_x "CREATE TABLE x (i integer);" &&
+	mig b 2_y "CREATE TABLE y (i integer);" &&
+	msr --json -u "$(u batch)" -d b --transaction per-batch migrate \
+	    >out 2>err &&
+	mig b 3_z "CREATE TABLE z (i integer);" &&
+	mig b 4_bad "SELECT * FROM no_such;" &&
+	test_expect_code 1 msr --json -u "$(u batch)" -d b \
+	    --transaction per-batch migrate >out2 2>err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["summary"], ev
+	assert (ev[0]["ok"], ev[0]["done"], ev[0]["version"]) == \
+	    (True, 2, "2"), ev
+	ev = events("out2")
+	assert names(ev) == ["migration_failed", "summary"], names(ev)
+	assert ev[0]["version"] == "4" and ev[0]["line"] == 1, ev
+	assert (ev[1]["ok"], ev[1]["done"], ev[1]["version"]) == \
+	    (False, 0, "2"), ev
+	PY
+'
+
+test_expect_success 'errors found before anything runs print nothing on stdout' '
+	test_expect_code 2 msr --json -u "$(u batch)" -d b down 99 >out 2>err &&
+	test_must_be_empty out &&
+	echo "SELECT '\''unterminated;" >b/4_bad.up.sql &&
+	test_expect_code 2 msr --json -u "$(u batch)" -d b migrate >out 2>err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'other commands, and plans, print the same text with --json' '
+	mig b 4_bad "SELECT 1;" &&
+	for c in version check validate "lock status" "redo --dry-run" \
+	    "down --all --dry-run" "migrate --dry-run"; do
+		{ msr -u "$(u batch)" -d b $c >plain 2>&1; a=$?; } &&
+		{ msr --json -u "$(u batch)" -d b $c >json 2>&1; b=$?; } &&
+		test "$a" = "$b" &&
+		test_cmp plain json || return 1
+	done &&
+	test_grep "^up   b/4_bad.up.sql  \[transaction\]$" json &&
+	rm b/4_bad.up.sql
+'
+
+# A deferred foreign key fails at COMMIT.  SQLite checks foreign keys
+# only once a no-transaction migration has switched them on.
+test_expect_success 'a failed COMMIT: line and column null' '
+	db_new fk &&
+	case $MSR_TEST_DRIVER in
+	sqlite) mig k 1_fk "PRAGMA foreign_keys = ON;" ;;
+	pg) mig k 1_fk "SELECT 1;" ;;
+	esac &&
+	mig k 2_links "CREATE TABLE pages (id integer PRIMARY KEY);
+CREATE TABLE links (page integer REFERENCES pages (id)
+    DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO links VALUES (42);" &&
+	test_expect_code 1 msr --json -u "$(u fk)" -d k migrate >out 2>err &&
+	test_grep "k/2_links.up.sql: COMMIT failed" err &&
+	python3 - <<-\PY
+	from jl import events, names, DRIVER
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_applied",
+	    "migration_started", "migration_failed", "summary"], names(ev)
+	f = ev[3]
+	assert f["file"] == "k/2_links.up.sql", f
+	assert f["line"] is None and f["column"] is None, f
+	assert f["code"] == {"sqlite": "SQLITE_CONSTRAINT",
+	    "pg": "23503"}[DRIVER], f
+	if DRIVER == "pg":
+	    assert "(page)=(42)" in f["detail"], f
+	s = ev[-1]
+	assert (s["ok"], s["done"], s["version"]) == (False, 1, "1"), s
+	PY
+'
+
+# setup_states: database "st" with a migration in every state: 01
+# missing, 02 out-of-order, 03 modified, 04 applied, 05 partial, 06
+# pending; versions written with a leading zero.
+test_expect_success 'status --json: every state in one document, as msr.1 lists it' '
+	db_new st &&
+	mig s 01_gone "CREATE TABLE gone (x integer);" "DROP TABLE gone;" &&
+	mig s 03_mod "CREATE TABLE mod (x integer);" &&
+	mig s 04_ok "CREATE TABLE ok (x integer);" "DROP TABLE ok;" &&
+	msr -u "$(u st)" -d s migrate 2>err &&
+	mig s 05_part "-- msr:no-transaction
+CREATE TABLE part (x integer);
+INSERT INTO no_such VALUES (1);" &&
+	test_expect_code 1 msr --json -u "$(u st)" -d s migrate >out 2>err &&
+	rm s/01_gone.up.sql s/01_gone.down.sql &&
+	echo "-- changed" >>s/03_mod.up.sql &&
+	mig s 02_late "CREATE TABLE late (x integer);" &&
+	mig s 06_new "CREATE TABLE new (x integer);" &&
+	msr --json -u "$(u st)" -d s status >doc 2>err &&
+	test_must_be_empty err &&
+	URL=$(u st) python3 - <<-\PY
+	import os, re
+	from jl import doc, lines, typeok, when, events, names
+	_, top, mig, states = doc()
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_failed",
+	    "summary"], names(ev)
+	assert ev[0]["mode"] == "no transaction", ev
+	(keys, d), = lines("doc")
+	assert keys == list(top), (keys, list(top))
+	for k, v in d.items():
+	    assert typeok(v, top[k]), (k, v)
+	assert d["database"] == os.environ["URL"], d
+	assert d["version"] == "04", d
+	tracked = ["applied_at", "execution_ms", "checksum", "checksum_ok"]
+	for k in tracked + ["statements_done"]:
+	    assert k in mig, k
+	base = [k for k in mig if k not in tracked + ["statements_done"]]
+	ms = d["migrations"]
+	assert sorted(m["state"] for m in ms) == sorted(states), ms
+	by = {m["state"]: m for m in ms}
+	want = {"missing": ("1", "gone"), "out-of-order": ("02", "late"),
+	    "modified": ("03", "mod"), "applied": ("04", "ok"),
+	    "partial": ("05", "part"), "pending": ("06", "new")}
+	assert [(m["version"], m["name"]) for m in ms] == \
+	    sorted(want.values(), key=lambda v: int(v[0])), ms
+	for s, m in by.items():
+	    assert (m["version"], m["name"]) == want[s], m
+	    k = list(base)
+	    if s not in ("pending", "out-of-order"):
+	        k += tracked
+	    if s == "partial":
+	        k += ["statements_done"]
+	    assert list(m) == k, (s, list(m), k)
+	    for n, v in m.items():
+	        assert typeok(v, mig[n]), (s, n, v)
+	    if "applied_at" in m:
+	        when(m["applied_at"])
+	        assert m["execution_ms"] >= 0, m
+	        assert re.match(r"^[0-9a-f]{64}$", m["checksum"]), m
+	assert by["missing"]["file"] is None, by
+	assert by["missing"]["down_file"] is False, by
+	assert by["applied"]["file"] == "s/04_ok.up.sql", by
+	assert by["applied"]["down_file"] is True, by
+	assert by["pending"]["down_file"] is False, by
+	assert [by[s]["checksum_ok"] for s in ("missing", "modified",
+	    "applied", "partial")] == [False, False, True, True], by
+	assert by["partial"]["statements_done"] == 1, by
+	PY
+'
+
+pg_only 'a notice event for each notice, with its severity; -q keeps them' '
+	db_new note &&
+	mig n 1_note "DO \$\$ BEGIN
+  RAISE NOTICE '\''checking %'\'', 42;
+  RAISE WARNING '\''looks odd'\'';
+  RAISE INFO '\''for your information'\'';
+END \$\$;
+DROP TABLE IF EXISTS nothing_here;" &&
+	msr --json -q -u "$(u note)" -d n migrate >out 2>err &&
+	test_must_be_empty err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "notice", "notice",
+	    "notice", "notice", "migration_applied", "summary"], names(ev)
+	got = [(e["file"], e["severity"], e["message"]) for e in ev[1:5]]
+	f = "n/1_note.up.sql"
+	assert got[:3] == [(f, "NOTICE", "checking 42"),
+	    (f, "WARNING", "looks odd"), (f, "INFO", "for your information")], got
+	assert got[3][:2] == (f, "NOTICE") and "nothing_here" in got[3][2], got
+	PY
+'
+
+pg_only 'migration_failed with the SQLSTATE, DETAIL, HINT and CONTEXT' '
+	mig n 2_raise "SELECT 1;
+DO \$\$ BEGIN
+  RAISE EXCEPTION '\''flag check failed: %'\'', 42
+    USING DETAIL = '\''flag 42 is not allowed'\'',
+          HINT = '\''remove flag 42 first'\'', ERRCODE = '\''P0001'\'';
+END \$\$;" &&
+	test_expect_code 1 msr --json -u "$(u note)" -d n migrate >out 2>err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_failed",
+	    "summary"], names(ev)
+	f = ev[1]
+	assert (f["line"], f["column"], f["code"]) == (2, 1, "P0001"), f
+	assert f["error"] == "flag check failed: 42", f
+	assert f["detail"] == "flag 42 is not allowed", f
+	assert f["hint"] == "remove flag 42 first", f
+	assert f["context"].startswith("PL/pgSQL function inline_code_block"), f
+	PY
+'
+
+
+# backend DB: the PID of msr's backend running pg_sleep in DB, waiting up
+# to 30 s for it.
+backend() {
+	i=0
+	while :; do
+		b=$(pgq "$1" "SELECT pid FROM pg_stat_activity
+		    WHERE application_name = 'msr' AND state = 'active'
+		    AND query LIKE '%pg_sleep%'") || return 1
+		if [ -n "$b" ]; then
+			echo "$b"
+			return 0
+		fi
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Last: the server restarts all its sessions after the kill.
+pg_only 'a lost connection: migration_failed with code null, no summary' '
+	db_new lost &&
+	mig l 1_sleep "SELECT pg_sleep(60);" &&
+	{ $MSR_VALGRIND "$MSR_BIN" --json -u "$(u lost)" -d l migrate >out 2>err & } &&
+	pid=$! &&
+	b=$(backend lost) &&
+	kill -KILL "$b" &&
+	{ wait "$pid"; rc=$?; } &&
+	cat err &&
+	test "$rc" = 1 &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "migration_failed"], names(ev)
+	f = ev[1]
+	assert f["code"] is None and (f["line"], f["column"]) == (1, 1), f
+	PY
+'
+
+test_done
