@@ -34,6 +34,21 @@ test_expect_success 'status, status --json, version, check, validate' '
 	vg -u sqlite:app.db -d m validate 2>/dev/null
 '
 
+test_expect_success 'lint, with findings, as text and JSON, and a bad file' '
+	mig l 1_a "CREATE TABLE a (x); -- msr:lint-ignore missing-down
+ALTER TABLE a ADD COLUMN b int NOT NULL;
+UPDATE t SET x = 1;" "DROP TABLE a;" &&
+	test_expect_code 5 vg -u postgres://h/db -d l lint >out 2>err &&
+	test_grep "update-without-where" out &&
+	test_expect_code 5 vg -u postgres://h/db -d l --json lint >out 2>err &&
+	vg -d m lint >/dev/null 2>&1 &&
+	mig l 2_b "-- msr:lint-ignore nonesuch
+SELECT 1;" &&
+	test_expect_code 2 vg -d l lint >/dev/null 2>err &&
+	test_grep "unknown rule" err &&
+	test_grep -v "==[0-9]*==" err
+'
+
 test_expect_success 'down --all and redo' '
 	vg -u sqlite:app.db -d m down --steps 1 2>err &&
 	vg -u sqlite:app.db -d m migrate 2>err &&
