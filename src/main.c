@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,8 @@ static const struct cmd commands[] = {
 	    CMD_FILES | CMD_DBOPT, 0, 0,
 	    "check the migration files, and checksums when a database is"
 	    " given" },
-	{ "lint", NULL, cmd_lint, "",
-	    CMD_FILES, 0, 0,
+	{ "lint", NULL, cmd_lint, "[FILE | VERSION ...]",
+	    CMD_FILES, 0, INT_MAX,
 	    "review the migration files for changes that are unsafe to run"
 	    " against a live database" },
 	{ "baseline", NULL, cmd_baseline, "VERSION [--dry-run]",

@@ -316,6 +316,19 @@ test_expect_success 'validate without a URL reads files as [lint] dialect says' 
 	test_grep "1 migration valid" err
 '
 
+test_expect_success 'named files and versions limit lint to those migrations' '
+	with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint \
+	    other/0042_users_email.down.sql 7 0007 >out 2>err ||
+	test $? = 5 &&
+	test_grep "^db/migrations/0042_users_email.up.sql:1:1: create-index-concurrently" out &&
+	test_grep "^msr: 2 migrations checked for PostgreSQL: 1 error, 0 warnings$" err &&
+	with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint 1 >out 2>err &&
+	test_must_be_empty out &&
+	test_expect_code 2 msr -d db/migrations lint 0041 99 >out 2>err &&
+	test_grep "^msr: error: .99. is not a migration file or version of .db/migrations.$" err &&
+	test_must_be_empty out
+'
+
 test_expect_success 'lint needs no database and changes nothing' '
 	msr -u sqlite:none.db -d lm lint >/dev/null 2>&1
 	test ! -e none.db
