@@ -163,6 +163,16 @@ test_expect_success 'every rule has a case that fires and one that does not' '
 	test_cmp want got
 '
 
+test_expect_success 'msr.1 documents exactly the rules, with their severity' '
+	sed -n "s/.*= { \"\([a-z-]*\)\", SEV_\([A-Z]*\).*/\1 \2/p" \
+	    "$MSR_SRCDIR/src/rules.c" | tr A-Z a-z | sort >want &&
+	sed -n "/^\.Sh LINT/,/^\.Sh /p" "$MSR_SRCDIR/man/msr.1" |
+	sed -n "s/^\.It Li \(.*\) Pq \([a-z]*\)\$/\1 \2/p" |
+	awk "{ for (i = 1; i < NF; i++) if (\$i != \",\") print \$i, \$NF }" |
+	sed "s/,\$//; s/, / /" | sort >got &&
+	test_cmp want got
+'
+
 test_expect_success 'the output: FILE:LINE:COL: RULE: SEVERITY: reason; fix' '
 	lint_rules postgres "SELECT 1;\n  ALTER TABLE t\n    ADD COLUMN c int NOT NULL;" &&
 	test "$(cat rc)" = 5 &&
