@@ -1,6 +1,7 @@
 #!/bin/sh
-test_description='make install: where the tracking-table DDL and the man
-pages go (msr.1 FILES and TRACKING TABLES), and make uninstall'
+test_description='make install: where the tracking-table DDL, the man
+pages and the shell completions go (msr.1 FILES and TRACKING TABLES), and
+make uninstall'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 
 # The build tree: where src/msr was built.
@@ -27,6 +28,37 @@ mk() {
 
 # The prefix that configure was given, /usr/local unless told otherwise.
 prefix=$(sed -n 's/^prefix = //p' "$build/Makefile")
+
+# makevar NAME [MAKE-ARGS...]: the value of the build tree's make
+# variable NAME, expanded as make install expands it ("" when unset).
+echo 'print-%: ; @echo "$($*)"' >print.mk
+makevar() {
+	(
+		v=$1 &&
+		shift &&
+		cd "$build" &&
+		unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS &&
+		make -s --no-print-directory -f Makefile -f "$TRASH/print.mk" \
+		    "print-$v" "$@"
+	)
+}
+
+# completions DESTDIR [MAKE-ARGS...]: the completion files are where the
+# build tree says, as in contrib/completion/ ("--without-...-dir" in
+# configure installs one of them nowhere).
+completions() {
+	dest=$1 &&
+	shift &&
+	bdir=$(makevar bashcompletiondir "$@") &&
+	zdir=$(makevar zshcompdir "$@") &&
+	test -n "$bdir$zdir" &&
+	if [ -n "$bdir" ]; then
+		test_cmp "$MSR_SRCDIR/contrib/completion/msr.bash" "$dest$bdir/msr"
+	fi &&
+	if [ -n "$zdir" ]; then
+		test_cmp "$MSR_SRCDIR/contrib/completion/_msr" "$dest$zdir/_msr"
+	fi
+}
 
 # columns DB: the columns of the three tracking tables of DB.
 columns() {
@@ -65,6 +97,22 @@ test_expect_success 'make install: the man pages in share/man/man1 and man5' '
 	test_cmp "$MSR_SRCDIR/man/msr.ini.5" "d1$prefix/share/man/man5/msr.ini.5"
 '
 
+test_expect_success 'configure has a directory option for each shell completion' '
+	"$MSR_SRCDIR/configure" --help >help &&
+	test_grep "with-bash-completion-dir=DIR" help &&
+	test_grep "with-zsh-completion-dir=DIR" help
+'
+
+test_expect_success 'make install: the bash completion as msr, the zsh one as _msr' '
+	completions d1 &&
+	if [ "$(makevar bashcompletiondir)" = "$prefix/share/bash-completion/completions" ]; then
+		test -f "d1$prefix/share/bash-completion/completions/msr"
+	fi &&
+	if [ "$(makevar zshcompdir)" = "$prefix/share/zsh/site-functions" ]; then
+		test -f "d1$prefix/share/zsh/site-functions/_msr"
+	fi
+'
+
 test_expect_success 'the installed sqlite.sql creates the tables the installed msr migrates with' '
 	sqlite3 ahead.db <"d1$prefix/share/msr/sqlite.sql" &&
 	mig m 1_a "CREATE TABLE a (x integer);" &&
@@ -87,6 +135,7 @@ test_expect_success 'make install prefix=/usr, as distribution packages: /usr/sh
 	test_cmp "$MSR_SRCDIR/man/msr.1" d2/usr/share/man/man1/msr.1 &&
 	test_cmp "$MSR_SRCDIR/man/msr.ini.5" d2/usr/share/man/man5/msr.ini.5 &&
 	test -x d2/usr/bin/msr &&
+	completions d2 prefix=/usr &&
 	test ! -e d2/usr/local
 '
 
