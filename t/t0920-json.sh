@@ -532,4 +532,18 @@ pg_only 'a lost connection: migration_failed with code null, no summary' '
 	PY
 '
 
+test_expect_success 'bytes that are not UTF-8 become U+FFFD; UTF-8 stays as it is' '
+	rm -rf u8 && mkdir u8 &&
+	printf "SELECT * FROM \"caf\303\251_\351\";\n" >u8/1_bad.up.sql &&
+	test_expect_code 1 msr --json -u sqlite:u8.db -d u8 migrate >out 2>err &&
+	python3 - out <<-\PY
+	import json, sys
+	data = open(sys.argv[1], "rb").read()
+	events = [json.loads(l.decode("utf-8")) for l in data.splitlines()]
+	failed = [e for e in events if e["event"] == "migration_failed"]
+	assert len(failed) == 1, events
+	assert "caf\u00e9_\ufffd" in failed[0]["error"], failed[0]["error"]
+	PY
+'
+
 test_done
