@@ -236,6 +236,26 @@ scan_where(struct sqlscan *s, size_t off, unsigned *line, unsigned *col)
 	*col = (unsigned)(off - s->linestart + 1 + s->colskip);
 }
 
+/*
+ * The same for an offset that a later call may pass again with a smaller
+ * one: it counts from where scan_where() stopped without moving it.
+ */
+static void
+peek_where(const struct sqlscan *s, size_t off, unsigned *line,
+    unsigned *col)
+{
+	const char	*p = s->text + s->linepos, *e = s->text + off;
+	size_t		 start = s->linestart, skip = s->colskip;
+
+	*line = s->line;
+	while (p < e && (p = memchr(p, '\n', e - p)) != NULL) {
+		(*line)++;
+		start = ++p - s->text;
+		skip = 0;
+	}
+	*col = (unsigned)(off - start + 1 + skip);
+}
+
 static int
 scan_error(struct sqlscan *s, struct buf *err, size_t off, const char *msg)
 {
@@ -341,7 +361,7 @@ lint_ignore(struct sqlscan *s, struct stmt *m, size_t w, size_t e)
 		if ((r = rules_find(t + w, q - w)) != -1)
 			set |= RULE_BIT(r);
 		else if (s->nbad++ == 0) {
-			scan_where(s, w, &s->bad_line, &s->bad_col);
+			peek_where(s, w, &s->bad_line, &s->bad_col);
 			snprintf(s->bad, sizeof(s->bad), "%.*s",
 			    (int)(q - w), t + w);
 		}

@@ -221,6 +221,19 @@ test_expect_success 'an unknown rule in msr:lint-ignore is an error of lint only
 	test "$(sqlite3 ur.db "SELECT count(*) FROM msr_migrations")" = 1
 '
 
+test_expect_success 'an unknown rule inside a statement of a big file keeps line numbers right' '
+	rm -rf big && mkdir big &&
+	awk "BEGIN { for (i = 1; i <= 5000; i++)
+	    printf \"CREATE TABLE IF NOT EXISTS t%d (x);\\n\", i }" >big/1_a.up.sql &&
+	printf "%s\n" "SELECT 1 -- msr:lint-ignore nonesuch" ";" \
+	    "SELECT * FROM nosuch;" >>big/1_a.up.sql &&
+	test "$(wc -c <big/1_a.up.sql)" -gt 150000 &&
+	test_expect_code 1 msr -u sqlite:big.db -d big migrate 2>err &&
+	test_grep "big/1_a.up.sql:5003:1: " err &&
+	test_expect_code 2 msr -d big lint 2>err &&
+	test_grep "big/1_a.up.sql:5001:29: unknown rule .nonesuch." err
+'
+
 test_expect_success '[lint] ignore silences rules for the project' '
 	lint_rules postgres "DELETE FROM t;\nCLUSTER t;" &&
 	test_grep delete-without-where got && test_grep cluster got &&
