@@ -855,13 +855,15 @@ partial:
 		    done, s->nstmts, err.msg.s);
 		audit(a, s, "partial", msg, now_ms() - t0);
 	} else {
-		if (committed)
+		if (committed) {
 			log_info("%s: its transaction block was rolled back"
 			    " and it is no longer recorded as applied, but"
 			    " statement %ld of %zu, after the block, failed;"
 			    " run the rest of the down file by hand",
 			    stem(s), done + 1, s->nstmts);
-		else
+			/* Rolled back as far as the tracking rows go. */
+			a->applied++;
+		} else
 			log_info("%s: %ld of %zu statements of the down file"
 			    " ran and were not undone; the migration is still"
 			    " recorded as applied", stem(s), done, s->nstmts);

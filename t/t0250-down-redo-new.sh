@@ -192,4 +192,19 @@ test_expect_success 'status, version and migrate --dry-run on an empty database 
 	esac
 '
 
+test_expect_success 'a down file failing after its own block counts the migration as rolled back' '
+	mig ob 1_a "CREATE TABLE a (x integer);" "BEGIN;
+DROP TABLE a;
+COMMIT;
+SELECT * FROM nosuch;" &&
+	db_new ob &&
+	msr -u "$(db_url ob)" -d ob migrate &&
+	test_expect_code 1 msr -u "$(db_url ob)" -d ob down --all 2>err &&
+	test_grep "1_a: its transaction block was rolled back and it is no longer recorded as applied, but statement 4 of 4, after the block, failed" err &&
+	test_grep "rolled back 1 of 1 migration; the database is at version none" err &&
+	test "$(dbq ob "SELECT count(*) FROM msr_migrations")" = 0 &&
+	db_tables ob >tables &&
+	test_must_be_empty tables
+'
+
 test_done
