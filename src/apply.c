@@ -556,6 +556,40 @@ commit_step(struct applier *a, const struct step *s, struct dberr *err)
 }
 
 /*
+ * The options of a file's own BEGIN, such as ISOLATION LEVEL SERIALIZABLE,
+ * given to msr's transaction before the body runs: PostgreSQL's SET
+ * TRANSACTION takes the same list.
+ */
+static int
+set_tx_options(struct applier *a, const struct step *s, struct dberr *err)
+{
+	struct sqlstmt st;
+	char *sql, *where, line[16], col[16];
+	int rc;
+
+	if (s->tx_opts == NULL)
+		return 0;
+	sql = xasprintf("SET TRANSACTION %s", s->tx_opts);
+	memset(&st, 0, sizeof(st));
+	st.end = st.next = strlen(sql);
+	st.line = st.col = 1;
+	st.flags = SQLF_SESSION;
+	log_verbose("%s:%u:%u: SET TRANSACTION %s", s->path, s->tx_begin_line,
+	    s->tx_begin_col, s->tx_opts);
+	if ((rc = a->drv->exec(a->conn, sql, &st, 1, err)) == -1) {
+		where = xasprintf("%s:%u:%u: the options of its BEGIN",
+		    s->path, s->tx_begin_line, s->tx_begin_col);
+		log_dberr(where, err);
+		free(where);
+		snprintf(line, sizeof(line), "%u", s->tx_begin_line);
+		snprintf(col, sizeof(col), "%u", s->tx_begin_col);
+		failed_event(s, err, line, col);
+	}
+	free(sql);
+	return rc;
+}
+
+/*
  * The body of a step inside an open transaction, and its row; the file
  * is at the start of the body.
  */
@@ -567,6 +601,7 @@ run_in_tx(struct applier *a, struct step *s, struct sqlfile *f,
 
 	if (s->mode == STEP_WRAPPED) {
 		if (skip_range(s, f, s->tx_begin + 1, err) == -1 ||
+		    set_tx_options(a, s, err) == -1 ||
 		    run_range(a, s, f, s->tx_commit, err) == -1 ||
 		    skip_range(s, f, s->tx_commit + 1, err) == -1)
 			return -1;

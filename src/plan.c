@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "config.h"
@@ -31,8 +32,10 @@ plan_release(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		free(p->v[i].why);
+		free(p->v[i].tx_opts);
+	}
 	free(p->v);
 	strlist_release(&p->notices);
 	strlist_release(&p->warnings);
@@ -73,6 +76,8 @@ struct shape {
 	size_t		 nbegin, ncommit, nother;
 	size_t		 begin, commit;		/* the last of each */
 	unsigned	 begin_line, commit_line;
+	unsigned	 begin_col;
+	char		*begin_opts;		/* options of the last BEGIN */
 	int		 inblock;		/* after a BEGIN, before COMMIT */
 	const char	*notx;			/* the first NOTX statement */
 	unsigned	 notx_line, notx_col;
@@ -92,6 +97,7 @@ shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
 	case SQLKIND_BEGIN:
 		sh->begin = i;
 		sh->begin_line = st->line;
+		sh->begin_col = st->col;
 		sh->nbegin++;
 		sh->inblock = 1;
 		break;
@@ -138,6 +144,35 @@ shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
 	}
 }
 
+/*
+ * The options of a BEGIN or START TRANSACTION statement, what follows
+ * BEGIN [WORK | TRANSACTION], as a copy, or NULL when there are none.
+ * PostgreSQL's SET TRANSACTION takes the same list.
+ */
+static char *
+begin_options(const char *text, const struct sqlstmt *st)
+{
+	struct sqltoken tk;
+	size_t pos = st->start, i = 0, len;
+	const char *w;
+
+	while (sqlscan_token(text, st->end, SQLDIALECT_POSTGRES, &pos,
+	    &tk) == 1) {
+		if (tk.type == SQLTOK_COMMENT)
+			continue;
+		w = text + tk.start;
+		len = tk.end - tk.start;
+		if (i == 0 || (i == 1 && tk.type == SQLTOK_WORD &&
+		    ((len == 4 && strncasecmp(w, "WORK", 4) == 0) ||
+		    (len == 11 && strncasecmp(w, "TRANSACTION", 11) == 0)))) {
+			i++;
+			continue;
+		}
+		return xstrndup(w, st->end - tk.start);
+	}
+	return NULL;
+}
+
 /* Reads the file through: its statements and their shape. */
 static int
 scan_file(struct step *s, enum sqldialect dialect, struct shape *sh,
@@ -153,6 +188,12 @@ scan_file(struct step *s, enum sqldialect dialect, struct shape *sh,
 		for (i = 0; i < (size_t)n; i++) {
 			s->nstmts++;
 			shape_add(sh, s, &f.v[i], f.index + i);
+			if (f.v[i].kind == SQLKIND_BEGIN &&
+			    dialect == SQLDIALECT_POSTGRES) {
+				free(sh->begin_opts);
+				sh->begin_opts = begin_options(f.text.s,
+				    &f.v[i]);
+			}
 		}
 	if (n == -1)
 		goto done;
@@ -209,6 +250,8 @@ classify(struct step *s, const struct planopts *o, const struct shape *sh,
 		s->mode = STEP_WRAPPED;
 		s->tx_begin = sh->begin;
 		s->tx_commit = sh->commit;
+		s->tx_begin_line = sh->begin_line;
+		s->tx_begin_col = sh->begin_col;
 		s->why = xasprintf("own BEGIN at line %u, COMMIT at line %u",
 		    sh->begin_line, sh->commit_line);
 		return;
@@ -228,9 +271,17 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 	memset(&sh, 0, sizeof(sh));
 	s->nstmts = 0;
 	s->first_risky = SIZE_MAX;
-	if (scan_file(s, o->dialect, &sh, &dirs, err) == -1)
+	if (scan_file(s, o->dialect, &sh, &dirs, err) == -1) {
+		free(sh.begin_opts);
 		return -1;
+	}
 	classify(s, o, &sh, dirs);
+	free(s->tx_opts);
+	s->tx_opts = NULL;
+	if (s->mode == STEP_WRAPPED)
+		s->tx_opts = sh.begin_opts;
+	else
+		free(sh.begin_opts);
 	/*
 	 * A file that runs in one transaction is checksummed as it runs:
 	 * the row gets the checksum of what ran.  The others need theirs
@@ -276,6 +327,13 @@ batch_check(const struct step *s, struct buf *err)
 {
 	if (s->mode == STEP_TX)
 		return 0;
+	if (s->mode == STEP_WRAPPED && s->tx_opts != NULL) {
+		buf_addf(err, "%s:%u:%u: the options of its BEGIN ('%s') cannot"
+		    " apply to a per-batch transaction; use --transaction"
+		    " per-migration", s->path, s->tx_begin_line,
+		    s->tx_begin_col, s->tx_opts);
+		return -1;
+	}
 	if (s->mode == STEP_WRAPPED && s->tx_begin == 0 &&
 	    s->tx_commit + 1 == s->nstmts)
 		return 0;

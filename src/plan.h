@@ -33,6 +33,10 @@ struct step {
 	size_t			 nstmts;
 	size_t			 tx_begin;	/* WRAPPED: index of BEGIN */
 	size_t			 tx_commit;	/* WRAPPED: index of COMMIT */
+	char			*tx_opts;	/* WRAPPED, PostgreSQL: the
+						 * options of the file's BEGIN,
+						 * "ISOLATION LEVEL ...", or NULL */
+	unsigned		 tx_begin_line, tx_begin_col;
 	size_t			 first_risky;	/* index of the first statement
 						 * not safe to retry, or nstmts */
 	long			 resume;	/* statements already done; for a

@@ -330,17 +330,6 @@ test_expect_success 'msr.1 ENVIRONMENT: PGTZ changes nothing that status shows' 
 	test_cmp utc tokyo
 '
 
-test_expect_success 'the options of a file'\''s own BEGIN do not apply to its body' '
-	pg_newdb iso &&
-	mig i 1_iso "BEGIN ISOLATION LEVEL SERIALIZABLE;
-CREATE TABLE seen AS SELECT current_setting('\''transaction_isolation'\'') AS iso;
-COMMIT;" &&
-	msr -u "$(pg_url iso)" -d i migrate --dry-run >plan &&
-	test_grep "\[transaction, own block: own BEGIN at line 1, COMMIT at line 3\]" plan &&
-	msr -u "$(pg_url iso)" -d i migrate 2>err &&
-	test "$(pgq iso "SELECT iso FROM seen")" = "read committed"
-'
-
 test_expect_success 'a statement PostgreSQL refuses in a transaction fails with 25001; the directive runs it' '
 	pg_newdb tx &&
 	mig x 1_discard "CREATE TABLE a (x integer);
@@ -795,6 +784,42 @@ test_expect_success 'wait: the wait key is the default, and 60 s when it is 0' '
 	done
 	kill $pid; wait $pid
 	test_grep "^msr: waiting up to 60 s for postgresql://postgres@127.0.0.1:1/x: " err60
+'
+
+test_expect_success 'the options of a file'"'"'s own BEGIN apply to its transaction' '
+	pg_newdb iso &&
+	mkdir -p iso &&
+	printf "%s\n" "SET lock_timeout = 5000;" \
+	    "BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE;" \
+	    "CREATE TABLE seen AS SELECT current_setting(${SQ}transaction_isolation${SQ}) AS iso;" \
+	    "COMMIT;" >iso/1_a.up.sql &&
+	printf "%s\n" "START TRANSACTION -- the level:" \
+	    "  ISOLATION LEVEL REPEATABLE READ;" \
+	    "INSERT INTO seen SELECT current_setting(${SQ}transaction_isolation${SQ});" \
+	    "COMMIT;" >iso/2_b.up.sql &&
+	printf "%s\n" "BEGIN WORK;" \
+	    "INSERT INTO seen SELECT current_setting(${SQ}transaction_isolation${SQ});" \
+	    "COMMIT;" >iso/3_c.up.sql &&
+	msr -v -u "$(pg_url iso)" -d iso migrate 2>err &&
+	test_grep "iso/1_a.up.sql:2:1: SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE" err &&
+	printf "%s\n" serializable "repeatable read" "read committed" >want &&
+	pgq iso "SELECT iso FROM seen" >got &&
+	test_cmp want got
+'
+
+test_expect_success 'options a BEGIN cannot have fail at its line; per-batch refuses them' '
+	pg_newdb isobad &&
+	mkdir -p isobad &&
+	printf "%s\n" "CREATE TABLE x (a int);" \
+	    "BEGIN ISOLATION LEVEL SOMETIMES;" "CREATE TABLE y (a int);" \
+	    "COMMIT;" >isobad/1_a.up.sql &&
+	test_expect_code 1 msr -u "$(pg_url isobad)" -d isobad migrate 2>err &&
+	test_grep "^msr: error: isobad/1_a.up.sql:2:1: the options of its BEGIN: syntax error" err &&
+	test "$(pgq isobad "SELECT count(*) FROM pg_tables WHERE tablename = ${SQ}y${SQ}")" = 0 &&
+	pg_newdb isobatch &&
+	test_expect_code 2 msr -u "$(pg_url isobatch)" -d iso --transaction per-batch migrate 2>err &&
+	test_grep "iso/1_a.up.sql:2:1: the options of its BEGIN (.ISOLATION LEVEL SERIALIZABLE, READ WRITE.) cannot apply to a per-batch transaction" err &&
+	test "$(pgq isobatch "SELECT count(*) FROM pg_tables WHERE tablename LIKE ${SQ}msr%${SQ}")" = 0
 '
 
 test_done
