@@ -163,6 +163,16 @@ apply_interrupted(void)
 	return sig_got == SIGINT ? MSR_EINTR : MSR_ETERM;
 }
 
+int
+apply_say_interrupted(void)
+{
+	int rc;
+
+	if ((rc = apply_interrupted()) != 0)
+		log_error("interrupted by a signal; nothing was changed");
+	return rc;
+}
+
 #define now_ms	track_clock_ms
 
 /*
@@ -196,10 +206,7 @@ apply_lock(struct applier *a)
 	dberr_init(&err);
 	if (a->cfg->lock_method == LOCKMETHOD_TABLE &&
 	    lock_table(a, &err) == -1) {
-		if ((rc = apply_interrupted()) != 0)
-			log_error("interrupted by a signal; nothing was"
-			    " changed");
-		else
+		if ((rc = apply_say_interrupted()) == 0)
 			log_error("cannot create the lock table %s: %s",
 			    a->track->lock, err.msg.s);
 		dberr_release(&err);
@@ -934,9 +941,7 @@ apply_create_tables(struct track *t, int in_tx)
 	if ((in_tx ? track_create_in(t, &err) : track_create(t, &err)) == 0)
 		log_verbose("created the tracking tables %s, %s and %s",
 		    t->table, t->log, t->lock);
-	else if ((rc = apply_interrupted()) != 0)
-		log_error("interrupted by a signal; nothing was changed");
-	else {
+	else if ((rc = apply_say_interrupted()) == 0) {
 		log_error("cannot create the tracking tables %s, %s and %s:"
 		    " %s", t->table, t->log, t->lock, err.msg.s);
 		rc = MSR_EFAILED;

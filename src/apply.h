@@ -29,6 +29,12 @@ struct applier {
 void	apply_signals(const struct driver *, struct dbconn *);
 /* The exit code for a signal received, or 0. */
 int	apply_interrupted(void);
+/*
+ * After a failure: when a signal caused it, says that nothing was changed
+ * and returns the exit code of the signal; else returns 0, and the caller
+ * reports the failure.
+ */
+int	apply_say_interrupted(void);
 
 /*
  * Takes the migration lock, waiting up to the configured timeout and

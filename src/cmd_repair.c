@@ -25,9 +25,7 @@ begin(struct msr *m, struct dberr *err)
 
 	if (m->drv->begin(m->conn, err) == 0)
 		return MSR_OK;
-	if ((sig = apply_interrupted()) != 0)
-		log_error("interrupted by a signal; nothing was changed");
-	else
+	if ((sig = apply_say_interrupted()) == 0)
 		log_error("cannot begin a transaction: %s", err->msg.s);
 	dberr_release(err);
 	return sig != 0 ? sig : MSR_EFAILED;
@@ -43,18 +41,13 @@ finish(struct msr *m, int failed, struct dberr *err)
 	if (!failed && !apply_interrupted() &&
 	    m->drv->commit(m->conn, err) == 0)
 		return MSR_OK;
-	if ((sig = apply_interrupted()) != 0) {
-		dberr_init(&e2);
-		m->drv->rollback(m->conn, &e2);
-		dberr_release(&e2);
-		log_error("interrupted by a signal; nothing was changed");
-		return sig;
-	}
-	log_error("cannot update the tracking table %s: %s; nothing was"
-	    " changed", m->track.table, err->msg.s);
 	dberr_init(&e2);
 	m->drv->rollback(m->conn, &e2);
 	dberr_release(&e2);
+	if ((sig = apply_say_interrupted()) != 0)
+		return sig;
+	log_error("cannot update the tracking table %s: %s; nothing was"
+	    " changed", m->track.table, err->msg.s);
 	return MSR_EFAILED;
 }
 
