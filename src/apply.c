@@ -570,20 +570,16 @@ commit_step(struct applier *a, const struct step *s, struct dberr *err)
 static int
 set_tx_options(struct applier *a, const struct step *s, struct dberr *err)
 {
-	struct sqlstmt st;
 	char *sql, *where, line[16], col[16];
 	int rc;
 
 	if (s->tx_opts == NULL)
 		return 0;
 	sql = xasprintf("SET TRANSACTION %s", s->tx_opts);
-	memset(&st, 0, sizeof(st));
-	st.end = st.next = strlen(sql);
-	st.line = st.col = 1;
-	st.flags = SQLF_SESSION;
-	log_verbose("%s:%u:%u: SET TRANSACTION %s", s->path, s->tx_begin_line,
-	    s->tx_begin_col, s->tx_opts);
-	if ((rc = a->drv->exec(a->conn, sql, &st, 1, err)) == -1) {
+	log_verbose("%s:%u:%u: %s", s->path, s->tx_begin_line,
+	    s->tx_begin_col, sql);
+	rc = a->drv->query(a->conn, sql, 0, NULL, NULL, NULL, err);
+	if (rc == -1) {
 		where = xasprintf("%s:%u:%u: the options of its BEGIN",
 		    s->path, s->tx_begin_line, s->tx_begin_col);
 		log_dberr(where, err);
