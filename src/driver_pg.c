@@ -678,8 +678,8 @@ pg_in_transaction(struct dbconn *c)
 {
 	PGTransactionStatusType t = PQtransactionStatus(c->pg);
 
-	return c->begin_pending || t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
-	    t == PQTRANS_ACTIVE;
+	return c->begin_pending || t == PQTRANS_INTRANS ||
+	    t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
 static int

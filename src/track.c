@@ -364,12 +364,12 @@ track_record(struct track *t, const char *version, const char *name,
 	/* A row that is there (partial) is replaced, as new. */
 	if (replace)
 		buf_adds(&sql, " ON CONFLICT (version) DO UPDATE SET"
-		    " name = excluded.name,"
-	    " checksum = excluded.checksum, state = excluded.state,"
-	    " statements_done = excluded.statements_done,"
-	    " applied_at = excluded.applied_at,"
-	    " execution_ms = excluded.execution_ms,"
-	    " applied_by = excluded.applied_by,"
+		    " name = excluded.name, checksum = excluded.checksum,"
+		    " state = excluded.state,"
+		    " statements_done = excluded.statements_done,"
+		    " applied_at = excluded.applied_at,"
+		    " execution_ms = excluded.execution_ms,"
+		    " applied_by = excluded.applied_by,"
 		    " os_user = excluded.os_user, seq = excluded.seq");
 	return put(t, buf_detach(&sql), 10, params, "tracking row", err);
 }
