@@ -101,7 +101,7 @@ cmd_lint(struct msr *m)
 	char *want = NULL;
 
 	o.dialect = config_lint_dialect(&m->cfg);
-	o.notx_all = m->cfg.txmode == TXMODE_NONE;
+	o.txmode = m->cfg.txmode;
 	o.ignore = m->cfg.lint_ignore_set;
 	if (m->argc > 0) {
 		want = xcalloc(m->set.n + 1, 1);

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "lint.h"
+#include "plan.h"
 #include "sqlfile.h"
 #include "xmalloc.h"
 
@@ -119,18 +120,25 @@ report_at(struct lfile *f, enum rule r, unsigned line, unsigned col,
 	f->fn(f->arg, &fd);
 }
 
-/* A rule fired at token i of the current statement. */
+/*
+ * A rule fired at token i of the current statement; its line and column
+ * are counted from the statement's, not from the top of the file.
+ */
 static void
 report(struct lfile *f, enum rule r, size_t i)
 {
-	unsigned line, col;
+	unsigned line = f->cur->line, col = f->cur->col;
+	const char *p, *e;
 
-	if (i == 0 || i >= f->n) {
-		line = f->cur->line;
-		col = f->cur->col;
-	} else
-		sqlscan_position(f->text.s, f->text.len, f->t[i].start, &line,
-		    &col);
+	if (i > 0 && i < f->n)
+		for (p = f->text.s + f->cur->start,
+		    e = f->text.s + f->t[i].start; p < e; p++) {
+			if (*p == '\n') {
+				line++;
+				col = 1;
+			} else
+				col++;
+		}
 	report_at(f, r, line, col, f->cur->ignore);
 }
 
@@ -470,51 +478,32 @@ review(struct lfile *f)
 }
 
 /*
- * Whether the file runs without a transaction, as plan.c decides, and
- * which statements make it so: with one BEGIN ... COMMIT block of its
- * own, those inside the block; else all that cannot run in one.  Sets
- * inblock[i] for the statements inside a block of the file's own.
+ * Marks the statements inside a BEGIN ... COMMIT block of the file's own:
+ * they roll back as one.  Returns how many BEGINs there are.
  */
-static int
-runs_notx(const struct lfile *f, unsigned dirs, char *inblock, int *onlyin)
+static size_t
+mark_blocks(const struct lfile *f, char *inblock)
 {
-	size_t i, nbegin = 0, ncommit = 0, nother = 0, begin = 0, commit = 0;
-	int in = 0, notx = 0, notx_in = 0;
+	size_t i, nbegin = 0;
+	int in = 0;
 
 	for (i = 0; i < f->nst; i++) {
 		switch (f->st[i].kind) {
 		case SQLKIND_BEGIN:
 			nbegin++;
-			begin = i;
 			in = 1;
 			break;
 		case SQLKIND_COMMIT:
-			ncommit++;
-			commit = i;
-			in = 0;
-			break;
 		case SQLKIND_ROLLBACK:
-			nother++;
 			in = 0;
 			break;
 		case SQLKIND_SAVEPOINT:
-			nother++;
-			break;
 		case SQLKIND_OTHER:
 			break;
 		}
 		inblock[i] = (char)(in && f->st[i].kind == SQLKIND_OTHER);
-		if (f->st[i].flags & SQLF_NOTX) {
-			notx = 1;
-			notx_in |= in;
-		}
 	}
-	*onlyin = nbegin == 1 && ncommit == 1 && nother == 0 && begin < commit;
-	if (f->o->notx_all || (dirs & SQLDIR_NOTX))
-		return 1;
-	if (nbegin + ncommit + nother > 0 && !*onlyin)
-		return 1;
-	return *onlyin ? notx_in : notx;
+	return nbegin;
 }
 
 /* Reads and splits the file; 0 or -1 with err. */
@@ -554,12 +543,14 @@ load(struct lfile *f, const struct lintopts *o, struct buf *err)
 		return -1;
 	}
 	dirs = sqlscan_directives(&sc);
+	f->notx = plan_mode_of(f->st, f->nst, dirs, o->txmode) == STEP_NOTX;
 	inblock = xcalloc(f->nst + 1, 1);
-	f->notx = runs_notx(f, dirs, inblock, &onlyin);
+	/* With one block, only what is inside it decides, as in plan.c. */
+	onlyin = mark_blocks(f, inblock) == 1;
 	for (i = 0; i < f->nst; i++) {
 		f->cur = &f->st[i];
-		if ((f->cur->flags & SQLF_NOTX) && !(dirs & SQLDIR_NOTX) &&
-		    (!onlyin || inblock[i]))
+		if (f->notx && (f->cur->flags & SQLF_NOTX) &&
+		    !(dirs & SQLDIR_NOTX) && (!onlyin || inblock[i]))
 			report(f, R_NOTX_DIRECTIVE, 0);
 		if (f->notx && !inblock[i] &&
 		    !(f->cur->flags & SQLF_RETRYSAFE))

@@ -13,8 +13,7 @@
 
 struct lintopts {
 	enum sqldialect	 dialect;
-	int		 notx_all;	/* transaction = none: every file
-					 * runs without a transaction */
+	int		 txmode;	/* enum txmode of the configuration */
 	ruleset		 ignore;	/* [lint] ignore */
 };
 

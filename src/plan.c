@@ -259,6 +259,26 @@ classify(struct step *s, const struct planopts *o, const struct shape *sh,
 	s->mode = STEP_TX;
 }
 
+enum stepmode
+plan_mode_of(const struct sqlstmt *v, size_t n, unsigned dirs, int txmode)
+{
+	struct planopts o;
+	struct shape sh;
+	struct step s;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	memset(&sh, 0, sizeof(sh));
+	memset(&s, 0, sizeof(s));
+	o.txmode = txmode;
+	s.first_risky = SIZE_MAX;
+	for (i = 0; i < n; i++)
+		shape_add(&sh, &s, &v[i], i);
+	classify(&s, &o, &sh, dirs);
+	free(s.why);
+	return s.mode;
+}
+
 int
 plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
     struct buf *err)

@@ -94,6 +94,13 @@ int	plan_down(struct plan *, struct migset *, const struct trackrows *,
 int	plan_load_step(struct plan *, struct step *, const struct planopts *,
 	    struct buf *err);
 
+/*
+ * How a file of the statements v[0..n) with directives dirs runs under
+ * transaction mode txmode, as plan_load_step() decides it: for lint.
+ */
+enum stepmode plan_mode_of(const struct sqlstmt *v, size_t n, unsigned dirs,
+	    int txmode);
+
 /* Adds a step that runs m in direction dir; load it before running. */
 struct step *plan_add(struct plan *, struct migration *m, enum migdir dir);
 
