@@ -302,6 +302,15 @@ test_expect_success 'a file the scanner rejects is exit 2 with its position' '
 	test_grep "^msr: error: bad/1_a.up.sql:2:8: unterminated quoted string$" err
 '
 
+test_expect_success 'a file that cannot be read as text is exit 2, naming it' '
+	rm -rf nul && mkdir nul &&
+	echo "SELECT 1;" >nul/1_a.up.sql &&
+	printf "SELECT 1;\n\000x\n" >nul/1_a.down.sql &&
+	test_expect_code 2 msr -d nul lint >out 2>err &&
+	test_grep "^msr: error: nul/1_a.down.sql: file holds a NUL byte, not SQL text$" err &&
+	test_must_be_empty out
+'
+
 test_expect_success 'the bundled example is clean' '
 	msr -d "$MSR_SRCDIR/examples/sqlite/migrations" lint >out 2>err &&
 	test_must_be_empty out &&
