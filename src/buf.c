@@ -150,3 +150,67 @@ buf_detach(struct buf *b)
 	buf_init(b);
 	return s;
 }
+
+size_t
+buf_utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+int
+buf_is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p < 0x80)
+			p++;
+		else if ((n = buf_utf8_len(p)) > 0)
+			p += n;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+void
+buf_add_printable(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p >= 0x80 && (n = buf_utf8_len(p)) > 0) {
+			buf_add(b, p, n);
+			p += n;
+		} else if (*p >= 0x80 || *p < 0x20 || *p == 0x7f)
+			buf_addf(b, "\\x%02x", *p++);
+		else
+			buf_addch(b, *p++);
+	}
+}

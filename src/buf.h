@@ -33,6 +33,16 @@ void	 buf_truncate(struct buf *, size_t);
 /* Returns the string, which the caller then owns; b is reset. */
 char	*buf_detach(struct buf *);
 
+/*
+ * The length of the UTF-8 sequence at p, or 0 when it is not one.
+ * Overlong forms and surrogates are not UTF-8.
+ */
+size_t	 buf_utf8_len(const unsigned char *p);
+/* Whether s is UTF-8 throughout. */
+int	 buf_is_utf8(const char *s);
+/* Appends s with each byte that is not part of UTF-8 as \xNN. */
+void	 buf_add_printable(struct buf *, const char *s);
+
 /* A list of owned strings. */
 struct strlist {
 	char	**v;

@@ -62,6 +62,10 @@ cmd_validate(struct msr *m)
 		if (mig->down != NULL &&
 		    check_file(mig->down, dialect, sum) == -1)
 			bad++;
+		if (mig->renamed)
+			log_notice("%s: its name differs from that of its up"
+			    " file '%s'; the two pair by version", mig->down,
+			    mig->up);
 	}
 	for (i = 0; m->conn != NULL && i < m->rows.n; i++) {
 		r = &m->rows.v[i];

@@ -147,41 +147,6 @@ log_more(const char *fmt, ...)
 	buf_release(&b);
 }
 
-/*
- * The length of the UTF-8 sequence at p, or 0 when it is not one: JSON
- * text must be UTF-8, and a file name or a message of the database may
- * hold other bytes.  Overlong forms and surrogates are not UTF-8.
- */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	size_t n, i;
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 void
 log_json_str(struct buf *b, const char *s)
 {
@@ -211,7 +176,7 @@ log_json_str(struct buf *b, const char *s)
 				buf_addf(b, "\\u%04x", *p);
 			else if (*p < 0x80)
 				buf_addch(b, *p);
-			else if ((n = utf8_len(p)) > 0) {
+			else if ((n = buf_utf8_len(p)) > 0) {
 				buf_add(b, p, n);
 				p += n - 1;
 			} else

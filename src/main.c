@@ -25,14 +25,15 @@
 static const struct cmd commands[] = {
 	{ "migrate", "up", cmd_migrate,
 	    "[--to VERSION] [--dry-run] [--out-of-order]",
-	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_TO | OPT_DRYRUN | OPT_OOO, 0,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
+	    OPT_TO | OPT_DRYRUN | OPT_OOO, 0,
 	    "apply pending migrations in version order" },
 	{ "down", "rollback", cmd_down,
 	    "VERSION | --steps N | --all [--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_STEPS | OPT_ALL | OPT_DRYRUN,
-	    1, "roll back applied migrations, newest first" },
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
+	    OPT_STEPS | OPT_ALL | OPT_DRYRUN, 1, "roll back applied migrations, newest first" },
 	{ "redo", NULL, cmd_redo, "[--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 0,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
 	    "roll back the latest migration and apply it again" },
 	{ "status", "list", cmd_status, "[--json]",
 	    CMD_FILES | CMD_DB, 0, 0,
@@ -45,19 +46,19 @@ static const struct cmd commands[] = {
 	    "exit 0 only when nothing is pending, partial, modified or"
 	    " missing" },
 	{ "validate", NULL, cmd_validate, "",
-	    CMD_FILES | CMD_DBOPT, 0, 0,
+	    CMD_FILES | CMD_DBOPT | CMD_EXACT, 0, 0,
 	    "check the migration files, and checksums when a database is"
 	    " given" },
 	{ "lint", NULL, cmd_lint, "[FILE | VERSION ...]",
-	    CMD_FILES, 0, INT_MAX,
+	    CMD_FILES | CMD_EXACT, 0, INT_MAX,
 	    "review the migration files for changes that are unsafe to run"
 	    " against a live database" },
 	{ "baseline", NULL, cmd_baseline, "VERSION [--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 1,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 1,
 	    "record migrations up to VERSION as applied without running"
 	    " them" },
 	{ "repair", NULL, cmd_repair, "[--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE, OPT_DRYRUN, 0,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
 	    "accept changed checksums and finish partial rows after a fix"
 	    " by hand" },
 	{ "lock", NULL, cmd_lock, "status | release",
@@ -404,7 +405,7 @@ main(int argc, char *argv[])
 	struct msr m;
 	struct buf err = BUF_INIT;
 	const struct cmd *c = NULL;
-	const char *config_path = NULL;
+	const char *config_path = NULL, *p, *e;
 	int ch, rc = MSR_OK, help = 0, given = 0;
 	char *end;
 
@@ -556,10 +557,15 @@ main(int argc, char *argv[])
 	print_warnings(&m.warnings);
 
 	if (c->flags & CMD_FILES) {
-		if (migfile_scan(&m.set, m.cfg.dir, m.cfg.strict, &m.warnings,
+		if (migfile_scan(&m.set, m.cfg.dir,
+		    (m.cfg.strict ? MIGSCAN_STRICT : 0) |
+		    ((c->flags & CMD_EXACT) ? MIGSCAN_EXACT : 0), &m.warnings,
 		    &err) == -1) {
 			print_warnings(&m.warnings);
-			log_error("%s", err.s);
+			for (p = err.s; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+				e = p + strcspn(p, "\n");
+				log_error("%.*s", (int)(e - p), p);
+			}
 			rc = MSR_EUSAGE;
 			goto done;
 		}

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -183,6 +184,7 @@ add_migration(struct migset *set, const struct entry *e, const char *dir)
 	m->name = xstrndup(e->mn.name, e->mn.namelen);
 	m->up = NULL;
 	m->down = NULL;
+	m->renamed = 0;
 	if (e->mn.dir == MIGDIR_UP)
 		m->up = join(dir, e->fname);
 	else
@@ -201,13 +203,86 @@ problem(int strict, struct strlist *warnings, struct buf *err,
 	return 0;
 }
 
+/*
+ * Whether golang-migrate takes fname for a migration: it matches
+ * ^([0-9]+)_(.*)\.(down|up)\.(.*)$, the name as long as it can be.  Then
+ * out holds what golang-migrate reads in it.
+ */
+static int
+golang_name(const char *fname, struct migname *out)
+{
+	const char *p = fname, *rest, *at = NULL, *q;
+	size_t n;
+
+	while (isdigit_((unsigned char)*p))
+		p++;
+	n = (size_t)(p - fname);
+	if (n == 0 || n > MIGFILE_VERSION_MAX || *p != '_')
+		return 0;
+	rest = p + 1;
+	for (q = rest; (q = strchr(q, '.')) != NULL; q++)
+		if (strncmp(q, ".up.", 4) == 0 || strncmp(q, ".down.", 6) == 0)
+			at = q;
+	if (at == NULL)
+		return 0;
+	out->dir = at[1] == 'u' ? MIGDIR_UP : MIGDIR_DOWN;
+	out->name = rest;
+	out->namelen = (size_t)(at - rest);
+	memcpy(out->vtext, fname, n);
+	out->vtext[n] = '\0';
+	canonical(fname, n, out->version);
+	return 1;
+}
+
+/* Whether the name ends in ".sql" in any case. */
+static int
+sql_any_case(const char *fname, size_t len)
+{
+	return len >= 4 && strcasecmp(fname + len - 4, ".sql") == 0;
+}
+
+/*
+ * A file that golang-migrate would run and msr does not read: the reason,
+ * with the name it should have, or with the file it stands beside when
+ * that name is taken (an editor's backup).
+ */
+static void
+unread_reason(struct buf *b, const char *fname, const struct migname *g,
+    const struct entry *ents, size_t nents)
+{
+	const char *dir = g->dir == MIGDIR_UP ? "up" : "down";
+	char *want;
+	size_t i;
+
+	buf_addf(b, "golang-migrate would run this file as version %s (%s),"
+	    " msr does not read it", g->vtext, dir);
+	if (g->namelen == 0) {
+		buf_addf(b, "; give it a name: '%s_NAME.%s.sql'", g->vtext,
+		    dir);
+		return;
+	}
+	want = xasprintf("%s_%.*s.%s.sql", g->vtext, (int)g->namelen,
+	    g->name, dir);
+	for (i = 0; i < nents; i++)
+		if (strcmp(ents[i].fname, want) == 0)
+			break;
+	if (i < nents)
+		buf_addf(b, "; '%s' is there already: remove this one or move"
+		    " it out of the directory", want);
+	else if (strcmp(want, fname) != 0)
+		buf_addf(b, "; rename it to '%s'", want);
+	free(want);
+}
+
 int
-migfile_scan(struct migset *set, const char *dir, int strict,
+migfile_scan(struct migset *set, const char *dir, int flags,
     struct strlist *warnings, struct buf *err)
 {
 	struct buf why = BUF_INIT;
-	struct entry *ents = NULL, *e, *prev;
-	size_t nents = 0, aents = 0, i, len;
+	struct entry *ents = NULL, *odd = NULL, *e, *prev;
+	size_t nents = 0, aents = 0, nodd = 0, aodd = 0, i, len;
+	int strict = (flags & MIGSCAN_STRICT) != 0, golang;
+	struct migname g;
 	struct migration *m;
 	struct dirent *de;
 	char *path;
@@ -223,9 +298,12 @@ migfile_scan(struct migset *set, const char *dir, int strict,
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
+		golang = golang_name(de->d_name, &g);
+		if (!golang && !sql_any_case(de->d_name, len))
+			continue;
 		if (de->d_name[0] == '.' && !endswith(de->d_name, len, ".sql"))
 			continue;
-		if (!endswith(de->d_name, len, ".sql") || !is_file(dir, de))
+		if (!is_file(dir, de))
 			continue;
 		if (nents == aents) {
 			aents = aents ? aents * 2 : 64;
@@ -233,20 +311,45 @@ migfile_scan(struct migset *set, const char *dir, int strict,
 		}
 		e = &ents[nents];
 		buf_reset(&why);
-		if (migfile_parse_name(de->d_name, &e->mn, &why) == -1) {
-			path = join(dir, de->d_name);
-			buf_addf(&why, "; expected VERSION_NAME.up.sql or"
-			    " VERSION_NAME.down.sql");
-			if (problem(strict, warnings, err, path, why.s) == -1) {
-				free(path);
-				goto done;
-			}
-			free(path);
+		if (!buf_is_utf8(de->d_name)) {
+			buf_adds(err, "'");
+			buf_add_printable(err, dir);
+			buf_adds(err, "': the file name '");
+			buf_add_printable(err, de->d_name);
+			buf_adds(err, "' is not UTF-8; rename it");
+			goto done;
+		}
+		if (endswith(de->d_name, len, ".sql") &&
+		    migfile_parse_name(de->d_name, &e->mn, &why) == 0) {
+			e->fname = xstrdup(de->d_name);
+			e->mn.name = e->fname + (e->mn.name - de->d_name);
+			nents++;
 			continue;
 		}
-		e->fname = xstrdup(de->d_name);
-		e->mn.name = e->fname + (e->mn.name - de->d_name);
-		nents++;
+		if (golang) {
+			/* Told once every name is known. */
+			if (nodd == aodd) {
+				aodd = aodd ? aodd * 2 : 8;
+				odd = xreallocarray(odd, aodd, sizeof(*odd));
+			}
+			odd[nodd].fname = xstrdup(de->d_name);
+			odd[nodd].mn = g;
+			odd[nodd].mn.name = odd[nodd].fname +
+			    (g.name - de->d_name);
+			nodd++;
+			continue;
+		}
+		path = join(dir, de->d_name);
+		if (!endswith(de->d_name, len, ".sql"))
+			buf_adds(&why, "not a migration: the extension is not"
+			    " in lower case");
+		buf_addf(&why, "; expected VERSION_NAME.up.sql or"
+		    " VERSION_NAME.down.sql");
+		if (problem(strict, warnings, err, path, why.s) == -1) {
+			free(path);
+			goto done;
+		}
+		free(path);
 	}
 	if (errno != 0) {
 		buf_addf(err, "cannot read migrations directory '%s': %s", dir,
@@ -255,6 +358,21 @@ migfile_scan(struct migset *set, const char *dir, int strict,
 	}
 	if (nents > 0)
 		qsort(ents, nents, sizeof(*ents), entry_cmp);
+	if (nodd > 0)
+		qsort(odd, nodd, sizeof(*odd), entry_cmp);
+	for (i = 0; i < nodd; i++) {
+		buf_reset(&why);
+		unread_reason(&why, odd[i].fname, &odd[i].mn, ents, nents);
+		path = join(dir, odd[i].fname);
+		if (flags & MIGSCAN_EXACT)
+			buf_addf(err, "%s%s: %s", i > 0 ? "\n" : "", path,
+			    why.s);
+		else
+			strlist_addf(warnings, "%s: %s", path, why.s);
+		free(path);
+	}
+	if (nodd > 0 && (flags & MIGSCAN_EXACT))
+		goto done;
 	for (i = 0; i < nents; i++) {
 		e = &ents[i];
 		prev = i > 0 ? &ents[i - 1] : NULL;
@@ -267,17 +385,12 @@ migfile_scan(struct migset *set, const char *dir, int strict,
 				    e->fname, dir);
 				goto done;
 			}
-			/* An up file and its down file. */
-			if (prev->mn.namelen != e->mn.namelen ||
+			/* An up file and its down file, by version. */
+			m->down = join(dir, e->fname);
+			m->renamed = prev->mn.namelen != e->mn.namelen ||
 			    memcmp(prev->mn.name, e->mn.name,
 			    e->mn.namelen) != 0 ||
-			    strcmp(prev->mn.vtext, e->mn.vtext) != 0) {
-				buf_addf(err, "version %s: down file '%s' does"
-				    " not match up file '%s' in '%s'",
-				    e->mn.vtext, e->fname, prev->fname, dir);
-				goto done;
-			}
-			m->down = join(dir, e->fname);
+			    strcmp(prev->mn.vtext, e->mn.vtext) != 0;
 			continue;
 		}
 		if (e->mn.dir == MIGDIR_DOWN) {
@@ -298,6 +411,9 @@ done:
 	for (i = 0; i < nents; i++)
 		free(ents[i].fname);
 	free(ents);
+	for (i = 0; i < nodd; i++)
+		free(odd[i].fname);
+	free(odd);
 	buf_release(&why);
 	return rc;
 }

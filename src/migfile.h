@@ -37,6 +37,7 @@ struct migration {
 	char	*name;		/* the part after VERSION_ */
 	char	*up;		/* path of the up file, or NULL */
 	char	*down;		/* path of the down file, or NULL */
+	int	 renamed;	/* the down file has another name */
 };
 
 struct migset {
@@ -63,13 +64,22 @@ int	migfile_parse_version(const char *s,
 /* Compares two canonical versions as numbers. */
 int	migfile_vercmp(const char *, const char *);
 
+/* Flags of migfile_scan(). */
+#define MIGSCAN_STRICT	0x01	/* [migrations] strict */
+#define MIGSCAN_EXACT	0x02	/* refuse what golang-migrate would run */
+
 /*
- * Reads the migration files of dir into set.  Problems that make the set
- * unusable (unreadable directory, two files for one version and
- * direction) return -1 with err set.  Orphan down files and unparsable
- * *.sql names are errors when strict is set and warnings otherwise.
+ * Reads the migration files of dir into set.  An up file and a down file
+ * of one version pair whatever their names, as golang-migrate pairs them.
+ * Problems that make the set unusable (unreadable directory, two files
+ * for one version and direction, a file name that is not UTF-8) return
+ * -1 with err set.  Orphan down files and unparsable *.sql names are
+ * errors with MIGSCAN_STRICT and warnings otherwise.  Files that
+ * golang-migrate would run as migrations and msr does not read
+ * ("7_x.up.sql~", "7_x.up..sql") are errors with MIGSCAN_EXACT, one line
+ * of err each, and warnings otherwise.
  */
-int	migfile_scan(struct migset *set, const char *dir, int strict,
+int	migfile_scan(struct migset *set, const char *dir, int flags,
 	    struct strlist *warnings, struct buf *err);
 void	migfile_set_release(struct migset *);
 

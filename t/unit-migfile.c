@@ -64,6 +64,11 @@ main(void)
 	    "12345678901234567890123456789012",
 	    "12345678901234567890123456789012", "max", MIGDIR_UP);
 	name_ok("3_with.dots.up.sql", "3", "3", "with.dots", MIGDIR_UP);
+	name_ok("20240813211251_passkey_backup_flags..up.sql",
+	    "20240813211251", "20240813211251", "passkey_backup_flags.",
+	    MIGDIR_UP);
+	name_ok("7_a.down.up.sql", "7", "7", "a.down", MIGDIR_UP);
+	name_ok("7_a.up.down.sql", "7", "7", "a.up", MIGDIR_DOWN);
 
 	name_bad("_up.sql", "version");
 	name_bad("..up.sql", "version");
