@@ -223,6 +223,10 @@ cmd_down(struct msr *m)
 			return MSR_EUSAGE;
 		}
 		o.down_to = to;
+		if (strcmp(to, "0") == 0 && migfile_find(&m->set, "0") != NULL)
+			log_warn("'down %s' rolls back what is above version 0"
+			    " and keeps version 0 itself; 'down --all' rolls"
+			    " back version 0 too", m->argv[0]);
 	}
 	o.steps = m->o.steps;
 	o.all = m->o.all;

@@ -155,6 +155,12 @@ cmd_new(struct msr *m)
 			version[0] = '1';
 		}
 	}
+	if (strlen(version) > MIGFILE_VERSION_MAX) {
+		log_error("the version after %s would have %zu digits, more"
+		    " than the %d allowed; name the file by hand",
+		    last->vtext, strlen(version), MIGFILE_VERSION_MAX);
+		goto done;
+	}
 	if (last != NULL && (base = strrchr(last->up, '/')) != NULL &&
 	    base[1] == 'V')
 		prefix = "V";

@@ -2,6 +2,8 @@
 test_description='down, redo, new, validate'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 
+SQ="'"
+
 # versions DB: the applied versions, in order of application, joined by
 # commas.
 versions() {
@@ -116,6 +118,44 @@ test_expect_success 'down 0 rolls back everything' '
 	test "$(dbq z "SELECT count(*) FROM msr_migrations")" = 0 &&
 	db_tables z >tables &&
 	test_must_be_empty tables
+'
+
+test_expect_success 'down 0 keeps version 0, with a warning; down --all rolls it back' '
+	rm -rf z0 &&
+	db_new z0 &&
+	mig z0 0_zero "CREATE TABLE zero (x integer);" "DROP TABLE zero;" &&
+	mig z0 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	msr -u "$(db_url z0)" -d z0 migrate &&
+	msr -u "$(db_url z0)" -d z0 down 0 2>err &&
+	test_grep "^msr: warning: ${SQ}down 0${SQ} rolls back what is above version 0 and keeps version 0 itself; ${SQ}down --all${SQ} rolls back version 0 too$" err &&
+	test "$(dbq z0 "SELECT version FROM msr_migrations")" = 0 &&
+	db_tables z0 >tables &&
+	test "$(cat tables)" = zero &&
+	msr -u "$(db_url z0)" -d z0 down --all 2>err &&
+	test_grep "rolled back 0_zero" err &&
+	test "$(dbq z0 "SELECT count(*) FROM msr_migrations")" = 0 &&
+	db_tables z0 >tables &&
+	test_must_be_empty tables
+'
+
+test_expect_success 'down 0 says nothing of version 0 when there is none' '
+	rm -rf z1 &&
+	db_new z1 &&
+	mig z1 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	msr -u "$(db_url z1)" -d z1 migrate &&
+	msr -u "$(db_url z1)" -d z1 down 0 2>err &&
+	test_grep -v "warning" err
+'
+
+test_expect_success 'new after a 32-digit version refuses to write a 33-digit name' '
+	rm -rf n32 && mkdir n32 &&
+	mig n32 99999999999999999999999999999999_last "SELECT 1;" &&
+	ls n32 >before &&
+	test_expect_code 2 msr -d n32 new next >out 2>err &&
+	test_grep "^msr: error: the version after 99999999999999999999999999999999 would have 33 digits, more than the 32 allowed; name the file by hand$" err &&
+	test_must_be_empty out &&
+	ls n32 >after &&
+	test_cmp before after
 '
 
 test_expect_success 'bare down is a usage error' '
