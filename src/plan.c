@@ -77,6 +77,7 @@ struct shape {
 	size_t		 begin, commit;		/* the last of each */
 	unsigned	 begin_line, commit_line;
 	unsigned	 begin_col;
+	unsigned	 other_line;		/* the first ROLLBACK, SAVEPOINT */
 	char		*begin_opts;		/* options of the last BEGIN */
 	int		 inblock;		/* after a BEGIN, before COMMIT */
 	const char	*notx;			/* the first NOTX statement */
@@ -109,10 +110,10 @@ shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
 		break;
 	case SQLKIND_ROLLBACK:
 		sh->inblock = 0;
-		sh->nother++;
-		break;
+		/* FALLTHROUGH */
 	case SQLKIND_SAVEPOINT:
-		sh->nother++;
+		if (sh->nother++ == 0)
+			sh->other_line = st->line;
 		break;
 	case SQLKIND_OTHER:
 		break;
@@ -233,8 +234,9 @@ classify(struct step *s, const struct planopts *o, const struct shape *sh,
 	    sh->ncommit != 1 || sh->nother != 0 || sh->commit < sh->begin)) {
 		s->mode = STEP_NOTX;
 		s->why = xasprintf("transaction control other than one"
-		    " BEGIN ... COMMIT block (line %u)", sh->nbegin > 0 ?
-		    sh->begin_line : sh->commit_line);
+		    " BEGIN ... COMMIT block (line %u)", sh->nother > 0 ?
+		    sh->other_line : sh->nbegin > 0 ? sh->begin_line :
+		    sh->commit_line);
 		return;
 	}
 	/* In a file's own block only the statements inside it count. */

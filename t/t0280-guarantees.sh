@@ -1192,12 +1192,31 @@ CREATE TABLE b (x integer);
 RELEASE sp;
 COMMIT;" &&
 	msr -u "$(u svp)" -d svp migrate --dry-run >plan &&
-	test_grep "^up   svp/1_a.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 1)\]$" plan &&
+	test_grep "^up   svp/1_a.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 3)\]$" plan &&
 	msr -u "$(u svp)" -d svp migrate 2>err &&
 	test_grep "svp/1_a.up.sql runs without a transaction" err &&
 	printf "a\nb\n" >want &&
 	db_tables svp >tables &&
 	test_cmp want tables
+'
+
+test_expect_success 'SAVEPOINT, RELEASE or ROLLBACK alone: the plan names its line' '
+	db_new svl &&
+	mig svl 1_a "CREATE TABLE a (x integer);
+
+SAVEPOINT sp;
+CREATE TABLE b (x integer);
+RELEASE sp;" &&
+	mig svl 2_b "CREATE TABLE c (x integer);
+RELEASE sp;" &&
+	mig svl 3_c "CREATE TABLE d (x integer);
+CREATE TABLE e (x integer);
+ROLLBACK;" &&
+	msr -u "$(u svl)" -d svl migrate --dry-run >plan &&
+	test_grep "^up   svl/1_a.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 3)\]$" plan &&
+	test_grep "^up   svl/2_b.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 2)\]$" plan &&
+	test_grep "^up   svl/3_c.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 3)\]$" plan &&
+	test_grep -v "line 0" plan
 '
 
 test_expect_success 'a down file failing after its own block: no longer applied, says to finish by hand' '
