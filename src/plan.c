@@ -7,6 +7,7 @@
 #include "buildconf.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -78,6 +79,8 @@ struct shape {
 	unsigned	 begin_line, commit_line;
 	unsigned	 begin_col;
 	unsigned	 other_line;		/* the first ROLLBACK, SAVEPOINT */
+	char		 bad[96];		/* why the blocks do not balance */
+	unsigned	 bad_line, bad_col;
 	char		*begin_opts;		/* options of the last BEGIN */
 	int		 inblock;		/* after a BEGIN, before COMMIT */
 	const char	*notx;			/* the first NOTX statement */
@@ -94,6 +97,19 @@ static void
 shape_add(struct shape *sh, struct step *s, const struct sqlstmt *st,
     size_t i)
 {
+	if (sh->bad[0] == '\0') {
+		if (st->kind == SQLKIND_BEGIN && sh->inblock)
+			snprintf(sh->bad, sizeof(sh->bad), "BEGIN inside the"
+			    " transaction that the BEGIN at line %u opened",
+			    sh->begin_line);
+		else if ((st->kind == SQLKIND_COMMIT ||
+		    st->kind == SQLKIND_ROLLBACK) && !sh->inblock)
+			snprintf(sh->bad, sizeof(sh->bad), "%s with no BEGIN"
+			    " before it", st->kind == SQLKIND_COMMIT ?
+			    "COMMIT" : "ROLLBACK");
+		sh->bad_line = st->line;
+		sh->bad_col = st->col;
+	}
 	switch (st->kind) {
 	case SQLKIND_BEGIN:
 		sh->begin = i;
@@ -294,6 +310,19 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 	s->nstmts = 0;
 	s->first_risky = SIZE_MAX;
 	if (scan_file(s, o->dialect, &sh, &dirs, err) == -1) {
+		free(sh.begin_opts);
+		return -1;
+	}
+	if (sh.bad[0] == '\0' && sh.inblock) {
+		snprintf(sh.bad, sizeof(sh.bad), "BEGIN with no COMMIT after"
+		    " it");
+		sh.bad_line = sh.begin_line;
+		sh.bad_col = sh.begin_col;
+	}
+	if (sh.bad[0] != '\0') {
+		buf_addf(err, "%s:%u:%u: %s; a file holds one BEGIN ... COMMIT"
+		    " block, or several that each end, or none", s->path,
+		    sh.bad_line, sh.bad_col, sh.bad);
 		free(sh.begin_opts);
 		return -1;
 	}

@@ -1200,7 +1200,7 @@ COMMIT;" &&
 	test_cmp want tables
 '
 
-test_expect_success 'SAVEPOINT, RELEASE or ROLLBACK alone: the plan names its line' '
+test_expect_success 'SAVEPOINT, RELEASE or ROLLBACK TO alone: the plan names its line' '
 	db_new svl &&
 	mig svl 1_a "CREATE TABLE a (x integer);
 
@@ -1211,12 +1211,55 @@ RELEASE sp;" &&
 RELEASE sp;" &&
 	mig svl 3_c "CREATE TABLE d (x integer);
 CREATE TABLE e (x integer);
-ROLLBACK;" &&
+ROLLBACK TO SAVEPOINT sp;" &&
 	msr -u "$(u svl)" -d svl migrate --dry-run >plan &&
 	test_grep "^up   svl/1_a.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 3)\]$" plan &&
 	test_grep "^up   svl/2_b.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 2)\]$" plan &&
 	test_grep "^up   svl/3_c.up.sql  \[no transaction: transaction control other than one BEGIN ... COMMIT block (line 3)\]$" plan &&
 	test_grep -v "line 0" plan
+'
+
+test_expect_success 'blocks that do not balance: exit 2 at their line, nothing runs' '
+	db_new unb &&
+	mig unb 1_a "CREATE TABLE a (x integer);" &&
+	msr -u "$(u unb)" -d unb migrate &&
+	db_fp unb >before &&
+	mig unb 2_b "BEGIN;
+CREATE TABLE b (x integer);" &&
+	test_expect_code 2 msr -u "$(u unb)" -d unb migrate >out 2>err &&
+	test_grep "^msr: error: unb/2_b.up.sql:1:1: BEGIN with no COMMIT after it; a file holds one BEGIN ... COMMIT block, or several that each end, or none$" err &&
+	mig unb 2_b "CREATE TABLE b (x integer);
+  COMMIT;" &&
+	test_expect_code 2 msr -u "$(u unb)" -d unb migrate >out 2>err &&
+	test_grep "^msr: error: unb/2_b.up.sql:2:3: COMMIT with no BEGIN before it; " err &&
+	mig unb 2_b "CREATE TABLE b (x integer);
+ROLLBACK;" &&
+	test_expect_code 2 msr -u "$(u unb)" -d unb migrate >out 2>err &&
+	test_grep "^msr: error: unb/2_b.up.sql:2:1: ROLLBACK with no BEGIN before it; " err &&
+	mig unb 2_b "BEGIN;
+CREATE TABLE b (x integer);
+BEGIN;
+COMMIT;" &&
+	test_expect_code 2 msr -u "$(u unb)" -d unb migrate >out 2>err &&
+	test_grep "^msr: error: unb/2_b.up.sql:3:1: BEGIN inside the transaction that the BEGIN at line 1 opened; " err &&
+	test_expect_code 2 msr -u "$(u unb)" -d unb migrate --dry-run >out 2>err &&
+	test_must_be_empty out &&
+	db_fp unb >after &&
+	test_cmp before after
+'
+
+test_expect_success 'two blocks that each end still run statement by statement' '
+	mig unb 2_b "BEGIN;
+CREATE TABLE b (x integer);
+COMMIT;
+BEGIN;
+CREATE TABLE c (x integer);
+COMMIT;" &&
+	msr -u "$(u unb)" -d unb migrate 2>err &&
+	test_grep "unb/2_b.up.sql runs without a transaction" err &&
+	printf "a\nb\nc\n" >want &&
+	db_tables unb >tables &&
+	test_cmp want tables
 '
 
 test_expect_success 'a down file failing after its own block: no longer applied, says to finish by hand' '
