@@ -2,7 +2,9 @@
  * The SQLite driver: sqlite:PATH URLs, BEGIN IMMEDIATE transactions with
  * a busy timeout that a signal cuts short, error offsets from
  * sqlite3_error_offset(), and a lock held with fcntl() on PATH-msr.lock,
- * which the operating system releases when the holder dies.
+ * which the operating system releases when the holder dies.  PATH is the
+ * database file's with symbolic links resolved, so that every path that
+ * reaches one file finds one lock.
  */
 #include "buildconf.h"
 
@@ -455,6 +457,45 @@ sq_in_transaction(struct dbconn *c)
 	return !sqlite3_get_autocommit(c->db);
 }
 
+/*
+ * The lock file of the database at path: the real path of the file, or of
+ * its directory when the file does not exist yet, with "-msr.lock" added.
+ */
+static int
+lock_name(const char *path, struct buf *out, struct buf *err)
+{
+	const char *base, *slash;
+	char *dir, *real;
+
+	if ((real = realpath(path, NULL)) != NULL) {
+		buf_addf(out, "%s-msr.lock", real);
+		free(real);
+		return 0;
+	}
+	if (errno != ENOENT) {
+		buf_addf(err, "cannot resolve '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if ((slash = strrchr(path, '/')) == NULL) {
+		dir = xstrdup(".");
+		base = path;
+	} else {
+		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		base = slash + 1;
+	}
+	if ((real = realpath(dir, NULL)) == NULL) {
+		buf_addf(err, "cannot resolve the directory of '%s': %s", path,
+		    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	buf_addf(out, "%s%s%s-msr.lock", real, strcmp(real, "/") == 0 ? "" :
+	    "/", base);
+	free(real);
+	free(dir);
+	return 0;
+}
+
 static const char *
 file_kind(mode_t mode)
 {
@@ -540,8 +581,8 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 	if (strcmp(c->path, ":memory:") == 0 || c->lockfd != -1)
 		return DBLOCK_TAKEN;
 	dberr_reset(err);
-	buf_addf(&path, "%s-msr.lock", c->path);
-	if ((c->lockfd = lock_open(path.s, c->path, &err->msg)) == -1) {
+	if (lock_name(c->path, &path, &err->msg) == -1 ||
+	    (c->lockfd = lock_open(path.s, c->path, &err->msg)) == -1) {
 		buf_release(&path);
 		return DBLOCK_ERROR;
 	}

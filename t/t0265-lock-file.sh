@@ -1,17 +1,69 @@
 #!/bin/sh
-test_description='the SQLite lock file is never followed'
+test_description='the SQLite lock file: one per database file, never followed'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 
+# wait_for FILE PATTERN: until FILE holds PATTERN, at most 20 s.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# wait_table DB TABLE: until TABLE is in DB, at most 20 s.
+wait_table() {
+	i=0
+	while [ "$(sq "$1" "SELECT count(*) FROM sqlite_master
+	    WHERE name = '$2'" 2>/dev/null)" != 1 ]; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# holdlock.py LOCKFILE READY holds the migration lock of an SQLite
+# database as another msr would, ending by itself after 60 s.
+cat >holdlock.py <<\EOF
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0)
+os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
+open(sys.argv[2], "w").write("ready\n")
+time.sleep(60)
+EOF
+
+# hold LOCKFILE: holds LOCKFILE in the background; $holder is its pid.
+hold() {
+	rm -f held
+	python3 "$TRASH/holdlock.py" "$1" held &
+	holder=$!
+	wait_for held ready
+}
+
+# release: ends the holder of hold, if any.  Each test that holds a lock
+# sets it as its EXIT trap.
+release() {
+	if [ -n "${holder:-}" ]; then
+		kill "$holder" 2>/dev/null
+		wait "$holder" 2>/dev/null
+	fi
+	holder=
+	return 0
+}
+
 # refused DB LOCKFILE WHY ARGS...: msr ARGS on sqlite:DB exits 3, saying
-# that it refuses LOCKFILE because WHY: it cannot take the lock, or for
-# lock status, read it.
+# that it refuses LOCKFILE (a path ending in it) because WHY: it cannot
+# take the lock, or for lock status, read it.
 refused() {
 	rf_db=$1 rf_lock=$2 rf_why=$3
 	shift 3
 	test_expect_code 3 msr -u sqlite:$rf_db "$@" 2>err &&
-	test_grep "^msr: error: cannot [a-z]* the migration lock: refusing lock file ${SQ}$rf_lock${SQ}: $rf_why$" err
+	test_grep "^msr: error: cannot [a-z]* the migration lock: refusing lock file ${SQ}/[^${SQ}]*/$rf_lock${SQ}: $rf_why$" err
 }
 
 mig m 1_a "CREATE TABLE a (x integer);"
@@ -70,7 +122,7 @@ test_expect_success 'a directory as the lock file is exit 3' '
 	fresh dd.db &&
 	mkdir dd.db-msr.lock &&
 	test_expect_code 3 msr -u sqlite:dd.db -d m migrate 2>err &&
-	test_grep "^msr: error: cannot take the migration lock: cannot open lock file ${SQ}dd.db-msr.lock${SQ}: Is a directory$" err &&
+	test_grep "^msr: error: cannot take the migration lock: cannot open lock file ${SQ}/[^${SQ}]*/dd.db-msr.lock${SQ}: Is a directory$" err &&
 	unchanged dd.db
 '
 
@@ -165,10 +217,102 @@ owned 'a lock file its user cannot open is exit 3' '
 	chown "$other" ur/app.db-msr.lock &&
 	chmod 000 ur/app.db-msr.lock &&
 	test_expect_code 3 as_other -u sqlite:ur/app.db -d m migrate 2>err &&
-	test_grep "^msr: error: cannot take the migration lock: cannot open lock file ${SQ}ur/app.db-msr.lock${SQ}: Permission denied$" err &&
+	test_grep "^msr: error: cannot take the migration lock: cannot open lock file ${SQ}/[^${SQ}]*/ur/app.db-msr.lock${SQ}: Permission denied$" err &&
 	db_fingerprint ur/app.db >after &&
 	test_cmp before after &&
 	test "$(cat ur/app.db-msr.lock)" = "pid 1 on x since y"
+'
+
+test_expect_success 'a symbolic link to the database shares its lock file' '
+	trap release EXIT &&
+	fresh app.db &&
+	ln -s app.db alias.db &&
+	mkdir -p elsewhere &&
+	ln -s ../app.db elsewhere/alias.db &&
+	hold app.db-msr.lock &&
+	test_expect_code 4 msr -u sqlite:alias.db -d m --lock-timeout 0 migrate 2>err &&
+	test_grep "it is held by pid 4242 on build1 since" err &&
+	test_expect_code 4 msr -u sqlite:elsewhere/alias.db -d m --lock-timeout 0 migrate 2>err &&
+	test_grep "it is held by pid 4242 on build1 since" err &&
+	msr -u sqlite:elsewhere/alias.db lock status >out &&
+	test_grep "^held by pid 4242 on build1" out &&
+	test ! -e alias.db-msr.lock &&
+	test ! -e elsewhere/alias.db-msr.lock &&
+	db_fingerprint app.db >after &&
+	test_cmp before after &&
+	release &&
+	msr -u sqlite:elsewhere/alias.db -d m --lock-timeout 0 migrate 2>err &&
+	test "$(sq app.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2 &&
+	test ! -e elsewhere/alias.db-msr.lock
+'
+
+# A deploy layout: current links to the release, whose app.db links to
+# the database in shared/.
+test_expect_success 'a current/ link to a release whose app.db links to shared/ shares the lock' '
+	trap release EXIT &&
+	mkdir -p releases/1 shared &&
+	ln -s releases/1 current &&
+	ln -s ../../shared/app.db releases/1/app.db &&
+	msr -u sqlite:shared/app.db -d m migrate --to 1 2>err &&
+	db_fingerprint shared/app.db >before &&
+	hold shared/app.db-msr.lock &&
+	test_expect_code 4 msr -u sqlite:current/app.db -d m --lock-timeout 0 migrate 2>err &&
+	test_grep "it is held by pid 4242 on build1 since" err &&
+	msr -u sqlite:releases/1/app.db lock status >out &&
+	test_grep "^held by pid 4242 on build1" out &&
+	db_fingerprint shared/app.db >after &&
+	test_cmp before after &&
+	release &&
+	test ! -e releases/1/app.db-msr.lock
+'
+
+test_expect_success 'a current/ link to a directory: a database new to the command has one lock too' '
+	trap release EXIT &&
+	mkdir -p releases/2 &&
+	ln -s releases/2 cur2 &&
+	hold releases/2/new.db-msr.lock &&
+	msr -u sqlite:cur2/new.db lock status >out &&
+	test_grep "^held by pid 4242 on build1" out &&
+	msr -u sqlite:./cur2//new.db lock status >out &&
+	test_grep "^held by pid 4242 on build1" out &&
+	test_expect_code 4 msr -u sqlite:cur2/new.db -d m --lock-timeout 0 migrate 2>err &&
+	release &&
+	test ! -s releases/2/new.db &&
+	msr -u sqlite:cur2/new.db -d m migrate 2>err &&
+	test "$(sq releases/2/new.db "SELECT group_concat(version) FROM msr_migrations")" = 1,2
+'
+
+test_expect_success 'two runners through app.db and alias.db: a no-transaction file runs once' '
+	rm -rf nt two.db* twin.db &&
+	mig nt 1_slow "-- msr:no-transaction
+CREATE TABLE started (x integer);
+CREATE TABLE n (c integer);
+INSERT INTO n WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1
+    FROM c WHERE x < 20000000) SELECT count(*) FROM c;
+INSERT INTO started VALUES (1);" &&
+	ln -s two.db twin.db &&
+	{ msr -u sqlite:twin.db -d nt migrate 2>a.err & } &&
+	wait_table two.db started &&
+	msr -u sqlite:two.db -d nt migrate 2>b.err &&
+	wait &&
+	test_grep "waiting for the migration lock held by pid" b.err &&
+	test_grep "nothing to do; the database is at version 1" b.err &&
+	test "$(sq two.db "SELECT count(*) FROM started")" = 1 &&
+	test "$(sq two.db "SELECT outcome FROM msr_migrations_log")" = ok
+'
+
+test_expect_success ':memory: takes no lock file' '
+	msr -u sqlite::memory: -d m migrate 2>err &&
+	test_grep "applied 2 migrations" err &&
+	test ! -e ":memory:-msr.lock"
+'
+
+test_expect_success 'a database in a directory that does not exist is exit 3' '
+	test_expect_code 3 msr -u sqlite:no/such/app.db -d m migrate 2>err &&
+	test_grep "^msr: error: cannot connect to sqlite:no/such/app.db: cannot open" err &&
+	test_expect_code 3 msr -u sqlite:no/such/app.db lock status 2>err &&
+	test_grep "^msr: error: cannot connect to sqlite:no/such/app.db: cannot open" err &&
+	test ! -e no
 '
 
 test_done
