@@ -480,7 +480,8 @@ lock_name(const char *path, struct buf *out, struct buf *err)
 		dir = xstrdup(".");
 		base = path;
 	} else {
-		dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
 		base = slash + 1;
 	}
 	if ((real = realpath(dir, NULL)) == NULL) {
