@@ -2,7 +2,9 @@
  * The SQLite driver: sqlite:PATH URLs, BEGIN IMMEDIATE transactions with
  * a busy timeout that a signal cuts short, error offsets from
  * sqlite3_error_offset(), and a lock held with fcntl() on PATH-msr.lock,
- * which the operating system releases when the holder dies.
+ * which the operating system releases when the holder dies.  PATH is the
+ * database file's with symbolic links resolved, so that every path that
+ * reaches one file finds one lock.
  */
 #include "buildconf.h"
 
@@ -10,9 +12,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -453,6 +457,114 @@ sq_in_transaction(struct dbconn *c)
 	return !sqlite3_get_autocommit(c->db);
 }
 
+/*
+ * The lock file of the database at path: the real path of the file, or of
+ * its directory when the file does not exist yet, with "-msr.lock" added.
+ */
+static int
+lock_name(const char *path, struct buf *out, struct buf *err)
+{
+	const char *base, *slash;
+	char *dir, *real;
+
+	if ((real = realpath(path, NULL)) != NULL) {
+		buf_addf(out, "%s-msr.lock", real);
+		free(real);
+		return 0;
+	}
+	if (errno != ENOENT) {
+		buf_addf(err, "cannot resolve '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if ((slash = strrchr(path, '/')) == NULL) {
+		dir = xstrdup(".");
+		base = path;
+	} else {
+		dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
+		base = slash + 1;
+	}
+	if ((real = realpath(dir, NULL)) == NULL) {
+		buf_addf(err, "cannot resolve the directory of '%s': %s", path,
+		    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	buf_addf(out, "%s%s%s-msr.lock", real, strcmp(real, "/") == 0 ? "" :
+	    "/", base);
+	free(real);
+	free(dir);
+	return 0;
+}
+
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a regular file";
+}
+
+/*
+ * Opens the lock file name, never through a symbolic link, and accepts
+ * only a regular file with one link that belongs to msr's user, root or
+ * the owner of the database file path: anything else is refused before
+ * it is locked or written.  O_NONBLOCK: opening a FIFO must not wait.
+ */
+static int
+lock_open(const char *name, const char *path, struct buf *err)
+{
+	struct stat st, dbst;
+	int fd;
+
+	fd = open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		if ((errno == ELOOP || errno == EMLINK) &&
+		    lstat(name, &st) == 0 && S_ISLNK(st.st_mode))
+			buf_addf(err, "refusing lock file '%s': it is a"
+			    " symbolic link", name);
+		else
+			buf_addf(err, "cannot open lock file '%s': %s", name,
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		buf_addf(err, "cannot open lock file '%s': %s", name,
+		    strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		buf_addf(err, "refusing lock file '%s': it is %s", name,
+		    file_kind(st.st_mode));
+		goto fail;
+	}
+	if (st.st_nlink != 1) {
+		buf_addf(err, "refusing lock file '%s': it has %ju links, not"
+		    " one", name, (uintmax_t)st.st_nlink);
+		goto fail;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0 &&
+	    (stat(path, &dbst) == -1 || dbst.st_uid != st.st_uid)) {
+		buf_addf(err, "refusing lock file '%s': it belongs to uid %ju,"
+		    " not to msr's user, root or the owner of the database",
+		    name, (uintmax_t)st.st_uid);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 static enum dblock
 sq_trylock(struct dbconn *c, const char *schema, const char *table,
     struct buf *holder, struct dberr *err)
@@ -469,12 +581,9 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 	(void)table;
 	if (strcmp(c->path, ":memory:") == 0 || c->lockfd != -1)
 		return DBLOCK_TAKEN;
-	buf_addf(&path, "%s-msr.lock", c->path);
-	c->lockfd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (c->lockfd == -1) {
-		dberr_reset(err);
-		buf_addf(&err->msg, "cannot open lock file '%s': %s", path.s,
-		    strerror(errno));
+	dberr_reset(err);
+	if (lock_name(c->path, &path, &err->msg) == -1 ||
+	    (c->lockfd = lock_open(path.s, c->path, &err->msg)) == -1) {
 		buf_release(&path);
 		return DBLOCK_ERROR;
 	}
