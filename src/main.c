@@ -397,8 +397,8 @@ close_db(struct msr *m, const struct cmd *c)
 	m->conn = NULL;
 }
 
-int
-main(int argc, char *argv[])
+static int
+run(int argc, char *argv[])
 {
 	struct cliset cli[NCLI];
 	size_t ncli = 0, i;
@@ -475,8 +475,10 @@ main(int argc, char *argv[])
 			given |= OPT_DRYRUN;
 			break;
 		case O_STEPS:
+			errno = 0;
 			m.o.steps = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || m.o.steps < 1)
+			if (*optarg == '\0' || *end != '\0' || m.o.steps < 1 ||
+			    errno == ERANGE)
 				return usage_arg(NULL, "invalid --steps",
 				    optarg, ": expected a whole number of 1"
 				    " or more");
@@ -525,11 +527,11 @@ main(int argc, char *argv[])
 			usage_cmd(stdout, find_command(argv[1]));
 		else
 			usage_all(stdout);
-		return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+		return MSR_OK;
 	}
 	if (help) {
 		usage_cmd(stdout, c);
-		return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+		return MSR_OK;
 	}
 	for (i = 0; i < NOPTNAMES; i++) {
 		int bit = 1 << i;
@@ -591,6 +593,15 @@ done:
 	config_release(&m.cfg);
 	free(m.url_masked);
 	buf_release(&err);
+	return rc;
+}
+
+/* Every way out checks that standard output was written. */
+int
+main(int argc, char *argv[])
+{
+	int rc = run(argc, argv);
+
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("cannot write the output: %s", errno != 0 ?

@@ -698,4 +698,25 @@ test_expect_success 'wait with a bad --timeout names it' '
 	unchanged
 '
 
+test_expect_success 'help and --version on a full disk exit 1, saying so' '
+	test -w /dev/full &&
+	for a in -h --help -V --version help "help migrate" "migrate -h" \
+	    "status --help"; do
+		test_expect_code 1 msr $a >/dev/full 2>err &&
+		test_grep "^msr: error: cannot write the output: " err ||
+		return 1
+	done
+'
+
+test_expect_success '--steps beyond the range of a number is a usage error' '
+	work steps-range &&
+	for n in 9223372036854775808 99999999999999999999999; do
+		test_expect_code 2 msr -u sqlite:app.db -d m down --steps $n \
+		    >out 2>err &&
+		test_grep "^msr: error: invalid --steps ${SQ}$n${SQ}: expected a whole number of 1 or more$" err &&
+		test_must_be_empty out || return 1
+	done &&
+	unchanged
+'
+
 test_done
