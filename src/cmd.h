@@ -18,6 +18,7 @@
 #define CMD_DBOPT	0x08	/* uses the database when one is configured */
 #define CMD_RW		0x10	/* connects for writing, without the lock */
 #define CMD_NOCONN	0x20	/* needs a URL, connects by itself */
+#define CMD_VERSIONS	0x80	/* its arguments are versions */
 #define CMD_EXACT	0x40	/* refuses files golang-migrate would run
 				 * and msr does not read */
 

@@ -30,7 +30,7 @@ static const struct cmd commands[] = {
 	    "apply pending migrations in version order" },
 	{ "down", "rollback", cmd_down,
 	    "VERSION | --steps N | --all [--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS,
 	    OPT_STEPS | OPT_ALL | OPT_DRYRUN, 1, "roll back applied migrations, newest first" },
 	{ "redo", NULL, cmd_redo, "[--dry-run]",
 	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
@@ -54,7 +54,8 @@ static const struct cmd commands[] = {
 	    "review the migration files for changes that are unsafe to run"
 	    " against a live database" },
 	{ "baseline", NULL, cmd_baseline, "VERSION [--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 1,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS,
+	    OPT_DRYRUN, 1,
 	    "record migrations up to VERSION as applied without running"
 	    " them" },
 	{ "repair", NULL, cmd_repair, "[--dry-run]",
@@ -406,6 +407,7 @@ run(int argc, char *argv[])
 	struct buf err = BUF_INIT;
 	const struct cmd *c = NULL;
 	const char *config_path = NULL, *p, *e;
+	char version[MIGFILE_VERSION_MAX + 1];
 	int ch, rc = MSR_OK, help = 0, given = 0;
 	char *end;
 
@@ -467,6 +469,10 @@ run(int argc, char *argv[])
 			printf("msr %s\n", PACKAGE_VERSION);
 			return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
 		case O_TO:
+			if (migfile_parse_version(optarg, version) == -1) {
+				bad_version("--to", optarg);
+				return MSR_EUSAGE;
+			}
 			m.o.to = optarg;
 			given |= OPT_TO;
 			break;
@@ -489,6 +495,11 @@ run(int argc, char *argv[])
 			given |= OPT_ALL;
 			break;
 		case O_EXPECT:
+			if (strcmp(optarg, "none") != 0 &&
+			    migfile_parse_version(optarg, version) == -1) {
+				bad_version("--expect", optarg);
+				return MSR_EUSAGE;
+			}
 			m.o.expect = optarg;
 			given |= OPT_EXPECT;
 			break;
@@ -545,6 +556,12 @@ run(int argc, char *argv[])
 		    argv[c->nargs + 1], "");
 	m.argc = argc - 1;
 	m.argv = argv + 1;
+	/* Arguments are checked before anything is touched. */
+	for (i = 0; (c->flags & CMD_VERSIONS) && i < (size_t)m.argc; i++)
+		if (migfile_parse_version(m.argv[i], version) == -1) {
+			bad_version("version", m.argv[i]);
+			return MSR_EUSAGE;
+		}
 	log_json = m.o.json;
 
 	config_init(&m.cfg);

@@ -1219,6 +1219,23 @@ ROLLBACK TO SAVEPOINT sp;" &&
 	test_grep -v "line 0" plan
 '
 
+test_expect_success 'a bad --to, --expect or VERSION is exit 2 before connecting or locking' '
+	rm -rf bv && mkdir bv &&
+	mig bv 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	for a in "migrate --to x" "down 2x" "baseline 1y" \
+	    "version --expect v3.0" "down --dry-run V"; do
+		start=$(date +%s) &&
+		test_expect_code 2 msr -u "$(u nosuchdb)" -d bv --wait 3 $a \
+		    >out 2>err &&
+		test $(( $(date +%s) - start )) -lt 2 &&
+		test_grep "^msr: error: invalid \(--to\|--expect\|version\) ${SQ}" err &&
+		test_grep -v "waiting" err &&
+		test_must_be_empty out || return 1
+	done &&
+	ls >files &&
+	test_grep -v "nosuchdb" files
+'
+
 test_expect_success 'blocks that do not balance: exit 2 at their line, nothing runs' '
 	db_new unb &&
 	mig unb 1_a "CREATE TABLE a (x integer);" &&
