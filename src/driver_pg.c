@@ -788,9 +788,10 @@ pg_trylock(struct dbconn *c, const char *schema, const char *table,
 	buf_reset(holder);
 	buf_adds(holder, "another session");
 	if (pg_query(c, "SELECT a.pid, a.application_name,"
-	    " host(a.client_addr), to_char(a.backend_start AT TIME ZONE"
-	    " 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l JOIN"
-	    " pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
+	    " pg_catalog.host(a.client_addr), pg_catalog.to_char("
+	    "a.backend_start AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l"
+	    " JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
 	    " l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND"
 	    " ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint",
 	    1, params, holder_cb, holder, err) == -1)
@@ -823,7 +824,7 @@ const struct driver driver_pg = {
 	.name = "postgres",
 	.dialect = SQLDIALECT_POSTGRES,
 	.ddl = ddl_postgres,
-	.utc_text = "to_char(%s AT TIME ZONE 'UTC',"
+	.utc_text = "pg_catalog.to_char(%s AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.accepts = pg_accepts,
 	.check_url = NULL,

@@ -158,6 +158,37 @@ test_expect_success 'a schema with quotes, a space and capitals, after "$user"' 
 	test "$(pgq odd "SELECT to_regclass('\''postgres.u'\'') IS NOT NULL")" = t
 '
 
+cat >shadow.sql <<'EOF_SQL'
+CREATE SCHEMA app;
+CREATE FUNCTION app.current_schema() RETURNS name LANGUAGE sql
+    AS $$ SELECT 'nope'::name $$;
+CREATE FUNCTION app.to_char(timestamp, text) RETURNS text LANGUAGE sql
+    AS $$ SELECT 'shadowed' $$;
+CREATE FUNCTION app.host(inet) RETURNS text LANGUAGE sql
+    AS $$ SELECT 'shadowed' $$;
+EOF_SQL
+
+test_expect_success 'functions of a schema before pg_catalog do not stand in for msr'\''s' '
+	pg_newdb fn &&
+	mig s 1_a "CREATE TABLE a (x int);" &&
+	msr -u "$(pg_url fn)" -d s migrate 2>err &&
+	pg_psql fn -f shadow.sql &&
+	pgq fn "ALTER DATABASE fn SET search_path = app, pg_catalog, public" &&
+	MSR_MIGRATIONS_SCHEMA=public msr -u "$(pg_url fn)" -d s status --json >out &&
+	test_grep "\"applied_at\":\"[0-9-]*T[0-9:.]*Z\"" out &&
+	test_grep -v shadowed out &&
+	mig s 2_b "CREATE TABLE b (x int);" &&
+	hold_key fn public || return 1
+	MSR_MIGRATIONS_SCHEMA=public msr -u "$(pg_url fn)" -d s --lock-timeout 0 migrate 2>err
+	rc=$?
+	free_key fn
+	test $rc = 4 &&
+	test_grep "held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z" err &&
+	test_grep -v shadowed err &&
+	rm s/2_b.up.sql &&
+	msr -u "$(pg_url fn)" -d s check
+'
+
 test_expect_success 'a search_path of no schema that exists: exit 2 naming [migrations] schema' '
 	pg_newdb none &&
 	pgq none "ALTER DATABASE none SET search_path = nosuch" &&
