@@ -1,7 +1,10 @@
 -- The tracking tables of msr, for PostgreSQL.
 --
 -- msr creates them on first use when they do not exist, in the schema
--- set by [migrations] schema or else the current schema.  A DBA can
+-- set by [migrations] schema or else the current schema; once they
+-- exist, msr finds them in the first schema of search_path that holds
+-- them, and names them with that schema in every statement, so that a
+-- migration's SET search_path or TEMP table cannot move them.  A DBA can
 -- create them ahead of time for a migration role that may not create
 -- tables; that role then needs SELECT, INSERT, UPDATE and DELETE on all
 -- three.  To use other names, set [migrations] table: msr puts that name

@@ -1,8 +1,10 @@
 -- The tracking tables of msr, for SQLite.
 --
--- msr creates them on first use when they do not exist.  To use other
--- names, set [migrations] table: msr puts that name in place of
--- msr_migrations, and the name with "_log" or "_lock" added in place of
+-- msr creates them on first use when they do not exist, and names them
+-- main.NAME in every statement, so that a migration's TEMP table of the
+-- same name cannot take their rows.  To use other names, set
+-- [migrations] table: msr puts that name in place of msr_migrations,
+-- and the name with "_log" or "_lock" added in place of
 -- msr_migrations_log and msr_migrations_lock.
 
 -- One row per applied, or partly applied, migration.

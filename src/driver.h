@@ -93,9 +93,16 @@ struct driver {
 	void	(*disconnect)(struct dbconn *);
 
 	/*
-	 * Whether the table exists (schema may be NULL): 1 or 0, or -1 with
-	 * err set.
+	 * The schema of the tracking tables, chosen once at connect: schema
+	 * of [migrations] when set, else what the database looks in first.
+	 * Every statement msr sends names its tables with it, so what a
+	 * migration does to the session (a search_path, a TEMP table of
+	 * the same name) does not move them.  NULL, with err saying why,
+	 * when the session has no schema to use.
 	 */
+	const char *(*schema)(struct dbconn *, struct dberr *err);
+
+	/* Whether the table exists: 1 or 0, or -1 with err set. */
 	int	(*table_exists)(struct dbconn *, const char *schema,
 		    const char *name, struct dberr *err);
 
@@ -139,9 +146,8 @@ struct driver {
 	/*
 	 * Tries once, without blocking, to take the lock that keeps other
 	 * msr processes off this database's migrations: one lock for each
-	 * tracking table (schema may be NULL: the current one).  On
-	 * DBLOCK_BUSY, holder describes the holder ("pid 1234 on host web1
-	 * since ...") when known.
+	 * tracking table, schema.table.  On DBLOCK_BUSY, holder describes
+	 * the holder ("pid 1234 on host web1 since ...") when known.
 	 */
 	enum dblock (*trylock)(struct dbconn *, const char *schema,
 		    const char *table, struct buf *holder, struct dberr *err);

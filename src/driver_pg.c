@@ -28,6 +28,8 @@ struct dbconn {
 	PGconn		*pg;
 	PGcancel	*cancel;
 	char		*user;		/* current_user, after SET ROLE */
+	char		*schema;	/* of the tracking tables, or NULL */
+	char		*search_path;	/* at connect, for the message */
 	char		*lockkey;	/* advisory lock key, as text */
 	dbnotice_fn	 notice;
 	void		*notice_arg;
@@ -184,6 +186,46 @@ set_param(struct dbconn *c, const char *name, const char *value,
 	    params, NULL, NULL, err);
 }
 
+/* The row of session_facts(). */
+static int
+facts_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct dbconn *c = arg;
+
+	if (ncols < 3)
+		return 0;
+	free(c->user);
+	free(c->schema);
+	free(c->search_path);
+	c->user = vals[0] != NULL ? xstrdup(vals[0]) : NULL;
+	c->schema = vals[1] != NULL ? xstrdup(vals[1]) : NULL;
+	c->search_path = xstrdup(vals[2] != NULL ? vals[2] : "");
+	return 0;
+}
+
+/*
+ * In one round trip: the user, and the schema of the tracking tables,
+ * fixed for the run whatever a migration does to search_path: schema of
+ * [migrations], else the first schema of search_path that holds the
+ * tracking table, else the current schema.  Functions are named with
+ * pg_catalog, here and in every statement msr sends, so that a function
+ * of a migration's schema cannot stand in for one.
+ */
+static int
+session_facts(struct dbconn *c, const struct config *cfg, struct dberr *err)
+{
+	const char *params[2] = { cfg->schema, cfg->table };
+
+	return pg_query(c, "SELECT current_user, COALESCE($1::pg_catalog.text,"
+	    " (SELECT s.n FROM"
+	    " pg_catalog.unnest(pg_catalog.current_schemas(false))"
+	    " WITH ORDINALITY AS s(n, i) JOIN pg_catalog.pg_tables t"
+	    " ON t.schemaname = s.n AND t.tablename = $2 ORDER BY s.i"
+	    " LIMIT 1), pg_catalog.current_schema()),"
+	    " pg_catalog.current_setting('search_path')", 2, params,
+	    facts_cb, c, err);
+}
+
 /* The [postgres] settings of the session. */
 static int
 setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
@@ -230,8 +272,7 @@ setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
 	    set_param(c, "statement_timeout", cfg->pg_statement_timeout,
 	    err) == -1)
 		goto done;
-	if (pg_query(c, "SELECT current_user", 0, NULL, first_cb, &c->user,
-	    err) == -1)
+	if (session_facts(c, cfg, err) == -1)
 		goto done;
 	rc = 0;
 done:
@@ -291,6 +332,8 @@ pg_connect(struct dbconn **out, const struct config *cfg, int flags,
 		PQfreeCancel(c->cancel);
 		PQfinish(c->pg);
 		free(c->user);
+		free(c->schema);
+		free(c->search_path);
 		free(c);
 		return -1;
 	}
@@ -306,6 +349,8 @@ pg_disconnect(struct dbconn *c)
 	PQfreeCancel(c->cancel);
 	PQfinish(c->pg);
 	free(c->user);
+	free(c->schema);
+	free(c->search_path);
 	free(c->lockkey);
 	free(c);
 }
@@ -319,6 +364,17 @@ exists_cb(void *arg, int ncols, const char *const *vals)
 	return 0;
 }
 
+static const char *
+pg_schema(struct dbconn *c, struct dberr *err)
+{
+	if (c->schema == NULL) {
+		dberr_reset(err);
+		buf_addf(&err->msg, "search_path '%s' names no schema that"
+		    " exists", c->search_path != NULL ? c->search_path : "");
+	}
+	return c->schema;
+}
+
 static int
 pg_table_exists(struct dbconn *c, const char *schema, const char *name,
     struct dberr *err)
@@ -327,8 +383,8 @@ pg_table_exists(struct dbconn *c, const char *schema, const char *name,
 	int found = 0;
 
 	if (pg_query(c, "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname"
-	    " = COALESCE($1, current_schema()) AND tablename = $2", 2, params,
-	    exists_cb, &found, err) == -1)
+	    " = $1 AND tablename = $2", 2, params, exists_cb, &found,
+	    err) == -1)
 		return -1;
 	return found;
 }
@@ -714,12 +770,14 @@ pg_trylock(struct dbconn *c, const char *schema, const char *table,
 	const char *params[2] = { schema, table };
 	int taken = 0;
 
-	/* The same key in every session that means the same table. */
+	/*
+	 * The same key in every session that means the same table; when
+	 * schema is the current schema, the key that msr always used.
+	 */
 	if (c->lockkey == NULL && pg_query(c, "SELECT"
 	    " pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I',"
-	    " COALESCE($1::text, current_schema()), $2::text), 0)", 2, params,
-	    first_cb,
-	    &c->lockkey, err) == -1)
+	    " $1::pg_catalog.text, $2::pg_catalog.text), 0)", 2, params,
+	    first_cb, &c->lockkey, err) == -1)
 		return DBLOCK_ERROR;
 	params[0] = c->lockkey;
 	if (pg_query(c, "SELECT pg_catalog.pg_try_advisory_lock($1::bigint)",
@@ -730,9 +788,10 @@ pg_trylock(struct dbconn *c, const char *schema, const char *table,
 	buf_reset(holder);
 	buf_adds(holder, "another session");
 	if (pg_query(c, "SELECT a.pid, a.application_name,"
-	    " host(a.client_addr), to_char(a.backend_start AT TIME ZONE"
-	    " 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l JOIN"
-	    " pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
+	    " pg_catalog.host(a.client_addr), pg_catalog.to_char("
+	    "a.backend_start AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l"
+	    " JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
 	    " l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND"
 	    " ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint",
 	    1, params, holder_cb, holder, err) == -1)
@@ -765,12 +824,13 @@ const struct driver driver_pg = {
 	.name = "postgres",
 	.dialect = SQLDIALECT_POSTGRES,
 	.ddl = ddl_postgres,
-	.utc_text = "to_char(%s AT TIME ZONE 'UTC',"
+	.utc_text = "pg_catalog.to_char(%s AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.accepts = pg_accepts,
 	.check_url = NULL,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
+	.schema = pg_schema,
 	.table_exists = pg_table_exists,
 	.user = pg_user,
 	.exec = pg_exec,

@@ -31,6 +31,7 @@
 struct dbconn {
 	sqlite3	*db;
 	char	*path;
+	char	*schema;	/* of the tracking tables: main, or schema */
 	int	 lockfd;
 	int	 created;	/* the file did not exist before */
 	int	 busy_ms;	/* busy_timeout of [sqlite] */
@@ -193,6 +194,8 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 		return -1;
 	}
 	err->connection = 0;
+	/* Qualified, msr's tables are never a migration's TEMP tables. */
+	c->schema = xstrdup(cfg->schema != NULL ? cfg->schema : "main");
 	*out = c;
 	return 0;
 }
@@ -230,6 +233,7 @@ sq_disconnect(struct dbconn *c)
 	if (c->lockfd != -1)
 		close(c->lockfd);
 	free(c->path);
+	free(c->schema);
 	free(c);
 }
 
@@ -242,6 +246,13 @@ table_cb(void *arg, int ncols, const char *const *vals)
 	return 0;
 }
 
+static const char *
+sq_schema(struct dbconn *c, struct dberr *err)
+{
+	(void)err;
+	return c->schema;
+}
+
 static int
 sq_table_exists(struct dbconn *c, const char *schema, const char *name,
     struct dberr *err)
@@ -251,7 +262,7 @@ sq_table_exists(struct dbconn *c, const char *schema, const char *name,
 	int found = 0, rc;
 
 	buf_adds(&sql, "SELECT 1 FROM ");
-	driver_quote_ident(&sql, NULL, schema != NULL ? schema : "main");
+	driver_quote_ident(&sql, NULL, schema);
 	buf_adds(&sql, ".sqlite_master WHERE type = 'table' AND name = $1");
 	rc = sq_query(c, sql.s, 1, params, table_cb, &found, err);
 	buf_release(&sql);
@@ -659,6 +670,7 @@ const struct driver driver_sqlite = {
 	.check_url = sq_check_url,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
+	.schema = sq_schema,
 	.table_exists = sq_table_exists,
 	.user = sq_user,
 	.exec = sq_exec,

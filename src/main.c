@@ -279,7 +279,6 @@ int
 cmd_connect(struct msr *m, int flags)
 {
 	struct buf err = BUF_INIT;
-	int rc;
 
 	if (m->cfg.url == NULL || *m->cfg.url == '\0') {
 		log_error("no database URL: give --url, set MSR_DATABASE_URL"
@@ -305,10 +304,7 @@ cmd_connect(struct msr *m, int flags)
 		return MSR_EUSAGE;
 	}
 	buf_release(&err);
-	if ((rc = connect_db(m, flags)) != MSR_OK)
-		return rc;
-	track_init(&m->track, m->drv, m->conn, &m->cfg);
-	return MSR_OK;
+	return connect_db(m, flags);
 }
 
 static int
@@ -323,6 +319,12 @@ open_db(struct msr *m, const struct cmd *c)
 		return rc;
 	dberr_init(&dbe);
 	rc = MSR_OK;
+	if (track_init(&m->track, m->drv, m->conn, &m->cfg, &dbe) == -1) {
+		log_error("cannot choose the schema of the tracking tables:"
+		    " %s; set schema in [migrations]", dbe.msg.s);
+		rc = MSR_EUSAGE;
+		goto done;
+	}
 	if (write) {
 		struct applier a = { .drv = m->drv, .conn = m->conn,
 		    .track = &m->track, .cfg = &m->cfg };

@@ -1,6 +1,7 @@
 /*
  * The tracking and audit tables.  Their names come from the config,
- * validated there and always quoted here; values are always parameters.
+ * validated there and always quoted and qualified with the driver's
+ * schema here; values are always parameters.
  */
 #include "buildconf.h"
 
@@ -30,19 +31,24 @@ qualified(const char *schema, const char *name, const char *suffix)
 	return buf_detach(&b);
 }
 
-void
+int
 track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
-    const struct config *cfg)
+    const struct config *cfg, struct dberr *err)
 {
+	const char *schema;
+
 	memset(t, 0, sizeof(*t));
+	if ((schema = drv->schema(conn, err)) == NULL)
+		return -1;
 	t->drv = drv;
 	t->conn = conn;
-	t->schema = cfg->schema;
+	t->schema = schema;
 	t->name = cfg->table;
-	t->table = qualified(cfg->schema, cfg->table, "");
-	t->log = qualified(cfg->schema, cfg->table, "_log");
-	t->lock = qualified(cfg->schema, cfg->table, "_lock");
+	t->table = qualified(schema, cfg->table, "");
+	t->log = qualified(schema, cfg->table, "_log");
+	t->lock = qualified(schema, cfg->table, "_lock");
 	t->lockname = xasprintf("%s_lock", cfg->table);
+	return 0;
 }
 
 /* user@host of the rows msr writes; commands that only read never ask. */

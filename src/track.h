@@ -37,7 +37,7 @@ struct trackrows {
 struct track {
 	const struct driver	*drv;
 	struct dbconn		*conn;
-	const char		*schema;	/* may be NULL */
+	const char		*schema;	/* the driver's, unquoted */
 	const char		*name;		/* unquoted */
 	char			*table;		/* quoted, qualified */
 	char			*log;		/* quoted, qualified */
@@ -56,8 +56,12 @@ struct track {
 	size_t			 nq, alloc;
 };
 
-void	track_init(struct track *, const struct driver *, struct dbconn *,
-	    const struct config *);
+/*
+ * The names of the tables, in the schema that the driver chose; -1 with
+ * err set when it has none.
+ */
+int	track_init(struct track *, const struct driver *, struct dbconn *,
+	    const struct config *, struct dberr *err);
 void	track_release(struct track *);
 
 /* Whether the tracking table exists: 1, 0, or -1 with err set. */
