@@ -36,4 +36,49 @@ test_expect_success 'migrate then status on a fresh SQLite database' '
 	test "$(sq app.db "SELECT count(*) FROM one")" = 0
 '
 
+# run_lib BODY...: a script of its own over test-lib.sh with one test
+# per BODY, its TAP output in "tap".
+run_lib() {
+	rm -rf lib && mkdir lib &&
+	{
+		echo ". \"\$MSR_SRCDIR/t/test-lib.sh\"" &&
+		for b in "$@"; do
+			printf "test_expect_success t '%s'\n" "$b"
+		done &&
+		echo test_done
+	} >lib/t9999-lib.sh &&
+	(cd lib && T0000_OUT=$TRASH sh ./t9999-lib.sh >../tap 2>&1)
+}
+
+test_expect_success 'the library fails a body whose commands are not all chained with &&' '
+	test_must_fail run_lib "true
+	true" &&
+	test_grep "^not ok 1 - t$" tap &&
+	test_grep "a command of the body is not chained with &&" tap &&
+	test_must_fail run_lib "false && true || true" &&
+	test_grep "^not ok 1 - t$" tap &&
+	test_must_fail run_lib "true; true" &&
+	test_grep "^not ok 1 - t$" tap
+'
+
+test_expect_success 'the library passes a chained body, with loops, groups and functions' '
+	run_lib "true &&
+	for i in 1 2; do
+		true || return 1
+	done &&
+	{ true || false; } &&
+	f() { true; } &&
+	f" &&
+	test_grep "^ok 1 - t$" tap
+'
+
+test_expect_success 'test_when_finished runs after a body that passed, failed or returned' '
+	run_lib "test_when_finished \"echo done1 >>\$T0000_OUT/cleaned\" && true" &&
+	test_must_fail run_lib "test_when_finished \"echo done2 >>\$T0000_OUT/cleaned\" && false" &&
+	test_must_fail run_lib "test_when_finished \"echo done3 >>\$T0000_OUT/cleaned\" &&
+	for i in 1; do false || return 1; done" &&
+	printf "done1\ndone2\ndone3\n" >want &&
+	test_cmp want cleaned
+'
+
 test_done

@@ -85,7 +85,7 @@ test_expect_success 'a long migration prints still-running lines' '
 '
 
 test_expect_success 'a write error on stdout fails the command' '
-	test -w /dev/full || { echo "no /dev/full"; return 0; }
+	test -w /dev/full &&
 	test_expect_code 1 msr -u "$(db_url app)" -d m status >/dev/full 2>err &&
 	test_grep "cannot write the output" err
 '

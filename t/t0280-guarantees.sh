@@ -975,25 +975,24 @@ test_expect_success 'only the commands that change the database take the lock' '
 	mig lk 2_b "CREATE TABLE b (x integer);" "DROP TABLE b;" &&
 	msr -u "$(u lk)" -d lk migrate --to 1 2>err &&
 	db_fp lk >before &&
-	hold_lock lk || return 1
-	lk_rc=0
+	hold_lock lk &&
+	test_when_finished "free_lock lk" &&
 	for c in status version validate "status --json" "migrate --dry-run" \
 	    "down --all --dry-run" "redo --dry-run" "baseline 2 --dry-run" \
 	    "repair --dry-run"; do
 		msr -u "$(u lk)" -d lk --lock-timeout 0 $c >out 2>err ||
-		    { echo "$c exited $?" >&2; lk_rc=1; }
-	done
-	test_expect_code 5 msr -u "$(u lk)" -d lk --lock-timeout 0 check 2>err || lk_rc=1
+		return 1
+	done &&
+	test_expect_code 5 msr -u "$(u lk)" -d lk --lock-timeout 0 check 2>err &&
 	for c in migrate "down --all" redo "baseline 2" repair; do
 		test_expect_code 4 msr -u "$(u lk)" -d lk --lock-timeout 0 $c \
-		    >out 2>err || lk_rc=1
-		grep "^msr: error: migration lock not acquired within 0 s; it is held by " err >/dev/null ||
-		    { echo "$c: no holder in:" >&2; cat err >&2; lk_rc=1; }
-	done
-	msr -u "$(u lk)" lock status >held || lk_rc=1
-	test_expect_code 4 msr -u "$(u lk)" -d lk --lock-timeout 1 migrate 2>wait.err || lk_rc=1
-	free_lock lk
-	test $lk_rc = 0 &&
+		    >out 2>err &&
+		test_grep "^msr: error: migration lock not acquired within 0 s; it is held by " err ||
+		return 1
+	done &&
+	msr -u "$(u lk)" lock status >held &&
+	test_expect_code 4 msr -u "$(u lk)" -d lk --lock-timeout 1 migrate 2>wait.err &&
+	free_lock lk &&
 	test_grep "^held by " held &&
 	test "$(grep -c "waiting for the migration lock held by" wait.err)" = 1 &&
 	db_fp lk >after &&
@@ -1009,9 +1008,10 @@ sqlite_only 'the SQLite lock file names the holder while held and is emptied aft
 	msr -u sqlite:lf2.db -d lf2 migrate 2>err &&
 	test -e lf2.db-msr.lock &&
 	test_must_be_empty lf2.db-msr.lock &&
-	hold_lock lf2 || return 1
-	msr -u sqlite:lf2.db lock status >out
-	free_lock lf2
+	hold_lock lf2 &&
+	test_when_finished "free_lock lf2" &&
+	msr -u sqlite:lf2.db lock status >out &&
+	free_lock lf2 &&
 	test_grep "^held by pid 4242 on build1 since 2025-01-15 10:00:00Z$" out
 '
 
@@ -1049,11 +1049,11 @@ test_expect_success 'method table: the row names the holder while msr runs' '
 $(slow_sql)" &&
 	MSR_LOCK_METHOD=table msr_bg out lr.err -u "$(u lr)" -d lr migrate &&
 	pid=$! &&
-	{ wait_lock_row lr || { kill $pid; false; }; } &&
-	row=$(dbq lr "SELECT id, holder FROM msr_migrations_lock")
-	kill -TERM $pid
-	wait $pid
-	test "$?" = 143 &&
+	test_when_finished "kill $pid 2>/dev/null" &&
+	wait_lock_row lr &&
+	row=$(dbq lr "SELECT id, holder FROM msr_migrations_lock") &&
+	kill -TERM $pid &&
+	test_expect_code 143 wait $pid &&
 	echo "$row" | grep "^1|pid $pid on .* since $UTC_MS$" &&
 	test "$(dbq lr "SELECT count(*) FROM msr_migrations_lock")" = 0
 '

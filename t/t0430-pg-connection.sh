@@ -92,7 +92,8 @@ test_expect_success 'pg_terminate_backend during a migration: exit 1, a clear me
 	start=$(date +%s) &&
 	msr_bg out err -u "$(pg_url term)" -d m migrate &&
 	pid=$! &&
-	backend=$(sleeping_backend term) || { kill $pid; false; } &&
+	test_when_finished "kill $pid 2>/dev/null" &&
+	backend=$(sleeping_backend term) &&
 	test "$(pgq term "SELECT pg_terminate_backend($backend)")" = t &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -eq 1 &&
@@ -137,7 +138,8 @@ test_expect_success 'pg_terminate_backend in a no-transaction migration: SQLSTAT
 	write_notx &&
 	msr_bg out err -u "$(pg_url termnt)" -d x migrate &&
 	pid=$! &&
-	backend=$(sleeping_backend termnt) || { kill $pid; false; } &&
+	test_when_finished "kill $pid 2>/dev/null" &&
+	backend=$(sleeping_backend termnt) &&
 	test "$(pgq termnt "SELECT pg_terminate_backend($backend)")" = t &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -eq 1 &&
@@ -296,16 +298,14 @@ test_expect_success 'the lock held by another msr: exit 4, the holder named, no 
 	write_slow 30 &&
 	msr_bg out err1 -u "$(pg_url lk)" -d m migrate &&
 	holder=$! &&
-	if sleeping_backend lk >/dev/null; then
-		start=$(date +%s)
-		msr --lock-timeout 1 -u "$(pg_url lk)" -d m migrate 2>err
-		rc=$?
-		took=$(( $(date +%s) - start ))
-	fi
-	kill -TERM $holder
-	wait $holder
-	test $? -eq 143 &&
-	test "$rc" -eq 4 &&
+	test_when_finished "kill $holder 2>/dev/null" &&
+	sleeping_backend lk >/dev/null &&
+	start=$(date +%s) &&
+	test_expect_code 4 msr --lock-timeout 1 -u "$(pg_url lk)" -d m \
+	    migrate 2>err &&
+	took=$(( $(date +%s) - start )) &&
+	kill -TERM $holder &&
+	test_expect_code 143 wait $holder &&
 	test $took -ge 1 && test $took -le 3 &&
 	test_grep "migration lock not acquired within 1 s; it is held by backend pid [0-9]* (msr)" err &&
 	test_grep -v "lock of type" err &&
@@ -316,26 +316,24 @@ test_expect_success 'SIGTERM while waiting for the lock: exit 143 at once, no st
 	: >err &&
 	msr_bg out err1 -u "$(pg_url lk)" -d m migrate &&
 	holder=$! &&
-	if sleeping_backend lk >/dev/null; then
-		msr_bg out err -u "$(pg_url lk)" -d m migrate
-		pid=$!
-		i=0
-		until grep "waiting for the migration lock" err >/dev/null ||
-		    [ $i -ge 50 ]; do
-			i=$((i + 1))
-			sleep 0.1
-		done
-		start=$(date +%s)
-		kill -TERM $pid
-		wait $pid
-		rc=$?
-		took=$(( $(date +%s) - start ))
-	fi
-	kill -TERM $holder
-	wait $holder
-	test $? -eq 143 &&
+	test_when_finished "kill $holder 2>/dev/null" &&
+	sleeping_backend lk >/dev/null &&
+	msr_bg out err -u "$(pg_url lk)" -d m migrate &&
+	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null" &&
+	i=0 &&
+	until grep "waiting for the migration lock" err >/dev/null; do
+		i=$((i + 1)) &&
+		test $i -lt 50 &&
+		sleep 0.1 || return 1
+	done &&
+	start=$(date +%s) &&
+	kill -TERM $pid &&
+	test_expect_code 143 wait $pid &&
+	took=$(( $(date +%s) - start )) &&
+	kill -TERM $holder &&
+	test_expect_code 143 wait $holder &&
 	test_grep "waiting for the migration lock held by backend pid" err &&
-	test "$rc" -eq 143 &&
 	test $took -le 2 &&
 	test_grep -v "lock of type" err &&
 	test_grep -v "warning" err

@@ -165,6 +165,9 @@ tls_test 'TLS: sslmode=verify-full with sslrootcert connects over TLS' '
 
 tls_test 'TLS: a wrong host name or root certificate is exit 3 with libpq'\''s message; nothing changes' '
 	pg_newdb notls &&
+	test_when_finished "pgq postgres \"ALTER SYSTEM RESET ssl;
+	    ALTER SYSTEM RESET ssl_cert_file; ALTER SYSTEM RESET ssl_key_file;
+	    SELECT pg_reload_conf()\" >/dev/null" &&
 	pg_fingerprint notls >before &&
 	test_expect_code 3 msr -u "$(pg_tcp_url notls)?sslmode=verify-full&sslrootcert=$TRASH/server.crt&host=wrong.example&hostaddr=127.0.0.1" \
 	    -d tl migrate 2>err1 &&
@@ -174,11 +177,6 @@ tls_test 'TLS: a wrong host name or root certificate is exit 3 with libpq'\''s m
 	test_grep "^msr: error: cannot connect to .*certificate verify failed" err2 &&
 	pg_fingerprint notls >after &&
 	test_cmp before after
-	rc=$?
-	pgq postgres "ALTER SYSTEM RESET ssl; ALTER SYSTEM RESET ssl_cert_file;
-	    ALTER SYSTEM RESET ssl_key_file; SELECT pg_reload_conf()" >/dev/null &&
-	ssl_is off &&
-	test $rc = 0
 '
 
 test_expect_success 'a database that does not exist is exit 3; msr creates none' '
@@ -227,46 +225,43 @@ start_hole() {
 }
 
 test_expect_success 'connect_timeout: the key, the URL wins, 0 leaves it to PGCONNECT_TIMEOUT' '
-	start_hole || return 1
-	hole=postgresql://postgres@127.0.0.1:$HOLE_PORT/x
-	rc=0
-	printf "[database]\nconnect_timeout = 2\n" >ct2.ini
-	printf "[database]\nconnect_timeout = 30\n" >ct30.ini
-	printf "[database]\nconnect_timeout = 0\n" >ct0.ini
-	start=$(date +%s)
-	test_expect_code 3 msr -c ct2.ini -u "$hole" -d s status 2>err1 || rc=1
-	t1=$(elapsed $start)
-	start=$(date +%s)
-	test_expect_code 3 msr -c ct30.ini -u "$hole?connect_timeout=2" -d s status 2>err2 || rc=1
-	t2=$(elapsed $start)
-	start=$(date +%s)
-	test_expect_code 3 env PGCONNECT_TIMEOUT=2 "$MSR_BIN" -c ct0.ini -u "$hole" -d s status 2>err3 || rc=1
-	t3=$(elapsed $start)
-	msr_bg out err4 -c ct30.ini -u "$hole" -d s status
-	pid=$!
-	sleep 5
-	if kill $pid 2>/dev/null; then alive=yes; else alive=no; fi
-	wait $pid
-	kill $hole_pid; wait $hole_pid
-	echo "took $t1 $t2 $t3 s; still connecting after 5 s: $alive"
-	test $rc = 0 &&
+	start_hole &&
+	test_when_finished "kill $hole_pid; wait $hole_pid" &&
+	hole=postgresql://postgres@127.0.0.1:$HOLE_PORT/x &&
+	printf "[database]\nconnect_timeout = 2\n" >ct2.ini &&
+	printf "[database]\nconnect_timeout = 30\n" >ct30.ini &&
+	printf "[database]\nconnect_timeout = 0\n" >ct0.ini &&
+	start=$(date +%s) &&
+	test_expect_code 3 msr -c ct2.ini -u "$hole" -d s status 2>err1 &&
+	t1=$(elapsed $start) &&
+	start=$(date +%s) &&
+	test_expect_code 3 msr -c ct30.ini -u "$hole?connect_timeout=2" -d s status 2>err2 &&
+	t2=$(elapsed $start) &&
+	start=$(date +%s) &&
+	test_expect_code 3 env PGCONNECT_TIMEOUT=2 "$MSR_BIN" -c ct0.ini -u "$hole" -d s status 2>err3 &&
+	t3=$(elapsed $start) &&
+	msr_bg out err4 -c ct30.ini -u "$hole" -d s status &&
+	pid=$! &&
+	sleep 5 &&
+	kill $pid &&
+	{ wait $pid || :; } &&
+	echo "took $t1 $t2 $t3 s" &&
 	test $t1 -ge 1 && test $t1 -le 4 &&
 	test $t2 -ge 1 && test $t2 -le 4 &&
 	test $t3 -ge 1 && test $t3 -le 4 &&
-	test $alive = yes &&
 	test_grep "timeout expired" err1 &&
 	test_grep "timeout expired" err3
 '
 
 test_expect_success 'connect_timeout is 10 seconds by default' '
-	start_hole || return 1
-	start=$(date +%s)
-	msr -u "postgresql://postgres@127.0.0.1:$HOLE_PORT/x" -d s status 2>err
-	rc=$?
-	took=$(elapsed $start)
-	kill $hole_pid; wait $hole_pid
-	echo "exit $rc after $took s"
-	test $rc = 3 && test $took -ge 9 && test $took -le 13
+	start_hole &&
+	test_when_finished "kill $hole_pid; wait $hole_pid" &&
+	start=$(date +%s) &&
+	test_expect_code 3 msr -u "postgresql://postgres@127.0.0.1:$HOLE_PORT/x" \
+	    -d s status 2>err &&
+	took=$(elapsed $start) &&
+	echo "exit 3 after $took s" &&
+	test $took -ge 9 && test $took -le 13
 '
 
 test_expect_success '--wait tries again after a wrong password too' '
@@ -430,15 +425,14 @@ free_advisory() {
 test_expect_success 'the holder of the advisory lock: a local socket; release exits 4 naming it' '
 	pg_newdb adv &&
 	mig a 1_a "CREATE TABLE a (x integer);" &&
-	hold_advisory adv public || return 1
-	msr -u "$(pg_url adv)" -d a --lock-timeout 1 migrate 2>err
-	rc=$?
-	msr -u "$(pg_url adv)" lock release >rel.out 2>rel.err
-	rel=$?
-	free_advisory adv
-	test $rc = 4 &&
+	hold_advisory adv public &&
+	test_when_finished "free_advisory adv" &&
+	test_expect_code 4 msr -u "$(pg_url adv)" -d a --lock-timeout 1 \
+	    migrate 2>err &&
+	test_expect_code 4 msr -u "$(pg_url adv)" lock release >rel.out \
+	    2>rel.err &&
+	free_advisory adv &&
 	test_grep "^msr: waiting for the migration lock held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z (timeout 1 s)$" err &&
-	test $rel = 4 &&
 	test_must_be_empty rel.out &&
 	test_grep "backend pid [0-9]* (psql) from a local socket" rel.err
 '
@@ -446,13 +440,12 @@ test_expect_success 'the holder of the advisory lock: a local socket; release ex
 test_expect_success 'the advisory lock key is the schema-qualified tracking table' '
 	pg_newdb key &&
 	pgq key "CREATE SCHEMA track" &&
-	hold_advisory key track || return 1
-	MSR_MIGRATIONS_SCHEMA=track msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err1
-	rc1=$?
-	msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err2
-	rc2=$?
-	free_advisory key
-	test $rc1 = 4 && test $rc2 = 0 &&
+	hold_advisory key track &&
+	test_when_finished "free_advisory key" &&
+	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=track "$MSR_BIN" \
+	    -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err1 &&
+	msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err2 &&
+	free_advisory key &&
 	test "$(pgq key "SELECT count(*) FROM public.msr_migrations")" = 1
 '
 
@@ -778,11 +771,15 @@ test_expect_success 'wait: the wait key is the default, and 60 s when it is 0' '
 	test_grep "^msr: waiting up to 1 s for " err &&
 	msr_bg out err60 -u postgresql://postgres@127.0.0.1:1/x wait &&
 	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null" &&
 	i=0 &&
-	until grep "waiting up to" err60 >/dev/null || [ $i -ge 100 ]; do
-		i=$((i + 1)); sleep 0.1
-	done
-	kill $pid; wait $pid
+	until grep "waiting up to" err60 >/dev/null; do
+		i=$((i + 1)) &&
+		test $i -lt 100 &&
+		sleep 0.1 || return 1
+	done &&
+	kill $pid &&
+	{ wait $pid || :; } &&
 	test_grep "^msr: waiting up to 60 s for postgresql://postgres@127.0.0.1:1/x: " err60
 '
 

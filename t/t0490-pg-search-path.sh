@@ -88,11 +88,11 @@ test_expect_success 'first run: the tables go to public, as app does not exist y
 	pg_newdb two &&
 	printf "[postgres]\nsearch_path = app, public\n" >two.ini &&
 	mig b 1_app "CREATE SCHEMA app; CREATE TABLE app.t (x int);" &&
-	hold_key two public || return 1
-	msr -c two.ini -u "$(pg_url two)" -d b --lock-timeout 0 migrate 2>err
-	rc=$?
-	free_key two
-	test $rc = 4 &&
+	hold_key two public &&
+	test_when_finished "free_key two" &&
+	test_expect_code 4 msr -c two.ini -u "$(pg_url two)" -d b \
+	    --lock-timeout 0 migrate 2>err &&
+	free_key two &&
 	msr -c two.ini -u "$(pg_url two)" -d b migrate 2>err &&
 	test "$(pgq two "SELECT version FROM public.msr_migrations")" = 1
 '
@@ -111,14 +111,12 @@ test_expect_success 'second run, app exists now: the tracking tables are still f
 
 test_expect_success 'second run: the advisory lock key is the one of the first run' '
 	mig b 3_again "CREATE TABLE v (x int);" &&
-	hold_key two public || return 1
-	msr -c two.ini -u "$(pg_url two)" -d b --lock-timeout 0 migrate 2>err
-	rc=$?
-	msr -c two.ini -u "$(pg_url two)" -d b lock status >out
-	st=$?
-	free_key two
-	test $rc = 4 &&
-	test $st = 0 &&
+	hold_key two public &&
+	test_when_finished "free_key two" &&
+	test_expect_code 4 msr -c two.ini -u "$(pg_url two)" -d b \
+	    --lock-timeout 0 migrate 2>err &&
+	msr -c two.ini -u "$(pg_url two)" -d b lock status >out &&
+	free_key two &&
 	test_grep "^held by backend pid [0-9]* (psql)" out &&
 	test "$(pgq two "SELECT count(*) FROM public.msr_migrations")" = 2
 '
@@ -147,11 +145,11 @@ test_expect_success 'a schema with quotes, a space and capitals, after "$user"' 
 	msr -u "$(pg_url odd)" -d q migrate 2>err &&
 	test "$(pgq odd "SELECT count(*) FROM \"Odd \"\"S\"\" e\".msr_migrations")" = 1 &&
 	mig q 2_more "CREATE TABLE u (x int);" &&
-	hold_key odd "Odd \"S\" e" || return 1
-	msr -u "$(pg_url odd)" -d q --lock-timeout 0 migrate 2>err
-	rc=$?
-	free_key odd
-	test $rc = 4 &&
+	hold_key odd "Odd \"S\" e" &&
+	test_when_finished "free_key odd" &&
+	test_expect_code 4 msr -u "$(pg_url odd)" -d q --lock-timeout 0 \
+	    migrate 2>err &&
+	free_key odd &&
 	msr -u "$(pg_url odd)" -d q migrate 2>err &&
 	test "$(pgq odd "SELECT count(*) FROM \"Odd \"\"S\"\" e\".msr_migrations")" = 2 &&
 	test "$(pgq odd "SELECT to_regclass('\''postgres.msr_migrations'\'') IS NULL")" = t &&
@@ -178,11 +176,11 @@ test_expect_success 'functions of a schema before pg_catalog do not stand in for
 	test_grep "\"applied_at\":\"[0-9-]*T[0-9:.]*Z\"" out &&
 	test_grep -v shadowed out &&
 	mig s 2_b "CREATE TABLE b (x int);" &&
-	hold_key fn public || return 1
-	MSR_MIGRATIONS_SCHEMA=public msr -u "$(pg_url fn)" -d s --lock-timeout 0 migrate 2>err
-	rc=$?
-	free_key fn
-	test $rc = 4 &&
+	hold_key fn public &&
+	test_when_finished "free_key fn" &&
+	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=public "$MSR_BIN" \
+	    -u "$(pg_url fn)" -d s --lock-timeout 0 migrate 2>err &&
+	free_key fn &&
 	test_grep "held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z" err &&
 	test_grep -v shadowed err &&
 	rm s/2_b.up.sql &&

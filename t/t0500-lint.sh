@@ -240,8 +240,7 @@ test_expect_success '[lint] ignore silences rules for the project' '
 	printf "[lint]\nignore = delete-without-where, cluster\ndialect = postgres\n" >l.ini &&
 	msr -c l.ini -d lm lint >out &&
 	test_must_be_empty out &&
-	with_env MSR_LINT_IGNORE=cluster msr -c l.ini -d lm lint >out ||
-	test $? = 5 &&
+	test_expect_code 5 with_env MSR_LINT_IGNORE=cluster msr -c l.ini -d lm lint >out &&
 	test_grep "delete-without-where" out && test_grep -v "cluster" out
 '
 
@@ -270,15 +269,13 @@ test_expect_success 'an invalid [lint] dialect is a configuration error' '
 test_expect_success 'transaction = none makes every file a no-transaction file' '
 	lint_rules sqlite "INSERT INTO t VALUES (1);" &&
 	test_must_be_empty got &&
-	with_env MSR_TRANSACTION_MODE=none msr -d lm lint >out ||
-	test $? = 5 &&
+	test_expect_code 5 with_env MSR_TRANSACTION_MODE=none msr -d lm lint >out &&
 	test_grep "1_x.up.sql:1:1: non-idempotent: error" out
 '
 
 test_expect_success '--json prints one object per finding' '
 	lint_rules postgres "DELETE FROM t;" "DROP TABLE t;" &&
-	with_env MSR_LINT_DIALECT=postgres msr --json -d lm lint >out ||
-	test $? = 5 &&
+	test_expect_code 5 with_env MSR_LINT_DIALECT=postgres msr --json -d lm lint >out &&
 	python3 - out <<-\PY
 	import json, sys
 	rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -330,8 +327,7 @@ test_expect_success 'the README shows what lint prints' '
 	printf "%s\n" "-- msr:no-transaction" \
 	    "DROP INDEX CONCURRENTLY IF EXISTS users_email;" \
 	    >db/migrations/0042_users_email.down.sql &&
-	with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint >out 2>err ||
-	test $? = 5 &&
+	test_expect_code 5 with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint >out 2>err &&
 	grep -A2 "^\$ msr -d db/migrations lint\$" "$MSR_SRCDIR/README.md" |
 	    sed 1d >readme &&
 	test "$(wc -l <readme)" = 2 &&
@@ -349,9 +345,8 @@ test_expect_success 'validate without a URL reads files as [lint] dialect says' 
 '
 
 test_expect_success 'named files and versions limit lint to those migrations' '
-	with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint \
-	    other/0042_users_email.down.sql 7 0007 >out 2>err ||
-	test $? = 5 &&
+	test_expect_code 5 with_env MSR_LINT_DIALECT=postgres msr -d db/migrations \
+	    lint other/0042_users_email.down.sql 7 0007 >out 2>err &&
 	test_grep "^db/migrations/0042_users_email.up.sql:1:1: create-index-concurrently" out &&
 	test_grep "^msr: 2 migrations checked for PostgreSQL: 1 error, 0 warnings$" err &&
 	with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint 1 >out 2>err &&
@@ -362,7 +357,7 @@ test_expect_success 'named files and versions limit lint to those migrations' '
 '
 
 test_expect_success 'lint needs no database and changes nothing' '
-	msr -u sqlite:none.db -d lm lint >/dev/null 2>&1
+	msr -u sqlite:none.db -d lm lint >/dev/null 2>&1 &&
 	test ! -e none.db
 '
 

@@ -62,8 +62,16 @@ say() {
 # test_expect_success DESCRIPTION BODY
 test_expect_success() {
 	test_count=$((test_count + 1))
+	if ! test_chain_ok "$2"; then
+		test_failed=$((test_failed + 1))
+		printf 'not ok %d - %s\n' "$test_count" "$1"
+		printf '#   a command of the body is not chained with &&:\n'
+		printf '%s\n' "$2" | sed -e 's/^/#   | /'
+		cd "$TRASH" || exit 1
+		return
+	fi
 	# Fd 5 reaches the log even when the body redirects stderr.
-	if (eval "$2") >"$test_log" 2>&1 5>&1; then
+	if (test_run_ "$2") >"$test_log" 2>&1 5>&1; then
 		printf 'ok %d - %s\n' "$test_count" "$1"
 	else
 		test_failed=$((test_failed + 1))
@@ -73,6 +81,37 @@ test_expect_success() {
 		printf '%s\n' "$2" | sed -e 's/^/#   | /'
 	fi
 	cd "$TRASH" || exit 1
+}
+
+# test_run_ BODY: runs BODY, then what it gave test_when_finished.
+test_body_() {
+	eval "$test_body_text"
+}
+test_run_() {
+	test_body_text=$1
+	test_cleanup=:
+	test_body_
+	test_rc_=$?
+	eval "$test_cleanup"
+	return $test_rc_
+}
+
+# test_when_finished COMMAND: runs COMMAND once the body is done, passed
+# or failed (a holder to kill, a lock to free); the last given runs
+# first.
+test_when_finished() {
+	test_cleanup="{ $1
+}; $test_cleanup"
+}
+
+# test_chain_ok BODY: whether every command of BODY is chained with &&.
+# BODY runs once more behind a command that fails with 117: chained
+# through, it stops there; a link that is not && (a newline, a ';', a
+# trailing '|| ...') runs on and ends with another status.  The commands
+# after such a link run in a subshell of the scratch directory.
+test_chain_ok() {
+	(eval "(exit 117) && $1") >/dev/null 2>&1 5>&1 </dev/null
+	test $? -eq 117
 }
 
 # test_skip_all REASON: skips the whole script.
