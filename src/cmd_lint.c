@@ -16,6 +16,7 @@
 #include "lint.h"
 #include "log.h"
 #include "msr.h"
+#include "url.h"
 #include "xmalloc.h"
 
 struct tally {
@@ -31,14 +32,17 @@ print_finding(void *arg, const struct finding *fd)
 	const struct ruledef *r = &rules[fd->rule];
 	const char *sev = r->severity == SEV_ERROR ? "error" : "warning";
 	struct buf b = BUF_INIT;
+	char *path;
 
 	if (r->severity == SEV_ERROR)
 		t->errors++;
 	else
 		t->warnings++;
 	if (!t->json) {
-		printf("%s:%u:%u: %s: %s: %s; %s\n", fd->path, fd->line,
+		path = url_mask(fd->path);
+		printf("%s:%u:%u: %s: %s: %s; %s\n", path, fd->line,
 		    fd->col, r->id, sev, r->reason, r->fix);
+		free(path);
 		return;
 	}
 	buf_adds(&b, "{\"file\":");

@@ -108,6 +108,7 @@ cmd_new(struct msr *m)
 	struct migset set;
 	const struct migration *last = NULL;
 	char version[MIGFILE_VERSION_MAX + 2], *up = NULL, *down = NULL;
+	char *masked;
 	const char *prefix = "", *base;
 	struct tm tm;
 	time_t now;
@@ -176,7 +177,13 @@ cmd_new(struct msr *m)
 		unlink(up);
 		goto failed;
 	}
-	printf("%s\n%s\n", up, down);
+	/* The directory may be anything, even a URL with a password. */
+	masked = url_mask(up);
+	printf("%s\n", masked);
+	free(masked);
+	masked = url_mask(down);
+	printf("%s\n", masked);
+	free(masked);
 	rc = MSR_OK;
 	goto done;
 failed:

@@ -8,6 +8,7 @@
  */
 #include "buildconf.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "ddl.h"
 #include "driver.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Statements sent before reading their results, at most. */
@@ -43,6 +45,220 @@ pg_accepts(const char *url)
 	return strncmp(url, "postgres://", 11) == 0 ||
 	    strncmp(url, "postgresql://", 13) == 0 ||
 	    (strstr(url, "://") == NULL && strchr(url, '=') != NULL);
+}
+
+/*
+ * The libpq keywords whose values have a documented type that
+ * PQconninfoParse() does not check: libpq finds a bad one only when
+ * connecting, which looks like a database that is down.  Enumerations
+ * are compared as libpq does, with case unless icase.
+ */
+enum pgparam_type { PGP_PORTS, PGP_INT, PGP_ENUM };
+
+static const struct pgparam {
+	const char		*key;
+	enum pgparam_type	 type;
+	const char		*values;	/* PGP_ENUM, separated by ' ' */
+	int			 icase;
+	int			 empty;		/* "" is allowed */
+} pgparams[] = {
+	{ "port", PGP_PORTS, NULL, 0, 1 },
+	{ "connect_timeout", PGP_INT, NULL, 0, 1 },
+	{ "keepalives", PGP_INT, NULL, 0, 1 },
+	{ "keepalives_idle", PGP_INT, NULL, 0, 1 },
+	{ "keepalives_interval", PGP_INT, NULL, 0, 1 },
+	{ "keepalives_count", PGP_INT, NULL, 0, 1 },
+	{ "tcp_user_timeout", PGP_INT, NULL, 0, 1 },
+	{ "sslmode", PGP_ENUM,
+	    "disable allow prefer require verify-ca verify-full", 0, 0 },
+	{ "gssencmode", PGP_ENUM, "disable prefer require", 0, 0 },
+	{ "channel_binding", PGP_ENUM, "disable prefer require", 0, 0 },
+	{ "target_session_attrs", PGP_ENUM,
+	    "any read-write read-only primary standby prefer-standby", 0, 0 },
+	{ "load_balance_hosts", PGP_ENUM, "disable random", 0, 0 },
+	{ "sslnegotiation", PGP_ENUM, "postgres direct", 0, 0 },
+	{ "ssl_min_protocol_version", PGP_ENUM,
+	    "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3", 1, 1 },
+	{ "ssl_max_protocol_version", PGP_ENUM,
+	    "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3", 1, 1 },
+};
+
+/* An integer as libpq reads it: white space around, a sign, digits. */
+static int
+pg_int(const char *s, size_t n, long *out)
+{
+	const char *e = s + n;
+	long v = 0;
+	int neg = 0, digits = 0;
+
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	if (s < e && (*s == '-' || *s == '+'))
+		neg = *s++ == '-';
+	for (; s < e && isdigit((unsigned char)*s); s++, digits++)
+		if (digits < 10)
+			v = v * 10 + (*s - '0');
+	if (s != e || digits == 0 || digits > 9)
+		return -1;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int
+pg_enum(const struct pgparam *p, const char *v)
+{
+	const char *w = p->values;
+	size_t n, vn = strlen(v);
+
+	while (*w != '\0') {
+		n = strcspn(w, " ");
+		if (n == vn && (p->icase ? strncasecmp(w, v, n) :
+		    strncmp(w, v, n)) == 0)
+			return 0;
+		w += n + (w[n] == ' ');
+	}
+	return -1;
+}
+
+static size_t
+pg_count(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s != '\0'; s++)
+		n += *s == ',';
+	return n;
+}
+
+/* Checks a value whose type libpq documents; hosts for a port list. */
+static int
+pg_check_value(const struct pgparam *p, const char *v, size_t hosts,
+    struct buf *err)
+{
+	const char *e, *s = v;
+	long n;
+
+	if (*v == '\0' && p->empty)
+		return 0;
+	switch (p->type) {
+	case PGP_PORTS:
+		for (;; v = e + 1) {
+			e = v + strcspn(v, ",");
+			if (e > v && (pg_int(v, (size_t)(e - v), &n) == -1 ||
+			    n < 1 || n > 65535)) {
+				buf_addf(err, "invalid port '%.*s': expected"
+				    " a number from 1 to 65535, or a list of"
+				    " them separated by commas", (int)(e - v),
+				    v);
+				return -1;
+			}
+			if (*e == '\0')
+				break;
+		}
+		if (pg_count(s) > 1 && pg_count(s) != hosts) {
+			buf_addf(err, "%zu ports given for %zu hosts: expected"
+			    " one port, or one for each host", pg_count(s),
+			    hosts);
+			return -1;
+		}
+		return 0;
+	case PGP_INT:
+		if (pg_int(v, strlen(v), &n) == 0)
+			return 0;
+		buf_addf(err, "invalid value '%s' for '%s': expected a whole"
+		    " number", v, p->key);
+		return -1;
+	case PGP_ENUM:
+		if (pg_enum(p, v) == 0)
+			return 0;
+		buf_addf(err, "invalid value '%s' for '%s': expected one of"
+		    " %s", v, p->key, p->values);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * libpq's complaint about a URL it cannot parse, without the URL that
+ * it may quote whole, and without what it quotes of a password.
+ */
+static void
+pg_parse_error(const char *url, const char *msg, struct buf *err)
+{
+	struct buf b = BUF_INIT;
+	const char *q;
+	char *scrubbed;
+
+	if (msg == NULL) {
+		buf_adds(err, "out of memory");
+		return;
+	}
+	buf_adds(&b, msg);
+	while (b.len > 0 && (b.s[b.len - 1] == '\n' || b.s[b.len - 1] == ' '))
+		buf_truncate(&b, b.len - 1);
+	if ((q = strstr(b.s, url)) != NULL && q > b.s + 2 &&
+	    strncmp(q - 3, ": \"", 3) == 0)
+		buf_truncate(&b, (size_t)(q - 3 - b.s));
+	/* A word without '=' may be the rest of an unquoted password. */
+	if (strncmp(b.s, "missing \"=\" after \"", 19) == 0 &&
+	    (q = strstr(b.s + 19, "\" in connection info string")) != NULL) {
+		buf_reset(&b);
+		buf_adds(&b, "missing \"=\" after a word in the connection"
+		    " info string (a value with spaces must be quoted)");
+	}
+	scrubbed = url_scrub(b.s, url, NULL);
+	buf_adds(err, scrubbed);
+	free(scrubbed);
+	buf_release(&b);
+}
+
+/*
+ * Parses url as libpq will, and checks the values that libpq checks
+ * only when connecting; the hosts of a URI are not looked up.
+ */
+static int
+pg_check_url(const char *url, struct buf *err)
+{
+	PQconninfoOption *opts, *o;
+	struct buf why = BUF_INIT;
+	const char *hosts = NULL, *addrs = NULL;
+	char *msg = NULL;
+	size_t i, nhosts;
+	int rc = 0;
+
+	if ((opts = PQconninfoParse(url, &msg)) == NULL) {
+		pg_parse_error(url, msg, err);
+		PQfreemem(msg);
+		return -1;
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val != NULL && strcmp(o->keyword, "host") == 0)
+			hosts = o->val;
+		if (o->val != NULL && strcmp(o->keyword, "hostaddr") == 0)
+			addrs = o->val;
+	}
+	nhosts = addrs != NULL && *addrs != '\0' ? pg_count(addrs) :
+	    hosts != NULL ? pg_count(hosts) : 1;
+	for (o = opts; o->keyword != NULL && rc == 0; o++)
+		for (i = 0; o->val != NULL &&
+		    i < sizeof(pgparams) / sizeof(pgparams[0]); i++)
+			if (strcmp(o->keyword, pgparams[i].key) == 0 &&
+			    pg_check_value(&pgparams[i], o->val, nhosts,
+			    &why) == -1) {
+				rc = -1;
+				break;
+			}
+	PQconninfoFree(opts);
+	if (rc == -1) {
+		/* A value libpq took from a password holding '@' or ':'. */
+		msg = url_scrub(why.s, url, NULL);
+		buf_adds(err, msg);
+		free(msg);
+	}
+	buf_release(&why);
+	return rc;
 }
 
 static void
@@ -827,7 +1043,7 @@ const struct driver driver_pg = {
 	.utc_text = "pg_catalog.to_char(%s AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.accepts = pg_accepts,
-	.check_url = NULL,
+	.check_url = pg_check_url,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.schema = pg_schema,

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "url.h"
 
 enum log_level log_level = LOG_NORMAL;
 int log_json;
@@ -32,19 +33,22 @@ use_colour(void)
 }
 
 /*
- * Writes a message on stderr with its line end; lines after the first
- * are indented, so that every line of msr's stderr either starts with
- * "msr: " or belongs to the message above it.
+ * Writes a message on stderr with its line end and every password in it
+ * masked; lines after the first are indented, so that every line of
+ * msr's stderr either starts with "msr: " or belongs to the message
+ * above it.
  */
 static void
 emit(struct buf *b)
 {
 	struct buf out = BUF_INIT;
 	const char *p;
+	char *masked;
 
 	while (b->len > 0 && b->s[b->len - 1] == '\n')
 		buf_truncate(b, b->len - 1);
-	for (p = b->s; *p != '\0'; p++) {
+	masked = url_mask(b->s);
+	for (p = masked; *p != '\0'; p++) {
 		buf_addch(&out, *p);
 		if (*p != '\n')
 			continue;
@@ -56,6 +60,7 @@ emit(struct buf *b)
 	fflush(stdout);
 	fwrite(out.s, 1, out.len, stderr);
 	buf_release(&out);
+	free(masked);
 }
 
 static void
@@ -151,10 +156,11 @@ void
 log_json_str(struct buf *b, const char *s)
 {
 	const unsigned char *p;
+	char *masked = url_mask(s);
 	size_t n;
 
 	buf_addch(b, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	for (p = (const unsigned char *)masked; *p != '\0'; p++) {
 		switch (*p) {
 		case '"':
 			buf_adds(b, "\\\"");
@@ -184,6 +190,7 @@ log_json_str(struct buf *b, const char *s)
 		}
 	}
 	buf_addch(b, '"');
+	free(masked);
 }
 
 void

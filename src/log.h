@@ -1,6 +1,7 @@
 /*
  * Diagnostics on stderr, data on stdout.  Only the command layer calls
- * these; modules below it report through error buffers.
+ * these; modules below it report through error buffers.  Messages and
+ * JSON strings are written with every password masked (url_mask()).
  */
 #ifndef MSR_LOG_H
 #define MSR_LOG_H

@@ -5,10 +5,14 @@
 #define MSR_URL_H
 
 /*
- * Returns a copy of url (a URI or a key=value conninfo string) with the
- * password replaced by "***": the userinfo password of a URI, and the
- * value of every parameter whose name ends in "password" in a URI query
- * or a conninfo string.  The caller frees the result.
+ * Returns a copy of text with every password replaced by "***": text may
+ * be a URL (a URI or a key=value conninfo string) or a message holding
+ * any number of them.  Hidden are the user info password of a URI of any
+ * scheme (and of postgres:user:password@ and postgres:/user:password@),
+ * and the value of every parameter whose name, percent-decoded, ends in
+ * "password" in any case, in a URI query or a conninfo string.  This is
+ * the one function through which msr shows what it was given.  The
+ * caller frees the result.
  */
 char	*url_mask(const char *url);
 

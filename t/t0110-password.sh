@@ -178,10 +178,11 @@ url_case 'password between other query parameters' \
 	'postgres://msr@127.0.0.1:1/app?sslmode=disable&password=***&application_name=msr' \
 	's3cr3tpw' "$PG_FAIL"
 
+# libpq reads "w0rd_s3cr3t@127.0.0.1:1" as the port: a malformed URL.
 url_case 'password holding @ and : in a URI' \
 	'postgres://msr:p@ss:w0rd_s3cr3t@127.0.0.1:1/app' \
 	'postgres://msr:***@127.0.0.1:1/app' \
-	'p@ss w0rd_s3cr3t' "$PG_FAIL"
+	'p@ss w0rd_s3cr3t' 2
 
 url_case 'percent-encoded password in a URI' \
 	'postgres://msr:s3cr3t%40pw%3A@127.0.0.1:1/app' \

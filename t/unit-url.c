@@ -63,6 +63,35 @@ main(void)
 	    "postgres://app@db/db?x&sslpassword=***&y:5@32");
 	/* libpq would take the '/' for the end of the host: hidden too. */
 	mask("postgres://u:pa/ss@db/app", "postgres://u:***@db/app");
+	/* Malformed URIs and percent-encoded keys. */
+	mask("postgres:/u:s3cret@h/db", "postgres:/u:***@h/db");
+	mask("postgres:u:s3cret@h/db", "postgres:u:***@h/db");
+	mask("POSTGRES://u:s3cret@h/db", "POSTGRES://u:***@h/db");
+	mask("postgres://h/db?pass%77ord=s3cret&x=1",
+	    "postgres://h/db?pass%77ord=***&x=1");
+	mask("postgres://h/db?%70assword=s3cret", "postgres://h/db?%70assword=***");
+	mask("host=h PassWord = s3cret", "host=h PassWord = ***");
+	mask("host=h password=s3\\cret x", "host=h password=*** x");
+	/* Anywhere in a message; the message stays readable. */
+	mask("--table: invalid value 'postgres://u:s3cret@h/db' for 'x'",
+	    "--table: invalid value 'postgres://u:***@h/db' for 'x'");
+	mask("cannot read 'host=h password=s3cret': No such file",
+	    "cannot read 'host=h password=***': No such file");
+	mask("bad 'postgres://h/db?password=s3cret', then",
+	    "bad 'postgres://h/db?password=***', then");
+	mask("url 'host=h password='s3 cret' x': bad",
+	    "url 'host=h password=*** x': bad");
+	mask("x: postgres://h/db?password=*** y", "x: postgres://h/db?password=*** y");
+	/* Paths, positions and numbers are left alone. */
+	mask("m/0001_a.up.sql:3:5: near 'a@b'", "m/0001_a.up.sql:3:5: near 'a@b'");
+	mask("sqlite:/tmp/a:b.db", "sqlite:/tmp/a:b.db");
+	mask("invalid value '12x' for 'lock.timeout'",
+	    "invalid value '12x' for 'lock.timeout'");
+	mask("postgres://h:5432/db: role \"a@b\" does not exist",
+	    "postgres://h:5432/db: role \"a@b\" does not exist");
+	scrub("invalid percent-encoded token: \"s3%63ret\"",
+	    "postgres://u:s3%63ret@h/db", "s3%63ret");
+	scrub("bad s3cret", "postgres://h/db?password=s3%63ret", "s3cret");
 	scrub("invalid: ab'cd s3cret",
 	    "postgres://app:ab'cd@db/db?application_name=a@b", "ab'cd");
 	scrub("bad ab'cd", "host=db password='ab\\'cd' dbname=app", "ab'cd");

@@ -3,11 +3,14 @@
  * rest are fields separated by newlines, from which a URL holding a
  * password is built: a URI with user:password@, a URI with a
  * ...password= query parameter, or a key=value conninfo string with the
- * value quoted as libpq wants it.  When the password has 4 bytes or more
+ * value quoted as libpq wants it, the malformed postgres:/user:password@
+ * and postgres:user:password@, or a query parameter whose key is
+ * percent-encoded (pass%77ord=).  When the password has 4 bytes or more
  * and appears nowhere else in the URL, url_mask() must not show it, nor
- * url_scrub() in a message that quotes the URL and the password.  The
- * last form passes the input as it is: a URL without '@' and without
- * "password" must come back unchanged.
+ * in a message that quotes the URL, nor url_scrub() in a message that
+ * quotes the URL and the password.  The last form passes the input as
+ * it is: a URL without '@' and without a key that reads "password" once
+ * percent-decoded must come back unchanged.
  */
 #include "buildconf.h"
 
@@ -25,6 +28,10 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *const schemes[] = { "postgres", "postgresql" };
 static const char *const pwkeys[] = { "password", "sslpassword", "PassWord" };
+static const char *const pctkeys[] = { "pass%77ord", "%70assword",
+    "PASS%57ORD", "ssl%70assword" };
+static const char *const bare[] = { "postgres:", "postgres:/", "POSTGRESQL:",
+    "postgresql:/" };
 
 /* Field i (fields end at '\n') without NULs and the bytes in drop. */
 static void
@@ -77,6 +84,19 @@ only_inside(const char *s, const char *needle, size_t from, size_t to)
 	return 1;
 }
 
+/* Whether url has white space or control bytes outside [from, to). */
+static int
+spaced(const char *url, size_t from, size_t to)
+{
+	size_t	i;
+
+	for (i = 0; url[i] != '\0'; i++)
+		if ((i < from || i >= to) && (isspace((unsigned char)url[i]) ||
+		    iscntrl((unsigned char)url[i])))
+			return 1;
+	return 0;
+}
+
 /*
  * The URL holds the password pw, written as raw, in [from, to): neither
  * may show after masking.
@@ -94,6 +114,19 @@ check(const char *url, const char *pw, const char *raw, size_t from,
 	s = url_mask(url);
 	CHECK(strstr(s, pw) == NULL && strstr(s, raw) == NULL);
 	free(s);
+	/*
+	 * In a message, 24 bytes after its start, where the quotes may make
+	 * a password too; white space outside the password ends a URL there.
+	 */
+	buf_addf(&msg, "--table: invalid value '%s' for 'x': expected", url);
+	if (!spaced(url, from, to) &&
+	    only_inside(msg.s, pw, from + 24, to + 24) &&
+	    only_inside(msg.s, raw, from + 24, to + 24)) {
+		s = url_mask(msg.s);
+		CHECK(strstr(s, pw) == NULL && strstr(s, raw) == NULL);
+		free(s);
+	}
+	buf_reset(&msg);
 	buf_addf(&msg, "invalid URI \"%s\": %s, %s", url, raw, pw);
 	s = url_scrub(msg.s, url, NULL);
 	CHECK(strstr(s, raw) == NULL && strstr(s, pw) == NULL);
@@ -106,20 +139,34 @@ check(const char *url, const char *pw, const char *raw, size_t from,
 	buf_release(&msg);
 }
 
-/* Whether s holds "password" in any case. */
+/* Whether s, percent-decoded, holds "password" in any case. */
 static int
-has_password(const char *s)
+has_password(const char *s0)
 {
-	size_t	i;
+	struct buf	 d = BUF_INIT;
+	const char	*s;
+	size_t		 i;
+	int		 found = 0;
 
-	for (; *s != '\0'; s++) {
+	for (s = s0; *s != '\0'; s++)
+		if (s[0] == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2])) {
+			char hex[3] = { s[1], s[2], '\0' };
+
+			/* %00 must not end the text. */
+			buf_addch(&d, (char)strtol(hex, NULL, 16) == '\0' ?
+			    '\001' : (char)strtol(hex, NULL, 16));
+			s += 2;
+		} else
+			buf_addch(&d, *s);
+	for (s = d.s; *s != '\0' && !found; s++) {
 		for (i = 0; i < 8 && s[i] != '\0' &&
 		    tolower((unsigned char)s[i]) == "password"[i]; i++)
 			;
-		if (i == 8)
-			return 1;
+		found = i == 8;
 	}
-	return 0;
+	buf_release(&d);
+	return found;
 }
 
 static void
@@ -155,7 +202,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	mode = data[0];
 	data++, size--;
-	switch (mode % 4) {
+	switch (mode % 6) {
 	case 0:		/* scheme://user:pw@host/db?x1 */
 		field(data, size, 0, "@/:", &user);
 		field(data, size, 1, "@/*", &pw);
@@ -204,6 +251,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			buf_add(&raw, url.s + from, to - from);
 		check(url.s, pw.s, raw.s, from, to);
+		break;
+	case 3:		/* postgres:[/]user:pw@host/db?x1 */
+		field(data, size, 0, "@/:", &user);
+		field(data, size, 1, "@/*", &pw);
+		field(data, size, 2, "@/", &host);
+		field(data, size, 3, "", &x1);
+		buf_addf(&url, "%s%s:", bare[(mode >> 3) % 4], user.s);
+		from = url.len;
+		buf_adds(&url, pw.s);
+		to = url.len;
+		buf_addf(&url, "@%s/db", host.s);
+		if (x1.len > 0)
+			buf_addf(&url, "?%s", x1.s);
+		check(url.s, pw.s, pw.s, from, to);
+		break;
+	case 4:		/* scheme://host/db?x1&pass%77ord=pw&x2 */
+		field(data, size, 1, "&*", &pw);
+		field(data, size, 2, "@/?", &host);
+		field(data, size, 3, "", &x1);
+		field(data, size, 4, "", &x2);
+		buf_addf(&url, "%s://%s/db?%s&%s=", schemes[(mode >> 3) % 2],
+		    host.s, x1.s, pctkeys[(mode >> 4) % 4]);
+		from = url.len;
+		buf_adds(&url, pw.s);
+		to = url.len;
+		buf_addf(&url, "&%s", x2.s);
+		check(url.s, pw.s, pw.s, from, to);
 		break;
 	default:
 		raw_url(data, size);
