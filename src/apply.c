@@ -1055,6 +1055,7 @@ apply_plan(struct applier *a, struct plan *p)
 void
 apply_print_plan(const struct plan *p)
 {
+	struct buf path = BUF_INIT;
 	size_t i;
 	const struct step *s;
 
@@ -1064,8 +1065,11 @@ apply_print_plan(const struct plan *p)
 	}
 	for (i = 0; i < p->n; i++) {
 		s = &p->v[i];
+		buf_reset(&path);
+		buf_add_printable(&path, s->path, 0);
 		printf("%-4s %s  [%s%s%s]\n", s->dir == MIGDIR_UP ? "up" :
-		    "down", s->path, plan_mode_name(s, p->batch),
+		    "down", path.s, plan_mode_name(s, p->batch),
 		    s->why != NULL ? ": " : "", s->why != NULL ? s->why : "");
 	}
+	buf_release(&path);
 }

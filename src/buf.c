@@ -199,16 +199,23 @@ buf_is_utf8(const char *s)
 }
 
 void
-buf_add_printable(struct buf *b, const char *s)
+buf_add_printable(struct buf *b, const char *s, int flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
 
 	while (*p != '\0') {
-		if (*p >= 0x80 && (n = buf_utf8_len(p)) > 0) {
+		if (*p >= 0x80 && (n = buf_utf8_len(p)) > 0 &&
+		    !(p[0] == 0xc2 && p[1] < 0xa0)) {
 			buf_add(b, p, n);
 			p += n;
-		} else if (*p >= 0x80 || *p < 0x20 || *p == 0x7f)
+		} else if (*p >= 0x80 && n == 2) {
+			/* A C1 control, U+0080 to U+009F. */
+			buf_addf(b, "\\x%02x\\x%02x", p[0], p[1]);
+			p += 2;
+		} else if (*p >= 0x80 || *p == 0x7f ||
+		    (*p < 0x20 && *p != '\t' &&
+		    !(*p == '\n' && (flags & BUF_KEEP_LF))))
 			buf_addf(b, "\\x%02x", *p++);
 		else
 			buf_addch(b, *p++);

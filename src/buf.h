@@ -40,8 +40,13 @@ char	*buf_detach(struct buf *);
 size_t	 buf_utf8_len(const unsigned char *p);
 /* Whether s is UTF-8 throughout. */
 int	 buf_is_utf8(const char *s);
-/* Appends s with each byte that is not part of UTF-8 as \xNN. */
-void	 buf_add_printable(struct buf *, const char *s);
+/*
+ * Appends s with what a terminal would act on written as \xNN: C0
+ * controls but TAB (and LF with BUF_KEEP_LF), DEL, C1 controls, and
+ * bytes that are not UTF-8.
+ */
+#define BUF_KEEP_LF	0x01
+void	 buf_add_printable(struct buf *, const char *s, int flags);
 
 /* A list of owned strings. */
 struct strlist {

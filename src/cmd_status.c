@@ -180,20 +180,24 @@ static void
 print_table(const struct view *w)
 {
 	const struct entry *e;
+	struct buf *names;
 	size_t i, vw = 7, nw = 4, n;
 
+	/* Names as a terminal shows them, control characters as \xNN. */
+	names = xcalloc(w->n + 1, sizeof(*names));
 	for (i = 0; i < w->n; i++) {
+		buf_add_printable(&names[i], w->v[i].name, 0);
 		if ((n = strlen(w->v[i].vtext)) > vw)
 			vw = n;
-		if ((n = strlen(w->v[i].name)) > nw)
-			nw = n;
+		if (names[i].len > nw)
+			nw = names[i].len;
 	}
 	printf("%-*s  %-*s  %-12s  %s\n", (int)vw, "VERSION", (int)nw,
 	    "NAME", "STATE", "APPLIED");
 	for (i = 0; i < w->n; i++) {
 		e = &w->v[i];
 		printf("%-*s  %-*s  %-12s", (int)vw, e->vtext, (int)nw,
-		    e->name, state_names[e->state]);
+		    names[i].s, state_names[e->state]);
 		if (e->r != NULL) {
 			printf("  %s (%lld ms)", e->r->applied_at,
 			    e->r->execution_ms);
@@ -204,6 +208,9 @@ print_table(const struct view *w)
 		}
 		putchar('\n');
 	}
+	for (i = 0; i < w->n; i++)
+		buf_release(&names[i]);
+	free(names);
 }
 
 int

@@ -33,22 +33,24 @@ use_colour(void)
 }
 
 /*
- * Writes a message on stderr with its line end and every password in it
- * masked; lines after the first are indented, so that every line of
- * msr's stderr either starts with "msr: " or belongs to the message
- * above it.
+ * Writes msg on stderr after prefix, with its line end, every password in
+ * it masked and what a terminal would act on written as \xNN; lines
+ * after the first are indented, so that every line of msr's stderr
+ * either starts with "msr: " or belongs to the message above it.
  */
 static void
-emit(struct buf *b)
+emit(const char *prefix, struct buf *msg)
 {
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, text = BUF_INIT;
 	const char *p;
 	char *masked;
 
-	while (b->len > 0 && b->s[b->len - 1] == '\n')
-		buf_truncate(b, b->len - 1);
-	masked = url_mask(b->s);
-	for (p = masked; *p != '\0'; p++) {
+	while (msg->len > 0 && msg->s[msg->len - 1] == '\n')
+		buf_truncate(msg, msg->len - 1);
+	masked = url_mask(msg->s);
+	buf_add_printable(&text, masked, BUF_KEEP_LF);
+	buf_adds(&out, prefix);
+	for (p = text.s; *p != '\0'; p++) {
 		buf_addch(&out, *p);
 		if (*p != '\n')
 			continue;
@@ -60,23 +62,25 @@ emit(struct buf *b)
 	fflush(stdout);
 	fwrite(out.s, 1, out.len, stderr);
 	buf_release(&out);
+	buf_release(&text);
 	free(masked);
 }
 
 static void
 vlog(const char *label, const char *sgr, const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
+	struct buf pre = BUF_INIT, b = BUF_INIT;
 
-	buf_adds(&b, "msr: ");
+	buf_adds(&pre, "msr: ");
 	if (label != NULL) {
 		if (use_colour())
-			buf_addf(&b, "\033[%sm%s:\033[0m ", sgr, label);
+			buf_addf(&pre, "\033[%sm%s:\033[0m ", sgr, label);
 		else
-			buf_addf(&b, "%s: ", label);
+			buf_addf(&pre, "%s: ", label);
 	}
 	buf_vaddf(&b, fmt, ap);
-	emit(&b);
+	emit(pre.s, &b);
+	buf_release(&pre);
 	buf_release(&b);
 }
 
@@ -144,11 +148,10 @@ log_more(const char *fmt, ...)
 	struct buf b = BUF_INIT;
 	va_list ap;
 
-	buf_adds(&b, "    ");
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	emit(&b);
+	emit("    ", &b);
 	buf_release(&b);
 }
 
@@ -178,11 +181,15 @@ log_json_str(struct buf *b, const char *s)
 			buf_adds(b, "\\r");
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p == 0x7f)
 				buf_addf(b, "\\u%04x", *p);
 			else if (*p < 0x80)
 				buf_addch(b, *p);
-			else if ((n = buf_utf8_len(p)) > 0) {
+			else if ((n = buf_utf8_len(p)) == 2 && p[0] == 0xc2 &&
+			    p[1] < 0xa0) {
+				buf_addf(b, "\\u%04x", p[1]);
+				p++;
+			} else if (n > 0) {
 				buf_add(b, p, n);
 				p += n - 1;
 			} else

@@ -313,9 +313,9 @@ migfile_scan(struct migset *set, const char *dir, int flags,
 		buf_reset(&why);
 		if (!buf_is_utf8(de->d_name)) {
 			buf_adds(err, "'");
-			buf_add_printable(err, dir);
+			buf_add_printable(err, dir, 0);
 			buf_adds(err, "': the file name '");
-			buf_add_printable(err, de->d_name);
+			buf_add_printable(err, de->d_name, 0);
 			buf_adds(err, "' is not UTF-8; rename it");
 			goto done;
 		}

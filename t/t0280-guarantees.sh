@@ -1236,6 +1236,24 @@ test_expect_success 'a bad --to, --expect or VERSION is exit 2 before connecting
 	test_grep -v "nosuchdb" files
 '
 
+test_expect_success 'control characters of a file name reach no terminal raw' '
+	db_new ctl &&
+	esc=$(printf "\033") &&
+	mig ctl "1_a${esc}[2J" "CREATE TABLE a (x integer);" &&
+	mig ctl "2_b$(printf "\177\302\233")x" "CREATE TABLE b (x integer);" &&
+	msr -u "$(u ctl)" -d ctl migrate --dry-run >plan &&
+	msr -u "$(u ctl)" -d ctl migrate 2>err &&
+	msr -u "$(u ctl)" -d ctl status >out &&
+	msr -u "$(u ctl)" -d ctl --json status >json &&
+	! grep -q "$esc\|$(printf "\177")\|$(printf "\302\233")" plan err out json &&
+	test_grep "^up   ctl/1_a\\\\x1b\[2J.up.sql  " plan &&
+	test_grep "^msr: applied 1_a\\\\x1b\[2J " err &&
+	test_grep "^msr: applied 2_b\\\\x7f\\\\xc2\\\\x9bx " err &&
+	test_grep "^1  *a\\\\x1b\[2J  *applied" out &&
+	test_grep "\"name\":\"a\\\\u001b\[2J\"" json &&
+	test_grep "\"name\":\"b\\\\u007f\\\\u009bx\"" json
+'
+
 test_expect_success 'blocks that do not balance: exit 2 at their line, nothing runs' '
 	db_new unb &&
 	mig unb 1_a "CREATE TABLE a (x integer);" &&

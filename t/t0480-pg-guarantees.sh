@@ -461,6 +461,14 @@ test_expect_success '-q hides the notices of the server' '
 	test_grep "^msr: warning: q/1_n.up.sql: careful$" err
 '
 
+test_expect_success 'control characters of a notice reach no terminal raw' '
+	pg_newdb ctlnote &&
+	mig cn 1_n "DO \$\$ BEGIN RAISE NOTICE E'\''a\\x1b]0;owned\\x07b\\x1b[2Jc'\''; END \$\$;" &&
+	msr -u "$(pg_url ctlnote)" -d cn migrate 2>err &&
+	! grep -q "$(printf "\033")\|$(printf "\007")" err &&
+	test_grep "^msr: notice: cn/1_n.up.sql: a\\\\x1b]0;owned\\\\x07b\\\\x1b\[2Jc$" err
+'
+
 test_expect_success 'a notice outside a migration is not shown; one during a migration names its file' '
 	pg_newdb evt &&
 	pgq evt "CREATE FUNCTION say_ddl() RETURNS event_trigger
