@@ -786,6 +786,30 @@ restore_session(struct applier *a, const struct step *s, struct sqlfile *f,
 	return 0;
 }
 
+/*
+ * The step's statements are done, or it failed and what it left open is
+ * rolled back: what it did to the session's settings is undone, so that
+ * the next step runs as it would in a run of its own.  Once per step.
+ */
+static int
+end_session(struct applier *a, const struct step *s, int *done)
+{
+	struct dberr err;
+	int rc = 0;
+
+	if (*done || a->drv->reset_session == NULL)
+		return 0;
+	*done = 1;
+	dberr_init(&err);
+	if (a->drv->reset_session(a->conn, &err) == -1) {
+		log_error("cannot restore the session's settings after %s: %s",
+		    stem(s), err.msg.s);
+		rc = -1;
+	}
+	dberr_release(&err);
+	return rc;
+}
+
 /* One step of a per-migration run. */
 static int
 run_step(struct applier *a, struct step *s)
@@ -795,7 +819,7 @@ run_step(struct applier *a, struct step *s)
 	struct dberr err;
 	long long t0 = now_ms();
 	long done = s->resume;
-	int committed = 0, lost_now = 0;
+	int committed = 0, lost_now = 0, reset = 0, reset_rc = 0;
 	char *msg;
 	int rc = -1;
 
@@ -844,8 +868,11 @@ run_step(struct applier *a, struct step *s)
 		    s->tx_commit + 1 < s->nstmts) {
 			if (run_stmts(a, s, &f, &err, &done) == -1)
 				goto partial;
-			if (end_of_file(s, &f, &err) == -1 ||
-			    finish_step(a, s, t0, &err) == -1)
+			if (end_of_file(s, &f, &err) == -1)
+				goto fail;
+			/* msr's rows are written with msr's settings. */
+			reset_rc = end_session(a, s, &reset);
+			if (finish_step(a, s, t0, &err) == -1)
 				goto fail;
 		}
 		break;
@@ -866,11 +893,15 @@ run_step(struct applier *a, struct step *s)
 			rollback_quietly(a);
 			goto partial;
 		}
-		if (end_of_file(s, &f, &err) == -1 ||
-		    finish_step(a, s, t0, &err) == -1)
+		if (end_of_file(s, &f, &err) == -1)
+			goto fail;
+		reset_rc = end_session(a, s, &reset);
+		if (finish_step(a, s, t0, &err) == -1)
 			goto fail;
 		break;
 	}
+	if (end_session(a, s, &reset) == -1)
+		reset_rc = -1;
 	log_info("%s %s (%lld ms%s)", s->dir == MIGDIR_UP ? "applied" :
 	    "rolled back", stem(s), now_ms() - t0,
 	    s->mode == STEP_NOTX ? ", no transaction" : "");
@@ -880,11 +911,13 @@ run_step(struct applier *a, struct step *s)
 	    s->m->name, "#duration_ms", msg, NULL);
 	free(msg);
 	a->applied++;
-	rc = 0;
+	/* The next step would run with this one's settings. */
+	rc = reset_rc;
 	goto done;
 partial:
 	lost_now = !a->lost && err.connection;
 	a->lost = a->lost || err.connection;
+	end_session(a, s, &reset);
 	if (s->dir == MIGDIR_UP) {
 		log_info("%s is partial: %ld of %zu statements done; fix the"
 		    " cause and run 'msr migrate' to resume at statement %ld",
@@ -914,6 +947,7 @@ partial:
 fail:
 	lost_now = !a->lost && err.connection;
 	a->lost = a->lost || err.connection;
+	end_session(a, s, &reset);
 	audit(a, s, "failed", err.msg.s, now_ms() - t0);
 done:
 	if (lost_now) {

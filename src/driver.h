@@ -144,6 +144,15 @@ struct driver {
 	int	(*in_transaction)(struct dbconn *);
 
 	/*
+	 * A migration ended: undoes what it did to the session's settings
+	 * (SET, SET ROLE, PRAGMA), so that the next one starts with the
+	 * settings the first one had.  Called outside a transaction.  A
+	 * driver may put the work off and send it with what comes next.
+	 * May be NULL.
+	 */
+	int	(*reset_session)(struct dbconn *, struct dberr *err);
+
+	/*
 	 * Tries once, without blocking, to take the lock that keeps other
 	 * msr processes off this database's migrations: one lock for each
 	 * tracking table, schema.table.  On DBLOCK_BUSY, holder describes

@@ -26,6 +26,12 @@
 /* Statements sent before reading their results, at most. */
 #define PIPELINE_MAX	256
 
+/* msr's SETs, at most: role, search_path and three more. */
+#define SETS_MAX	5
+/* What goes before the queries of a pipeline, at most: the reset and
+ * BEGIN. */
+#define PRE_MAX		(SETS_MAX + 3)
+
 struct dbconn {
 	PGconn		*pg;
 	PGcancel	*cancel;
@@ -37,6 +43,11 @@ struct dbconn {
 	void		*notice_arg;
 	int		 utf8;		/* client_encoding is UTF8 */
 	int		 begin_pending;	/* BEGIN goes with what comes next */
+	char		**sets;		/* msr's SETs, the role first */
+	int		 nsets;
+	char		*auth;		/* session_authorization at connect */
+	int		 reset_pending;	/* the reset goes with what comes next */
+	int		 reset_tx;	/* it went in the open transaction */
 };
 
 static int
@@ -367,19 +378,10 @@ simple(struct dbconn *c, const char *sql, struct dberr *err)
 	return rc;
 }
 
-/* Sends the BEGIN that pg_begin() put off, if it did. */
-static int
-flush_begin(struct dbconn *c, struct dberr *err)
-{
-	if (!c->begin_pending)
-		return 0;
-	c->begin_pending = 0;
-	return simple(c, "BEGIN", err);
-}
-
 static int pg_query(struct dbconn *, const char *, int, const char *const *,
     dbrow_fn, void *, struct dberr *);
 static int pg_in_transaction(struct dbconn *);
+static int flush(struct dbconn *, struct dberr *);
 
 static int
 first_cb(void *arg, int ncols, const char *const *vals)
@@ -391,15 +393,80 @@ first_cb(void *arg, int ncols, const char *const *vals)
 	return 0;
 }
 
-/* Sets a session parameter through set_config(), its value a parameter. */
+/* Appends v to b as a string literal, E'...', whatever the settings. */
+static void
+add_literal(struct buf *b, const char *v)
+{
+	buf_adds(b, "E'");
+	for (; *v != '\0'; v++) {
+		if (*v == '\'' || *v == '\\')
+			buf_addch(b, *v);
+		buf_addch(b, *v);
+	}
+	buf_addch(b, '\'');
+}
+
+/* Keeps sql, a SET of msr's, to send again after a migration. */
+static void
+remember(struct dbconn *c, char *sql)
+{
+	c->sets = xreallocarray(c->sets, (size_t)c->nsets + 1,
+	    sizeof(*c->sets));
+	c->sets[c->nsets++] = sql;
+}
+
+/*
+ * Sets a session parameter to the n values v, quoted, and remembers the
+ * statement.  SET rather than set_config(): a SELECT takes a snapshot,
+ * and no SET TRANSACTION could follow it in the transaction that it
+ * goes with after a migration.
+ */
 static int
-set_param(struct dbconn *c, const char *name, const char *value,
+set_param(struct dbconn *c, const char *name, const char *const *v,
+    int n, struct dberr *err)
+{
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_addf(&b, "SET %s TO ", name);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(&b, ", ");
+		add_literal(&b, v[i]);
+	}
+	if (pg_query(c, b.s, 0, NULL, NULL, NULL, err) == -1) {
+		buf_release(&b);
+		return -1;
+	}
+	remember(c, buf_detach(&b));
+	return 0;
+}
+
+static int
+set_one(struct dbconn *c, const char *name, const char *value,
     struct dberr *err)
 {
-	const char *params[2] = { name, value };
+	return set_param(c, name, &value, 1, err);
+}
 
-	return pg_query(c, "SELECT pg_catalog.set_config($1, $2, false)", 2,
-	    params, NULL, NULL, err);
+static int
+whoami_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct dbconn *c = arg;
+	struct buf b = BUF_INIT;
+
+	if (ncols < 2 || vals[0] == NULL || vals[1] == NULL)
+		return 0;
+	free(c->user);
+	c->user = xstrdup(vals[0]);
+	/* The role the session has now, "none" without one, goes first. */
+	buf_adds(&b, "SET ROLE ");
+	add_literal(&b, vals[1]);
+	remember(c, NULL);
+	memmove(c->sets + 1, c->sets, ((size_t)c->nsets - 1) *
+	    sizeof(*c->sets));
+	c->sets[0] = buf_detach(&b);
+	return 0;
 }
 
 /* The row of session_facts(). */
@@ -408,19 +475,19 @@ facts_cb(void *arg, int ncols, const char *const *vals)
 {
 	struct dbconn *c = arg;
 
-	if (ncols < 3)
+	if (ncols < 4)
 		return 0;
-	free(c->user);
+	whoami_cb(arg, 2, vals);
 	free(c->schema);
 	free(c->search_path);
-	c->user = vals[0] != NULL ? xstrdup(vals[0]) : NULL;
-	c->schema = vals[1] != NULL ? xstrdup(vals[1]) : NULL;
-	c->search_path = xstrdup(vals[2] != NULL ? vals[2] : "");
+	c->schema = vals[2] != NULL ? xstrdup(vals[2]) : NULL;
+	c->search_path = xstrdup(vals[3] != NULL ? vals[3] : "");
 	return 0;
 }
 
 /*
- * In one round trip: the user, and the schema of the tracking tables,
+ * In one round trip: the user and the role of the session, and the
+ * schema of the tracking tables,
  * fixed for the run whatever a migration does to search_path: schema of
  * [migrations], else the first schema of search_path that holds the
  * tracking table, else the current schema.  Functions are named with
@@ -432,7 +499,8 @@ session_facts(struct dbconn *c, const struct config *cfg, struct dberr *err)
 {
 	const char *params[2] = { cfg->schema, cfg->table };
 
-	return pg_query(c, "SELECT current_user, COALESCE($1::pg_catalog.text,"
+	return pg_query(c, "SELECT current_user,"
+	    " pg_catalog.current_setting('role'), COALESCE($1::pg_catalog.text,"
 	    " (SELECT s.n FROM"
 	    " pg_catalog.unnest(pg_catalog.current_schemas(false))"
 	    " WITH ORDINALITY AS s(n, i) JOIN pg_catalog.pg_tables t"
@@ -447,8 +515,9 @@ static int
 setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
 {
 	struct buf b = BUF_INIT;
+	char **path = NULL;
 	const char *p, *e;
-	int rc = -1;
+	int n = 0, i, rc = -1;
 
 	if (cfg->pg_role != NULL) {
 		buf_adds(&b, "SET ROLE ");
@@ -457,20 +526,20 @@ setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
 			goto done;
 	}
 	if (cfg->pg_search_path != NULL) {
-		buf_reset(&b);
 		for (p = cfg->pg_search_path; *p != '\0'; p = e) {
 			while (*p == ' ' || *p == ',')
 				p++;
 			if (*p == '\0')
 				break;
 			e = p + strcspn(p, ", ");
-			if (b.len > 0)
-				buf_adds(&b, ", ");
-			buf_addch(&b, '"');
-			buf_add(&b, p, (size_t)(e - p));
-			buf_addch(&b, '"');
+			path = xreallocarray(path, (size_t)n + 1,
+			    sizeof(*path));
+			path[n++] = xstrndup(p, (size_t)(e - p));
 		}
-		if (set_param(c, "search_path", b.s, err) == -1)
+		/* Each value a schema name, as if in double quotes. */
+		if ((n == 0 ? set_one(c, "search_path", "", err) :
+		    set_param(c, "search_path", (const char *const *)path, n,
+		    err)) == -1)
 			goto done;
 	}
 	/*
@@ -479,22 +548,35 @@ setup_session(struct dbconn *c, const struct config *cfg, struct dberr *err)
 	 * that a killed msr's transaction and lock go away at once.
 	 */
 	if (PQserverVersion(c->pg) >= 140000 &&
-	    set_param(c, "client_connection_check_interval", "1s", err) == -1)
+	    set_one(c, "client_connection_check_interval", "1s", err) == -1)
 		goto done;
 	if (cfg->pg_lock_timeout != NULL &&
-	    set_param(c, "lock_timeout", cfg->pg_lock_timeout, err) == -1)
+	    set_one(c, "lock_timeout", cfg->pg_lock_timeout, err) == -1)
 		goto done;
 	if (cfg->pg_statement_timeout != NULL &&
-	    set_param(c, "statement_timeout", cfg->pg_statement_timeout,
+	    set_one(c, "statement_timeout", cfg->pg_statement_timeout,
 	    err) == -1)
 		goto done;
+	i = c->nsets;
 	if (session_facts(c, cfg, err) == -1)
 		goto done;
+	if (c->nsets == i) {
+		dberr_reset(err);
+		buf_adds(&err->msg, "cannot read the role of the session");
+		goto done;
+	}
+	if ((p = PQparameterStatus(c->pg, "session_authorization")) != NULL)
+		c->auth = xstrdup(p);
 	rc = 0;
 done:
+	for (i = 0; i < n; i++)
+		free(path[i]);
+	free(path);
 	buf_release(&b);
 	return rc;
 }
+
+static void pg_disconnect(struct dbconn *);
 
 static int
 pg_connect(struct dbconn **out, const struct config *cfg, int flags,
@@ -545,12 +627,7 @@ pg_connect(struct dbconn **out, const struct config *cfg, int flags,
 	if (setup_session(c, cfg, err) == -1) {
 		/* Connected: the settings are wrong, not the server. */
 		err->connection = 0;
-		PQfreeCancel(c->cancel);
-		PQfinish(c->pg);
-		free(c->user);
-		free(c->schema);
-		free(c->search_path);
-		free(c);
+		pg_disconnect(c);
 		return -1;
 	}
 	*out = c;
@@ -560,6 +637,8 @@ pg_connect(struct dbconn **out, const struct config *cfg, int flags,
 static void
 pg_disconnect(struct dbconn *c)
 {
+	int i;
+
 	if (c == NULL)
 		return;
 	PQfreeCancel(c->cancel);
@@ -568,6 +647,10 @@ pg_disconnect(struct dbconn *c)
 	free(c->schema);
 	free(c->search_path);
 	free(c->lockkey);
+	for (i = 0; i < c->nsets; i++)
+		free(c->sets[i]);
+	free(c->sets);
+	free(c->auth);
 	free(c);
 }
 
@@ -611,23 +694,13 @@ pg_user(struct dbconn *c)
 	return c->user;
 }
 
+/* Calls fn for each row of r until it returns non-zero, which it returns. */
 static int
-pg_query(struct dbconn *c, const char *sql, int nparams,
-    const char *const *params, dbrow_fn fn, void *arg, struct dberr *err)
+each_row(const PGresult *r, dbrow_fn fn, void *arg)
 {
 	const char *vals[32];
-	PGresult *r;
 	int i, j, n, rows, stop = 0;
 
-	if (flush_begin(c, err) == -1)
-		return -1;
-	r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
-	    PQresultStatus(r) != PGRES_COMMAND_OK) {
-		result_error(c, r, NULL, 0, -1, err);
-		PQclear(r);
-		return -1;
-	}
 	n = PQnfields(r);
 	if (n > 32)
 		n = 32;
@@ -638,6 +711,30 @@ pg_query(struct dbconn *c, const char *sql, int nparams,
 			    PQgetvalue(r, i, j);
 		stop = fn(arg, n, vals);
 	}
+	return stop;
+}
+
+static int pipeline_query(struct dbconn *, const char *, int,
+    const char *const *, dbrow_fn, void *, struct dberr *);
+
+static int
+pg_query(struct dbconn *c, const char *sql, int nparams,
+    const char *const *params, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	PGresult *r;
+	int stop;
+
+	/* A BEGIN or a reset put off goes in the same round trip. */
+	if (c->begin_pending || c->reset_pending)
+		return pipeline_query(c, sql, nparams, params, fn, arg, err);
+	r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK) {
+		result_error(c, r, NULL, 0, -1, err);
+		PQclear(r);
+		return -1;
+	}
+	stop = each_row(r, fn, arg);
 	PQclear(r);
 	return stop;
 }
@@ -669,7 +766,7 @@ exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
 	PGresult *r;
 	int failed = 0;
 
-	if (flush_begin(c, err) == -1) {
+	if (flush(c, err) == -1) {
 		err->offset = (long)st->start;
 		return -1;
 	}
@@ -727,75 +824,124 @@ struct pq {
 	const char *const	*params;
 	long			 offset;	/* of sql in the caller's text */
 	int			 commit;	/* the COMMIT: check its tag */
+	dbrow_fn		 fn;		/* called for its rows, or NULL */
+	void			*arg;
+	int			 stop;		/* what fn returned last */
 };
 
+static void
+pq_set(struct pq *q, const char *sql, int nparams, const char *const *params)
+{
+	memset(q, 0, sizeof(*q));
+	q->sql = sql;
+	q->len = strlen(sql);
+	q->nparams = nparams;
+	q->params = params;
+	q->offset = -1;
+}
+
 /*
- * Sends q[0..n-1] in one pipeline, after a BEGIN that pg_begin() put off,
- * then reads their results: one round trip.  Returns 0, or -1 with err
- * set and *failed the index of the first query that failed (those after
- * it are skipped by the server; n when it was none of them).
+ * The statements that undo what a migration did to the session: RESET
+ * ALL, which leaves the role and the session authorization alone, then
+ * msr's role and settings again.  The session authorization, which
+ * only a superuser can change, is reported by the server: put back only
+ * when it changed.  Returns how many of q it filled.
+ */
+static size_t
+reset_queries(struct dbconn *c, struct pq *q)
+{
+	const char *auth;
+	size_t n = 0;
+	int i;
+
+	auth = PQparameterStatus(c->pg, "session_authorization");
+	if (auth != NULL && c->auth != NULL && strcmp(auth, c->auth) != 0)
+		pq_set(&q[n++], "SET SESSION AUTHORIZATION DEFAULT", 0, NULL);
+	pq_set(&q[n++], "RESET ALL", 0, NULL);
+	for (i = 0; i < c->nsets; i++)
+		pq_set(&q[n++], c->sets[i], 0, NULL);
+	return n;
+}
+
+/*
+ * Sends q[0..n-1] in one pipeline, then reads their results: one round
+ * trip.  Before them go the reset that pg_reset_session() put off and
+ * the BEGIN that pg_begin() put off: in one implicit transaction with
+ * what follows, so that nothing runs when the reset fails, and a reset
+ * before a BEGIN lasts only if that transaction commits.  Returns 0, or
+ * -1 with err set and *failed the index of the first query that failed
+ * (those after it are skipped by the server; n when it was none of
+ * them).
  */
 static int
-pipeline(struct dbconn *c, const struct pq *q, size_t n, size_t *failed,
+pipeline(struct dbconn *c, struct pq *q, size_t n, size_t *failed,
     struct dberr *err)
 {
+	struct pq pre[PRE_MAX], *p;
+	struct buf msg = BUF_INIT;
 	PGresult *r;
-	size_t i, sent = 0;
-	int begin = c->begin_pending, bad = 0;
+	size_t i, k, npre = 0, nreset = 0, sent = 0;
+	int reset = c->reset_pending, bad = 0, bad_reset = 0;
 
 	*failed = n;
+	if (reset)
+		npre = nreset = reset_queries(c, pre);
+	if (c->begin_pending)
+		pq_set(&pre[npre++], "BEGIN", 0, NULL);
 	c->begin_pending = 0;
+	c->reset_pending = 0;
 	if (PQenterPipelineMode(c->pg) != 1) {
 		connection_error(c, err);
 		return -1;
 	}
-	if (begin && PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL,
-	    NULL, 0) != 1)
-		begin = -1;
-	for (i = 0; begin != -1 && i < n; i++) {
-		if (PQsendQueryParams(c->pg, q[i].sql, q[i].nparams, NULL,
-		    q[i].params, NULL, NULL, 0) != 1)
+	for (i = 0; i < npre + n; i++) {
+		p = i < npre ? &pre[i] : &q[i - npre];
+		if (PQsendQueryParams(c->pg, p->sql, p->nparams, NULL,
+		    p->params, NULL, NULL, 0) != 1)
 			break;
 		sent++;
 	}
-	if (PQpipelineSync(c->pg) != 1 || sent < n || begin == -1) {
+	if (PQpipelineSync(c->pg) != 1 || sent < npre + n) {
 		connection_error(c, err);
-		err->offset = sent < n ? q[sent].offset : -1;
-		*failed = sent;
+		k = sent > npre ? sent - npre : 0;
+		err->offset = k < n ? q[k].offset : -1;
+		*failed = k;
 		bad = 1;
 	}
 	/* Each query's results end with NULL; then comes the sync. */
-	for (i = begin == 1 ? 0 : 1; i <= sent; i++) {
+	for (i = 0; i < sent; i++) {
+		p = i < npre ? &pre[i] : &q[i - npre];
 		while ((r = PQgetResult(c->pg)) != NULL) {
 			switch (PQresultStatus(r)) {
 			case PGRES_COMMAND_OK:
 				/* An aborted transaction "commits" as a
 				 * rollback. */
-				if (i > 0 && q[i - 1].commit && !bad &&
+				if (p->commit && !bad &&
 				    strcmp(PQcmdStatus(r), "COMMIT") != 0) {
 					dberr_reset(err);
 					buf_adds(&err->msg, "the transaction"
 					    " was rolled back");
-					*failed = i - 1;
+					*failed = i - npre;
 					bad = 1;
 				}
 				break;
 			case PGRES_TUPLES_OK:
+				if (p->fn != NULL && !bad && p->stop == 0)
+					p->stop = each_row(r, p->fn, p->arg);
+				break;
 			case PGRES_EMPTY_QUERY:
 			case PGRES_PIPELINE_ABORTED:
 				break;
 			default:
-				if (!bad) {
-					if (i == 0)
-						result_error(c, r, NULL, 0,
-						    -1, err);
-					else
-						result_error(c, r,
-						    q[i - 1].offset >= 0 ?
-						    q[i - 1].sql : NULL,
-						    q[i - 1].len,
-						    q[i - 1].offset, err);
-					*failed = i > 0 ? i - 1 : 0;
+				if (!bad && i < npre) {
+					result_error(c, r, NULL, 0, -1, err);
+					*failed = 0;
+					bad_reset = i < nreset;
+				} else if (!bad) {
+					result_error(c, r, p->offset >= 0 ?
+					    p->sql : NULL, p->len, p->offset,
+					    err);
+					*failed = i - npre;
 				}
 				bad = 1;
 			}
@@ -822,9 +968,52 @@ pipeline(struct dbconn *c, const struct pq *q, size_t n, size_t *failed,
 		*failed = 0;
 		bad = 1;
 	}
+	if (bad_reset) {
+		buf_addf(&msg, "cannot restore the session's settings after"
+		    " a migration: %s", err->msg.s);
+		buf_reset(&err->msg);
+		buf_adds(&err->msg, msg.s);
+		buf_release(&msg);
+		/* It would fail again: not retried. */
+		c->reset_tx = 0;
+	} else if (bad) {
+		/* What failed rolls back with the reset in it. */
+		c->reset_pending = reset || c->reset_tx;
+		c->reset_tx = 0;
+	} else if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+		c->reset_tx = 0;
+	else if (reset)
+		c->reset_tx = 1;
 	if (bad)
 		err->connection = PQstatus(c->pg) == CONNECTION_BAD;
 	return bad ? -1 : 0;
+}
+
+/* Sends what pg_begin() and pg_reset_session() put off, if anything. */
+static int
+flush(struct dbconn *c, struct dberr *err)
+{
+	size_t failed;
+
+	if (!c->begin_pending && !c->reset_pending)
+		return 0;
+	return pipeline(c, NULL, 0, &failed, err);
+}
+
+/* pg_query() in a pipeline, after what was put off. */
+static int
+pipeline_query(struct dbconn *c, const char *sql, int nparams,
+    const char *const *params, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	struct pq q;
+	size_t failed;
+
+	pq_set(&q, sql, nparams, params);
+	q.fn = fn;
+	q.arg = arg;
+	if (pipeline(c, &q, 1, &failed, err) == -1)
+		return -1;
+	return q.stop;
 }
 
 /* The n statements st[..] of text in one pipeline. */
@@ -850,6 +1039,7 @@ exec_pipeline(struct dbconn *c, const char *text, const struct sqlstmt *st,
 		q[i].params = NULL;
 		q[i].offset = (long)st[i].start;
 		q[i].commit = 0;
+		q[i].fn = NULL;
 	}
 	rc = pipeline(c, q, n, &failed, err);
 	buf_release(&all);
@@ -905,6 +1095,7 @@ pg_write(struct dbconn *c, const struct dbwrite *w, size_t n, int commit,
 		q[i].params = i < n ? w[i].params : NULL;
 		q[i].offset = -1;
 		q[i].commit = i == n;
+		q[i].fn = NULL;
 	}
 	rc = pipeline(c, q, nq, failed, err);
 	free(q);
@@ -940,6 +1131,10 @@ static int
 pg_rollback(struct dbconn *c, struct dberr *err)
 {
 	c->begin_pending = 0;
+	/* A reset sent in the transaction goes with it. */
+	if (c->reset_tx)
+		c->reset_pending = 1;
+	c->reset_tx = 0;
 	if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
 		return 0;
 	return simple(c, "ROLLBACK", err);
@@ -952,6 +1147,18 @@ pg_in_transaction(struct dbconn *c)
 
 	return c->begin_pending || t == PQTRANS_INTRANS ||
 	    t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/*
+ * RESET ALL and msr's settings again, sent with the next BEGIN or
+ * statement: no round trip of its own.
+ */
+static int
+pg_reset_session(struct dbconn *c, struct dberr *err)
+{
+	(void)err;
+	c->reset_pending = 1;
+	return 0;
 }
 
 static int
@@ -1056,6 +1263,7 @@ const struct driver driver_pg = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.in_transaction = pg_in_transaction,
+	.reset_session = pg_reset_session,
 	.trylock = pg_trylock,
 	.unlock = pg_unlock,
 	.cancel = pg_cancel,

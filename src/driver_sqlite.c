@@ -4,7 +4,9 @@
  * sqlite3_error_offset(), and a lock held with fcntl() on PATH-msr.lock,
  * which the operating system releases when the holder dies.  PATH is the
  * database file's with symbolic links resolved, so that every path that
- * reaches one file finds one lock.
+ * reaches one file finds one lock.  After a migration that ran a PRAGMA,
+ * the connection's pragmas are put back as they were before the first
+ * one.
  */
 #include "buildconf.h"
 
@@ -28,6 +30,20 @@
 #include "driver.h"
 #include "xmalloc.h"
 
+/*
+ * The pragmas of a connection that change what statements do, put back
+ * after a migration.  busy_timeout is msr's busy handler, installed
+ * again; case_sensitive_like cannot be read: it is set to what a new
+ * connection has.  journal_mode and user_version are in the file.
+ */
+static const char *const pragmas[] = {
+	"foreign_keys", "defer_foreign_keys", "recursive_triggers",
+	"legacy_alter_table", "trusted_schema", "ignore_check_constraints",
+	"query_only", "reverse_unordered_selects", "writable_schema",
+	"synchronous",
+};
+#define NPRAGMAS	(sizeof(pragmas) / sizeof(pragmas[0]))
+
 struct dbconn {
 	sqlite3	*db;
 	char	*path;
@@ -37,6 +53,9 @@ struct dbconn {
 	int	 busy_ms;	/* busy_timeout of [sqlite] */
 	long long busy_since;	/* when the current wait began, in ms */
 	volatile sig_atomic_t cancelled;	/* sq_cancel() was called */
+	int	 saved;		/* the pragmas were read */
+	int	 dirty;		/* a PRAGMA ran since */
+	long	 pragma[NPRAGMAS];	/* their values, or -1 */
 };
 
 static const char *
@@ -299,6 +318,34 @@ skip_space(const char *p, const char *end)
 }
 
 /*
+ * Before a PRAGMA, the first time: the values of the pragmas, to put
+ * back after the migration.
+ */
+static int
+save_pragmas(struct dbconn *c, const char *p, const char *end,
+    struct dberr *err)
+{
+	char sql[64];
+	size_t i;
+
+	if (end - p < 7 || sqlite3_strnicmp(p, "pragma", 6) != 0 ||
+	    !strchr(" \t\n\r\f/-", p[6]))
+		return 0;
+	c->dirty = 1;
+	if (c->saved)
+		return 0;
+	for (i = 0; i < NPRAGMAS; i++) {
+		c->pragma[i] = -1;
+		snprintf(sql, sizeof(sql), "PRAGMA %s", pragmas[i]);
+		if (sq_query(c, sql, 0, NULL, count_cb, &c->pragma[i],
+		    err) == -1)
+			return -1;
+	}
+	c->saved = 1;
+	return 0;
+}
+
+/*
  * Runs one statement as the scanner found it, from its first token
  * through its ';'.  SQLite's own parser may still find more than one in
  * it.  Given a length, SQLite copies the text it prepares, so each
@@ -325,6 +372,10 @@ sq_exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
 		/* After a cancel, no statement starts. */
 		if (c->cancelled) {
 			set_error(c, SQLITE_INTERRUPT, err);
+			err->offset = p - text;
+			return -1;
+		}
+		if (save_pragmas(c, p, end, err) == -1) {
 			err->offset = p - text;
 			return -1;
 		}
@@ -654,6 +705,40 @@ sq_unlock(struct dbconn *c, struct dberr *err)
 	return 0;
 }
 
+/*
+ * After a migration that ran a PRAGMA: the pragmas as they were, and
+ * msr's busy handler, which PRAGMA busy_timeout replaces.  Outside a
+ * transaction, where PRAGMA foreign_keys takes effect.
+ */
+static int
+sq_reset_session(struct dbconn *c, struct dberr *err)
+{
+	char sql[80];
+	size_t i;
+	int rc;
+
+	if (!c->dirty)
+		return 0;
+	for (i = 0; c->saved && i < NPRAGMAS; i++) {
+		if (c->pragma[i] == -1)
+			continue;
+		snprintf(sql, sizeof(sql), "PRAGMA %s = %ld", pragmas[i],
+		    c->pragma[i]);
+		if (simple(c, sql, err) == -1)
+			return -1;
+	}
+	if (simple(c, sqlite3_compileoption_used("CASE_SENSITIVE_LIKE") ?
+	    "PRAGMA case_sensitive_like = 1" :
+	    "PRAGMA case_sensitive_like = 0", err) == -1)
+		return -1;
+	if ((rc = sqlite3_busy_handler(c->db, on_busy, c)) != SQLITE_OK) {
+		set_error(c, rc, err);
+		return -1;
+	}
+	c->dirty = 0;
+	return 0;
+}
+
 static void
 sq_cancel(struct dbconn *c)
 {
@@ -680,6 +765,7 @@ const struct driver driver_sqlite = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.in_transaction = sq_in_transaction,
+	.reset_session = sq_reset_session,
 	.trylock = sq_trylock,
 	.unlock = sq_unlock,
 	.cancel = sq_cancel,

@@ -246,6 +246,30 @@ test_expect_success 'SIGTERM while migrate waits for a locked database: exit 143
 	test_grep "^msr: error: interrupted by a signal$" busy.err
 '
 
+# PRAGMA busy_timeout replaces msr's busy handler, which a signal ends:
+# only for the rest of its migration.
+test_expect_success 'a PRAGMA busy_timeout of a migration: SIGINT still ends the wait of the next one at once' '
+	trap stop_bg EXIT &&
+	rm -rf pb pb.db* side.db* &&
+	sq side.db "CREATE TABLE t (x)" &&
+	mig pb 1_long_wait "PRAGMA busy_timeout = 600000;" &&
+	mig pb 2_side "ATTACH '\''side.db'\'' AS side;
+INSERT INTO side.t VALUES (1);" &&
+	hold holddb.py side.db &&
+	msr_bg out pb.err -c busy.ini -u sqlite:pb.db -d pb migrate &&
+	wait_for pb.err "applied 1_long_wait" &&
+	sleep 1 &&
+	: still waiting for side.db &&
+	test ! -s code &&
+	kill -INT $msr_pid &&
+	wait_exit 15 &&
+	test "$code" = 130 &&
+	release &&
+	test "$(sq side.db "SELECT count(*) FROM t")" = 0 &&
+	test "$(sq pb.db "SELECT version FROM msr_migrations
+	    WHERE state = '\''applied'\''")" = 1
+'
+
 test_expect_success 'SIGINT while baseline waits for a locked database: exit 130 at once, nothing changed' '
 	trap stop_bg EXIT &&
 	rm -rf bb bb.db* &&

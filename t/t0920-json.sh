@@ -351,14 +351,19 @@ test_expect_success 'other commands, and plans, print the same text with --json'
 # only once a no-transaction migration has switched them on.
 test_expect_success 'a failed COMMIT: line and column null' '
 	db_new fk &&
+	: SQLite checks foreign keys when they are on before the BEGIN &&
 	case $MSR_TEST_DRIVER in
-	sqlite) mig k 1_fk "PRAGMA foreign_keys = ON;" ;;
-	pg) mig k 1_fk "SELECT 1;" ;;
+	sqlite) on="PRAGMA foreign_keys = ON;
+BEGIN;" end="COMMIT;" ;;
+	pg) on= end= ;;
 	esac &&
-	mig k 2_links "CREATE TABLE pages (id integer PRIMARY KEY);
+	mig k 1_fk "SELECT 1;" &&
+	mig k 2_links "$on
+CREATE TABLE pages (id integer PRIMARY KEY);
 CREATE TABLE links (page integer REFERENCES pages (id)
     DEFERRABLE INITIALLY DEFERRED);
-INSERT INTO links VALUES (42);" &&
+INSERT INTO links VALUES (42);
+$end" &&
 	test_expect_code 1 msr --json -u "$(u fk)" -d k migrate >out 2>err &&
 	test_grep "k/2_links.up.sql: COMMIT failed" err &&
 	python3 - <<-\PY
