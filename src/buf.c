@@ -205,14 +205,14 @@ buf_add_printable(struct buf *b, const char *s, int flags)
 	size_t n;
 
 	while (*p != '\0') {
-		if (*p >= 0x80 && (n = buf_utf8_len(p)) > 0 &&
-		    !(p[0] == 0xc2 && p[1] < 0xa0)) {
-			buf_add(b, p, n);
-			p += n;
-		} else if (*p >= 0x80 && n == 2) {
+		n = *p >= 0x80 ? buf_utf8_len(p) : 0;
+		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
 			/* A C1 control, U+0080 to U+009F. */
 			buf_addf(b, "\\x%02x\\x%02x", p[0], p[1]);
 			p += 2;
+		} else if (n > 0) {
+			buf_add(b, p, n);
+			p += n;
 		} else if (*p >= 0x80 || *p == 0x7f ||
 		    (*p < 0x20 && *p != '\t' &&
 		    !(*p == '\n' && (flags & BUF_KEEP_LF))))
