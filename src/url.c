@@ -491,6 +491,9 @@ mask(const char *s, struct strlist *l)
 char *
 url_mask(const char *url)
 {
+	/* A URL has a ':', a conninfo a '=': most messages have neither. */
+	if (strpbrk(url, ":=") == NULL)
+		return xstrdup(url);
 	return mask(url, NULL);
 }
 
