@@ -49,7 +49,7 @@ struct dbconn {
 	char	*path;
 	char	*schema;	/* of the tracking tables: main, or schema */
 	int	 lockfd;
-	int	 created;	/* the file did not exist before */
+	char	*created;	/* the file msr created, links resolved */
 	int	 busy_ms;	/* busy_timeout of [sqlite] */
 	long long busy_since;	/* when the current wait began, in ms */
 	volatile sig_atomic_t cancelled;	/* sq_cancel() was called */
@@ -176,7 +176,7 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 {
 	struct dbconn *c;
 	const char *path = url_path(cfg->url);
-	int rc, oflags;
+	int rc, oflags, made = 0;
 
 	dberr_reset(err);
 	err->connection = 1;
@@ -188,7 +188,7 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (!(flags & DBCONN_READONLY)) {
 		oflags |= SQLITE_OPEN_CREATE;
-		c->created = strcmp(path, ":memory:") != 0 &&
+		made = strcmp(path, ":memory:") != 0 &&
 		    access(path, F_OK) == -1 && errno == ENOENT;
 	} else if (access(path, F_OK) == -1 && errno == ENOENT) {
 		/* A file that does not exist is an empty database; reading
@@ -213,6 +213,9 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 		return -1;
 	}
 	err->connection = 0;
+	/* Through a dangling link, SQLite made the file the link names. */
+	if (made && (c->created = realpath(path, NULL)) == NULL)
+		c->created = xstrdup(path);
 	/* Qualified, msr's tables are never a migration's TEMP tables. */
 	c->schema = xstrdup(cfg->schema != NULL ? cfg->schema : "main");
 	*out = c;
@@ -248,10 +251,11 @@ sq_disconnect(struct dbconn *c)
 	}
 	sqlite3_close(c->db);
 	if (pages == 0)
-		unlink(c->path);
+		unlink(c->created);
 	if (c->lockfd != -1)
 		close(c->lockfd);
 	free(c->path);
+	free(c->created);
 	free(c->schema);
 	free(c);
 }

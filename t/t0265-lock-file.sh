@@ -315,4 +315,13 @@ test_expect_success 'a database in a directory that does not exist is exit 3' '
 	test ! -e no
 '
 
+test_expect_success 'a database reached through a dangling link: nothing to do keeps the link' '
+	rm -rf dang && mkdir dang dang/m &&
+	ln -s missing.db dang/alias.db &&
+	msr -u sqlite:dang/alias.db -d dang/m migrate 2>err &&
+	test_grep "nothing to do" err &&
+	test -h dang/alias.db &&
+	test ! -e dang/missing.db
+'
+
 test_done
