@@ -51,6 +51,33 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 	return 0;
 }
 
+/*
+ * user@host as UTF-8, which the database takes: a byte that is not
+ * becomes U+FFFD, as in the JSON output.
+ */
+static char *
+utf8_copy(const char *user, const char *host)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+	char *raw;
+	size_t n;
+
+	raw = xasprintf("%s@%s", user, host);
+	for (p = (const unsigned char *)raw; *p != '\0';) {
+		n = *p < 0x80 ? 1 : buf_utf8_len(p);
+		if (n == 0) {
+			buf_adds(&b, "\xef\xbf\xbd");
+			p++;
+		} else {
+			buf_add(&b, p, n);
+			p += n;
+		}
+	}
+	free(raw);
+	return buf_detach(&b);
+}
+
 /* user@host of the rows msr writes; commands that only read never ask. */
 static const char *
 os_user(struct track *t)
@@ -66,7 +93,7 @@ os_user(struct track *t)
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
-	t->os_user = xasprintf("%s@%s", user, host);
+	t->os_user = utf8_copy(user, host);
 	return t->os_user;
 }
 

@@ -1513,6 +1513,15 @@ INSERT INTO no_such_table VALUES (1);" &&
 # The tracking tables
 #
 
+test_expect_success 'an OS user that is not UTF-8 is recorded with U+FFFD' '
+	db_new u8 &&
+	mig u8 1_a "CREATE TABLE a (x integer);" &&
+	USER="b$(printf "\377")d" msr -u "$(u u8)" -d u8 migrate 2>err &&
+	host=$(uname -n) &&
+	test "$(dbq u8 "SELECT os_user FROM msr_migrations")" = "b$(printf "\357\277\275")d@$host" &&
+	test "$(dbq u8 "SELECT DISTINCT os_user FROM msr_migrations_log")" = "b$(printf "\357\277\275")d@$host"
+'
+
 test_expect_success 'tracking and audit rows: times in UTC, the users, the order' '
 	db_new tr &&
 	mig tr 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
