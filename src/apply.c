@@ -297,6 +297,25 @@ wide(unsigned long c)
 }
 
 /*
+ * The columns on a terminal of the UTF-8 character at *pp, which moves
+ * past it: one, two for a wide one.
+ */
+static int
+char_cols(const unsigned char **pp, const unsigned char *e)
+{
+	const unsigned char *p = *pp;
+	unsigned long c = *p;
+	int more;
+
+	more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+	c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
+	for (p++; more > 0 && p < e && (*p & 0xC0) == 0x80; more--)
+		c = (c << 6) | (*p++ & 0x3F);
+	*pp = p;
+	return wide(c) ? 2 : 1;
+}
+
+/*
  * White space as wide on a terminal as the n bytes of UTF-8 text: tabs
  * stay tabs, a character takes one column, a wide one two.
  */
@@ -305,8 +324,6 @@ caret_pad(struct buf *b, const char *text, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *e = p + n;
-	unsigned long c;
-	int more;
 
 	while (p < e) {
 		if (*p == '\t') {
@@ -314,14 +331,49 @@ caret_pad(struct buf *b, const char *text, size_t n)
 			p++;
 			continue;
 		}
-		c = *p;
-		more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-		c &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F :
-		    0x7F;
-		for (p++; more > 0 && p < e && (*p & 0xC0) == 0x80; more--)
-			c = (c << 6) | (*p++ & 0x3F);
-		buf_adds(b, wide(c) ? "  " : " ");
+		buf_adds(b, char_cols(&p, e) == 2 ? "  " : " ");
 	}
+}
+
+/* Columns of an excerpt, and of it before the error at most. */
+#define EXCERPT_COLS	120
+#define EXCERPT_BEFORE	40
+
+/*
+ * Cuts the line [*ls, *le) around off to EXCERPT_COLS columns, on
+ * character boundaries; *cut_start and *cut_end say where "..." goes.
+ */
+static void
+excerpt(const char *t, size_t *ls, size_t *le, size_t off, int *cut_start,
+    int *cut_end)
+{
+	const unsigned char *b = (const unsigned char *)t + *ls;
+	const unsigned char *e = (const unsigned char *)t + *le;
+	const unsigned char *o = (const unsigned char *)t + off, *p, *q;
+	int cols = 0;
+
+	*cut_start = *cut_end = 0;
+	for (p = b; p < e && cols <= EXCERPT_COLS;)
+		cols += char_cols(&p, e);
+	if (cols <= EXCERPT_COLS)
+		return;
+	/* Back from the error, EXCERPT_BEFORE columns at most. */
+	for (p = o, cols = 0; p > b && cols < EXCERPT_BEFORE; cols++)
+		while (--p > b && (*p & 0xC0) == 0x80)
+			;
+	*cut_start = p > b;
+	*ls = (size_t)(p - (const unsigned char *)t);
+	cols = *cut_start ? 3 : 0;
+	for (q = p; q < e; ) {
+		p = q;
+		cols += char_cols(&q, e);
+		if (cols > EXCERPT_COLS - 3) {
+			q = p;
+			break;
+		}
+	}
+	*cut_end = q < e;
+	*le = (size_t)(q - (const unsigned char *)t);
 }
 
 /* "WHERE: message (code)", then the DETAIL, HINT and CONTEXT lines. */
@@ -374,6 +426,7 @@ report_sql(const struct step *s, const struct sqlfile *f, size_t first,
 	struct buf caret = BUF_INIT;
 	char lineno[16];
 	char *loc;
+	int cut_start, cut_end;
 
 	off = err->offset >= 0 ? (size_t)err->offset : st->start;
 	if (off > len)
@@ -389,9 +442,13 @@ report_sql(const struct step *s, const struct sqlfile *f, size_t first,
 	for (le = off; le < len && t[le] != '\n'; le++)
 		;
 	if (le > ls) {
+		excerpt(t, &ls, &le, off, &cut_start, &cut_end);
 		snprintf(lineno, sizeof(lineno), "%u", line);
+		if (cut_start)
+			buf_adds(&caret, "   ");
 		caret_pad(&caret, t + ls, off - ls);
-		log_more("%s | %.*s", lineno, (int)(le - ls), t + ls);
+		log_more("%s | %s%.*s%s", lineno, cut_start ? "..." : "",
+		    (int)(le - ls), t + ls, cut_end ? "..." : "");
 		log_more("%*s | %s^", (int)strlen(lineno), "", caret.s);
 	}
 	free(loc);

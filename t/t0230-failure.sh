@@ -240,4 +240,29 @@ test_expect_success '--json reports the failure as an event' '
 	PY
 '
 
+test_expect_success 'an error in a long line: an excerpt of 120 columns, the caret under it' '
+	db_new long &&
+	mkdir -p lg &&
+	awk "BEGIN { printf \"CREATE TABLE t (x integer);\\nINSERT INTO t VALUES \";
+	    for (i = 0; i < 20000; i++) printf \"(%d), \", i;
+	    printf \"(nosuchcol)\";
+	    for (i = 0; i < 2000; i++) printf \", (%d)\", i;
+	    printf \";\\n\" }" >lg/1_long.up.sql &&
+	test_expect_code 1 msr -u "$(db_url long)" -d lg migrate 2>err &&
+	test $(wc -c <err) -lt 2000 &&
+	grep "^    2 | \\.\\.\\..*\\.\\.\\.$" err >excerpt &&
+	test "$(wc -L <excerpt)" -le 128 &&
+	grep -A1 "^    2 | " err | tail -n 1 >caret &&
+	test "$(awk "{ print index(\$0, \"nosuchcol\") }" excerpt)" = \
+	    "$(awk "{ print index(\$0, \"^\") }" caret)"
+'
+
+test_expect_success 'a short line is shown whole, without dots' '
+	mkdir -p sl &&
+	printf "CREATE TABLE s (x integer);\nSELECT nosuchcol FROM s;\n" >sl/1_s.up.sql &&
+	db_new short &&
+	test_expect_code 1 msr -u "$(db_url short)" -d sl migrate 2>err &&
+	test_grep "^    2 | SELECT nosuchcol FROM s;$" err
+'
+
 test_done
