@@ -20,19 +20,9 @@ wait_for() {
 }
 
 # Holders, each ending by itself after 60 s should a test not end it:
-# holdlock.py holds the migration lock of an SQLite database as another
-# msr would, the fcntl lock of its lock file with a holder line in it;
-# holddb.py holds the database itself locked for writing, as an
-# application in a long write transaction does.
-cat >holdlock.py <<\EOF
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-os.ftruncate(fd, 0)
-os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
-open(sys.argv[2], "w").write("ready\n")
-time.sleep(60)
-EOF
+# .holdlock.py of test-lib.sh holds the migration lock of an SQLite
+# database as another msr would; holddb.py holds the database itself
+# locked for writing, as an application in a long write transaction does.
 cat >holddb.py <<\EOF
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -144,7 +134,7 @@ test_expect_success 'without --lock-timeout or [lock] timeout a second run waits
 	rm -rf m app.db* &&
 	mig m 1_a "CREATE TABLE a (x);" &&
 	test ! -e msr.ini &&
-	hold holdlock.py app.db-msr.lock &&
+	hold .holdlock.py app.db-msr.lock &&
 	msr_bg out wait.err -u sqlite:app.db -d m migrate &&
 	wait_for wait.err "waiting" &&
 	test_grep "^msr: waiting for the migration lock held by pid 4242 on build1 since 2025-01-15 10:00:00Z (timeout 600 s)$" wait.err &&

@@ -25,22 +25,10 @@ wait_table() {
 	done
 }
 
-# holdlock.py LOCKFILE READY holds the migration lock of an SQLite
-# database as another msr would, ending by itself after 60 s.
-cat >holdlock.py <<\EOF
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-os.ftruncate(fd, 0)
-os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
-open(sys.argv[2], "w").write("ready\n")
-time.sleep(60)
-EOF
-
 # hold LOCKFILE: holds LOCKFILE in the background; $holder is its pid.
 hold() {
 	rm -f held
-	python3 "$TRASH/holdlock.py" "$1" held &
+	python3 "$TRASH/.holdlock.py" "$1" held &
 	holder=$!
 	wait_for held ready
 }

@@ -54,19 +54,10 @@ wait_file() {
 	done
 }
 
-# A process that holds the migration lock of database NAME as another
-# msr would: the fcntl lock of NAME.db-msr.lock, with a holder line in
-# it, for SQLite; the advisory lock for PostgreSQL.
-cat >holdlock.py <<\EOF
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-os.ftruncate(fd, 0)
-os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
-open(sys.argv[2], "w").close()
-time.sleep(120)
-EOF
-
+# hold_lock NAME: a process holds the migration lock of database NAME
+# as another msr would: .holdlock.py of test-lib.sh for SQLite, the
+# advisory lock for PostgreSQL.
+#
 # hold_lock NAME: takes the lock of NAME in the background.
 hold_lock() {
 	rm -f lock.ready
@@ -84,7 +75,7 @@ hold_lock() {
 		done
 		;;
 	*)
-		python3 "$TRASH/holdlock.py" "$1.db-msr.lock" lock.ready &
+		python3 "$TRASH/.holdlock.py" "$1.db-msr.lock" lock.ready 120 &
 		holder_pid=$!
 		wait_file lock.ready
 		;;

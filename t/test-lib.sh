@@ -51,6 +51,20 @@ cd "$TRASH" || exit 1
 HOME=$TRASH
 export HOME
 
+# python3 "$TRASH/.holdlock.py" LOCKFILE READY [SECONDS]: holds the
+# migration lock of an SQLite database as another msr would, the fcntl
+# lock of its lock file with a holder line in it, and writes READY once
+# it does; it ends by itself after SECONDS (60).
+cat >"$TRASH/.holdlock.py" <<\EOF
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0)
+os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
+open(sys.argv[2], "w").write("ready\n")
+time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 60)
+EOF
+
 test_count=0
 test_failed=0
 test_log=$TRASH/.test-output
