@@ -9,7 +9,7 @@
 # under MSR_TEST_REQUIRE_ALL); a server that does not start fails it.
 #
 # Helpers: pg_newdb, pg_url, pg_conninfo, pg_tcp_url, pgq, pg_schema,
-# pg_fingerprint, pg_stop, pg_start, pg_log.  $PGBIN holds the server's
+# pg_fingerprint, pg_stop, pg_start, pg_log, pg_hold_lock, pg_free_lock.  $PGBIN holds the server's
 # programs, $PG_VERSION_NUM its version (150004 for 15.4).
 
 # Sourced once: test-lib.sh sources it itself under MSR_TEST_DRIVER=pg.
@@ -290,4 +290,30 @@ pg_fingerprint() {
 	"$PGBIN/pg_dump" -h "$PGTMP" -p "$PGPORT" -U postgres \
 	    --no-owner --no-privileges -d "$1" >"$PGTMP/dump" &&
 	pg_normalize <"$PGTMP/dump"
+}
+
+# pg_hold_lock DB SCHEMA: a psql session on the Unix socket holds the
+# advisory lock of SCHEMA.msr_migrations, as msr computes its key, until
+# pg_free_lock DB; its PID in $holder.
+pg_hold_lock() {
+	printf "SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtextextended(pg_catalog.format('msr %%I.%%I', %s, 'msr_migrations'), 0));\nSELECT pg_catalog.pg_sleep(120);\n" \
+	    "$(printf "'%s'" "$(printf '%s' "$2" | sed "s/'/''/g")")" >hold.sql
+	( exec "$PGBIN/psql" -X -q -h "$PGTMP" -p "$PGPORT" -U postgres \
+	    -d "$1" -f hold.sql ) >/dev/null 2>&1 &
+	holder=$!
+	i=0
+	until test "$(pgq "$1" "SELECT count(*) FROM pg_locks
+	    WHERE locktype = 'advisory' AND granted")" = 1; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+# pg_free_lock DB: ends the holder of pg_hold_lock.
+pg_free_lock() {
+	pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_locks
+	    WHERE locktype = 'advisory' AND granted" >/dev/null
+	wait $holder
+	return 0
 }

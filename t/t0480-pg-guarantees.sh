@@ -399,39 +399,16 @@ SELECT pg_sleep(60);" &&
 	test "$(pgq lost "SELECT to_regclass('\''c'\'') IS NULL")" = t
 '
 
-# hold_advisory DB SCHEMA: a psql session on the Unix socket holds the
-# advisory lock of SCHEMA.msr_migrations; its PID in $holder.
-hold_advisory() {
-	( exec "$PGBIN/psql" -X -q -h "$PGTMP" -p "$PGPORT" -U postgres -d "$1" \
-	    -c "SELECT pg_advisory_lock(pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I', '$2', 'msr_migrations'), 0))" \
-	    -c "SELECT pg_sleep(120)" ) >/dev/null 2>&1 &
-	holder=$!
-	i=0
-	until test "$(pgq "$1" "SELECT count(*) FROM pg_locks
-	    WHERE locktype = 'advisory' AND granted")" = 1; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || return 1
-		sleep 0.1
-	done
-}
-
-free_advisory() {
-	pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_locks
-	    WHERE locktype = 'advisory' AND granted" >/dev/null
-	wait $holder
-	return 0
-}
-
 test_expect_success 'the holder of the advisory lock: a local socket; release exits 4 naming it' '
 	pg_newdb adv &&
 	mig a 1_a "CREATE TABLE a (x integer);" &&
-	hold_advisory adv public &&
-	test_when_finished "free_advisory adv" &&
+	pg_hold_lock adv public &&
+	test_when_finished "pg_free_lock adv" &&
 	test_expect_code 4 msr -u "$(pg_url adv)" -d a --lock-timeout 1 \
 	    migrate 2>err &&
 	test_expect_code 4 msr -u "$(pg_url adv)" lock release >rel.out \
 	    2>rel.err &&
-	free_advisory adv &&
+	pg_free_lock adv &&
 	test_grep "^msr: waiting for the migration lock held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z (timeout 1 s)$" err &&
 	test_must_be_empty rel.out &&
 	test_grep "backend pid [0-9]* (psql) from a local socket" rel.err
@@ -440,12 +417,12 @@ test_expect_success 'the holder of the advisory lock: a local socket; release ex
 test_expect_success 'the advisory lock key is the schema-qualified tracking table' '
 	pg_newdb key &&
 	pgq key "CREATE SCHEMA track" &&
-	hold_advisory key track &&
-	test_when_finished "free_advisory key" &&
+	pg_hold_lock key track &&
+	test_when_finished "pg_free_lock key" &&
 	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=track "$MSR_BIN" \
 	    -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err1 &&
 	msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err2 &&
-	free_advisory key &&
+	pg_free_lock key &&
 	test "$(pgq key "SELECT count(*) FROM public.msr_migrations")" = 1
 '
 

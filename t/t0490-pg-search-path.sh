@@ -3,30 +3,6 @@ test_description='PostgreSQL: the schema of the tracking tables is fixed for the
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 . "$MSR_SRCDIR/t/lib-pg.sh"
 
-# hold_key DB SCHEMA: a psql session holds the advisory lock of
-# SCHEMA.msr_migrations, as msr computes it, until free_key DB.
-hold_key() {
-	printf "SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtextextended(pg_catalog.format('msr %%I.%%I', %s, 'msr_migrations'), 0));\nSELECT pg_catalog.pg_sleep(120);\n" \
-	    "$(printf "'%s'" "$(printf '%s' "$2" | sed "s/'/''/g")")" >hold.sql
-	( exec "$PGBIN/psql" -X -q -h "$PGTMP" -p "$PGPORT" -U postgres \
-	    -d "$1" -f hold.sql ) >/dev/null 2>&1 &
-	holder=$!
-	i=0
-	until test "$(pgq "$1" "SELECT count(*) FROM pg_locks
-	    WHERE locktype = 'advisory' AND granted")" = 1; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || return 1
-		sleep 0.1
-	done
-}
-
-free_key() {
-	pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_locks
-	    WHERE locktype = 'advisory' AND granted" >/dev/null
-	wait $holder
-	return 0
-}
-
 test_expect_success 'a migration that sets search_path: its rows and the next ones are written' '
 	pg_newdb sp &&
 	mig a 1_app "CREATE SCHEMA app; SET search_path = app; CREATE TABLE t(x int);" &&
@@ -88,11 +64,11 @@ test_expect_success 'first run: the tables go to public, as app does not exist y
 	pg_newdb two &&
 	printf "[postgres]\nsearch_path = app, public\n" >two.ini &&
 	mig b 1_app "CREATE SCHEMA app; CREATE TABLE app.t (x int);" &&
-	hold_key two public &&
-	test_when_finished "free_key two" &&
+	pg_hold_lock two public &&
+	test_when_finished "pg_free_lock two" &&
 	test_expect_code 4 msr -c two.ini -u "$(pg_url two)" -d b \
 	    --lock-timeout 0 migrate 2>err &&
-	free_key two &&
+	pg_free_lock two &&
 	msr -c two.ini -u "$(pg_url two)" -d b migrate 2>err &&
 	test "$(pgq two "SELECT version FROM public.msr_migrations")" = 1
 '
@@ -111,12 +87,12 @@ test_expect_success 'second run, app exists now: the tracking tables are still f
 
 test_expect_success 'second run: the advisory lock key is the one of the first run' '
 	mig b 3_again "CREATE TABLE v (x int);" &&
-	hold_key two public &&
-	test_when_finished "free_key two" &&
+	pg_hold_lock two public &&
+	test_when_finished "pg_free_lock two" &&
 	test_expect_code 4 msr -c two.ini -u "$(pg_url two)" -d b \
 	    --lock-timeout 0 migrate 2>err &&
 	msr -c two.ini -u "$(pg_url two)" -d b lock status >out &&
-	free_key two &&
+	pg_free_lock two &&
 	test_grep "^held by backend pid [0-9]* (psql)" out &&
 	test "$(pgq two "SELECT count(*) FROM public.msr_migrations")" = 2
 '
@@ -145,11 +121,11 @@ test_expect_success 'a schema with quotes, a space and capitals, after "$user"' 
 	msr -u "$(pg_url odd)" -d q migrate 2>err &&
 	test "$(pgq odd "SELECT count(*) FROM \"Odd \"\"S\"\" e\".msr_migrations")" = 1 &&
 	mig q 2_more "CREATE TABLE u (x int);" &&
-	hold_key odd "Odd \"S\" e" &&
-	test_when_finished "free_key odd" &&
+	pg_hold_lock odd "Odd \"S\" e" &&
+	test_when_finished "pg_free_lock odd" &&
 	test_expect_code 4 msr -u "$(pg_url odd)" -d q --lock-timeout 0 \
 	    migrate 2>err &&
-	free_key odd &&
+	pg_free_lock odd &&
 	msr -u "$(pg_url odd)" -d q migrate 2>err &&
 	test "$(pgq odd "SELECT count(*) FROM \"Odd \"\"S\"\" e\".msr_migrations")" = 2 &&
 	test "$(pgq odd "SELECT to_regclass('\''postgres.msr_migrations'\'') IS NULL")" = t &&
@@ -176,11 +152,11 @@ test_expect_success 'functions of a schema before pg_catalog do not stand in for
 	test_grep "\"applied_at\":\"[0-9-]*T[0-9:.]*Z\"" out &&
 	test_grep -v shadowed out &&
 	mig s 2_b "CREATE TABLE b (x int);" &&
-	hold_key fn public &&
-	test_when_finished "free_key fn" &&
+	pg_hold_lock fn public &&
+	test_when_finished "pg_free_lock fn" &&
 	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=public "$MSR_BIN" \
 	    -u "$(pg_url fn)" -d s --lock-timeout 0 migrate 2>err &&
-	free_key fn &&
+	pg_free_lock fn &&
 	test_grep "held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z" err &&
 	test_grep -v shadowed err &&
 	rm s/2_b.up.sql &&
