@@ -9,16 +9,6 @@ INSERT INTO $1 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1
     FROM c WHERE x < $2) SELECT count(*) FROM c;"
 }
 
-# wait_for FILE PATTERN: until FILE holds PATTERN, at most 20 s.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; return 1; }
-		sleep 0.1
-	done
-}
-
 # Holders, each ending by itself after 60 s should a test not end it:
 # .holdlock.py of test-lib.sh holds the migration lock of an SQLite
 # database as another msr would; holddb.py holds the database itself

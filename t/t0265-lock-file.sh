@@ -4,16 +4,6 @@ test_description='the SQLite lock file: one per database file, never followed'
 
 SQ="'"
 
-# wait_for FILE PATTERN: until FILE holds PATTERN, at most 20 s.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; return 1; }
-		sleep 0.1
-	done
-}
-
 # wait_table DB TABLE: until TABLE is in DB, at most 20 s.
 wait_table() {
 	i=0

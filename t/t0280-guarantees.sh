@@ -63,16 +63,8 @@ hold_lock() {
 	rm -f lock.ready
 	case $MSR_TEST_DRIVER in
 	pg)
-		( pg_psql "$1" -c "SELECT pg_advisory_lock(pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I', current_schema(), 'msr_migrations'), 0))" \
-		    -c "SELECT pg_sleep(120)" ) >/dev/null 2>&1 &
-		holder_pid=$!
-		hl_i=0
-		until test "$(pgq "$1" "SELECT count(*) FROM pg_locks
-		    WHERE locktype = 'advisory' AND granted")" = 1; do
-			hl_i=$((hl_i + 1))
-			[ $hl_i -lt 300 ] || return 1
-			sleep 0.1
-		done
+		pg_hold_lock "$1" public || return 1
+		holder_pid=$holder
 		;;
 	*)
 		python3 "$TRASH/.holdlock.py" "$1.db-msr.lock" lock.ready 120 &
@@ -86,8 +78,7 @@ hold_lock() {
 free_lock() {
 	case $MSR_TEST_DRIVER in
 	pg)
-		pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_locks
-		    WHERE locktype = 'advisory' AND granted" >/dev/null
+		pg_free_lock "$1"
 		;;
 	*)
 		kill "$holder_pid" 2>/dev/null

@@ -195,6 +195,16 @@ test_must_fail() {
 	return 0
 }
 
+# wait_for FILE PATTERN: until FILE holds PATTERN, at most 20 s.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
 # test_cmp EXPECTED ACTUAL
 test_cmp() {
 	diff -u "$1" "$2"
