@@ -221,3 +221,23 @@ buf_add_printable(struct buf *b, const char *s, int flags)
 			buf_addch(b, *p++);
 	}
 }
+
+void
+buf_add_cut(struct buf *b, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s, *keep = p;
+	size_t n, chars = 0;
+
+	for (; *p != '\0'; chars++) {
+		if (chars == max - 3)
+			keep = p;
+		if (chars == max) {
+			buf_add(b, s, (size_t)(keep - (const unsigned char *)s));
+			buf_adds(b, "...");
+			return;
+		}
+		n = *p >= 0x80 ? buf_utf8_len(p) : 0;
+		p += n > 0 ? n : 1;
+	}
+	buf_adds(b, s);
+}

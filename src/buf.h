@@ -47,6 +47,12 @@ int	 buf_is_utf8(const char *s);
  */
 #define BUF_KEEP_LF	0x01
 void	 buf_add_printable(struct buf *, const char *s, int flags);
+/*
+ * Appends s, or when it has more than max characters its first max - 3
+ * and "...", cut between UTF-8 sequences: for echoing what a user gave.
+ */
+void	 buf_add_cut(struct buf *, const char *s, size_t max);
+#define BUF_ECHO_MAX	80	/* max of buf_add_cut for a user's value */
 
 /* A list of owned strings. */
 struct strlist {

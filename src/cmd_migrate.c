@@ -21,7 +21,7 @@
 void
 bad_version(const char *what, const char *arg)
 {
-	char *masked = url_mask(arg);
+	char *masked = url_mask_arg(arg);
 
 	log_error("invalid %s '%s': expected a version of 1 to %d digits",
 	    what, masked, MIGFILE_VERSION_MAX);

@@ -121,7 +121,7 @@ cmd_new(struct msr *m)
 		return MSR_EUSAGE;
 	}
 	if (!valid_name(m->argv[0])) {
-		up = url_mask(m->argv[0]);
+		up = url_mask_arg(m->argv[0]);
 		log_error("invalid name '%s': use letters, digits, '_' and"
 		    " '-'", up);
 		free(up);

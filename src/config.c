@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,10 +217,30 @@ valid_duration(const char *s)
 	return 0;
 }
 
+/*
+ * "ORIGIN: invalid value 'VALUE' for 'SECTION.KEY': WHY", the value cut
+ * short: it may be megabytes.  Returns -1.
+ */
+static int
+bad_value(struct buf *err, const char *origin, const struct cfgkey *k,
+    const char *value, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_addf(err, "%s: invalid value '", origin);
+	buf_add_cut(err, value, BUF_ECHO_MAX);
+	buf_addf(err, "' for '%s.%s': ", k->section, k->name);
+	va_start(ap, fmt);
+	buf_vaddf(err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int
 config_set(struct config *cfg, const struct cfgkey *k, const char *value,
     const char *origin, struct buf *err)
 {
+	struct buf rule = BUF_INIT;
 	char *base = (char *)cfg, **sp;
 	const char *bad;
 	size_t badlen;
@@ -235,76 +256,59 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 		errno = 0;
 		n = strtoll(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || errno != 0 ||
-		    n < k->min || n > k->max) {
-			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
-			    " expected a whole number from %d to %d", origin,
-			    value, k->section, k->name, k->min, k->max);
-			return -1;
-		}
+		    n < k->min || n > k->max)
+			return bad_value(err, origin, k, value, "expected a"
+			    " whole number from %d to %d", k->min, k->max);
 		*ip = (int)n;
 		return 0;
 	case CFG_BOOL:
-		if (parse_bool(value, ip) == -1) {
-			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
-			    " expected true or false", origin, value,
-			    k->section, k->name);
-			return -1;
-		}
+		if (parse_bool(value, ip) == -1)
+			return bad_value(err, origin, k, value, "expected"
+			    " true or false");
 		return 0;
 	case CFG_TXMODE:
 		if (set_enum(txmodes, value, ip) == 0)
 			return 0;
-		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
-		    " per-migration, per-batch or none", origin, value,
-		    k->section, k->name);
-		return -1;
+		return bad_value(err, origin, k, value, "expected"
+		    " per-migration, per-batch or none");
 	case CFG_LOCKMETHOD:
 		if (set_enum(lockmethods, value, ip) == 0)
 			return 0;
-		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
-		    " advisory or table", origin, value, k->section, k->name);
-		return -1;
+		return bad_value(err, origin, k, value, "expected advisory or"
+		    " table");
 	case CFG_DIALECT:
 		if (set_enum(lintdialects, value, ip) == 0)
 			return 0;
-		buf_addf(err, "%s: invalid value '%s' for '%s.%s': expected"
-		    " auto, sqlite or postgres", origin, value, k->section,
-		    k->name);
-		return -1;
+		return bad_value(err, origin, k, value, "expected auto, sqlite"
+		    " or postgres");
 	case CFG_RULES:
 		if (rules_parse(value, &cfg->lint_ignore_set, &bad,
 		    &badlen) == -1) {
-			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
-			    " unknown rule '%.*s'", origin, value, k->section,
-			    k->name, (int)badlen, bad);
+			end = xstrndup(bad, badlen);
+			buf_add_cut(&rule, end, BUF_ECHO_MAX);
+			free(end);
+			bad_value(err, origin, k, value, "unknown rule '%s'",
+			    rule.s);
+			buf_release(&rule);
 			return -1;
 		}
 		break;
 	case CFG_IDENT:
-		if (!valid_ident(value, strlen(value), k->max)) {
-			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
-			    " expected a name of letters, digits and '_',"
-			    " at most %d bytes, not starting with a digit",
-			    origin, value, k->section, k->name, k->max);
-			return -1;
-		}
+		if (!valid_ident(value, strlen(value), k->max))
+			return bad_value(err, origin, k, value, "expected a"
+			    " name of letters, digits and '_', at most %d"
+			    " bytes, not starting with a digit", k->max);
 		break;
 	case CFG_IDENTLIST:
-		if (!valid_identlist(value)) {
-			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
-			    " expected names separated by commas", origin,
-			    value, k->section, k->name);
-			return -1;
-		}
+		if (!valid_identlist(value))
+			return bad_value(err, origin, k, value, "expected"
+			    " names separated by commas");
 		break;
 	case CFG_DURATION:
-		if (!valid_duration(value)) {
-			buf_addf(err, "%s: invalid value '%s' for '%s.%s':"
-			    " expected a number with an optional unit ms, s,"
-			    " min, h or d", origin, value, k->section,
-			    k->name);
-			return -1;
-		}
+		if (!valid_duration(value))
+			return bad_value(err, origin, k, value, "expected a"
+			    " number with an optional unit ms, s, min, h or"
+			    " d");
 		break;
 	}
 	free(*sp);
@@ -373,8 +377,9 @@ expand(const char *value, struct buf *out, const char *origin,
 		}
 		name = xstrndup(p + 2, (size_t)(close - p - 2));
 		if (!valid_ident(name, strlen(name), 255)) {
-			buf_addf(err, "%s: invalid variable name '%s' in"
-			    " '${...}'", origin, name);
+			buf_addf(err, "%s: invalid variable name '", origin);
+			buf_add_cut(err, name, BUF_ECHO_MAX);
+			buf_adds(err, "' in '${...}'");
 			free(name);
 			return -1;
 		}

@@ -217,7 +217,7 @@ static int
 usage_arg(const struct cmd *c, const char *what, const char *arg,
     const char *why)
 {
-	char *masked = url_mask(arg);
+	char *masked = url_mask_arg(arg);
 	int rc;
 
 	rc = usage_error(c, "%s '%s'%s", what, masked, why);

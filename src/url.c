@@ -497,6 +497,17 @@ url_mask(const char *url)
 	return mask(url, NULL);
 }
 
+char *
+url_mask_arg(const char *arg)
+{
+	struct buf b = BUF_INIT;
+	char *masked = url_mask(arg);
+
+	buf_add_cut(&b, masked, BUF_ECHO_MAX);
+	free(masked);
+	return buf_detach(&b);
+}
+
 /* The ...password= parameters of a URI query that starts at q. */
 static void
 query_secrets(const char *q, struct strlist *l)

@@ -15,6 +15,8 @@
  * caller frees the result.
  */
 char	*url_mask(const char *url);
+/* url_mask, cut to BUF_ECHO_MAX characters: a command-line argument. */
+char	*url_mask_arg(const char *arg);
 
 /* Whether url is for PostgreSQL: postgres://, postgresql://, key=value. */
 int	url_is_postgres(const char *url);

@@ -149,7 +149,7 @@ test_expect_success 'a long line is read whole: its value is checked' '
 	    "dir = m" &&
 	printf "schema = %0300d\n" 0 >>msr.ini &&
 	test_expect_code 2 msr migrate >out 2>err &&
-	test_grep "^msr: error: msr.ini:5: invalid value .0000*. for .migrations.schema.: expected a name" err &&
+	test_grep "^msr: error: msr.ini:5: invalid value .0\{77\}\.\.\.. for .migrations.schema.: expected a name" err &&
 	test_must_be_empty out &&
 	unchanged
 '
@@ -716,6 +716,35 @@ test_expect_success '--steps beyond the range of a number is a usage error' '
 		test_grep "^msr: error: invalid --steps ${SQ}$n${SQ}: expected a whole number of 1 or more$" err &&
 		test_must_be_empty out || return 1
 	done &&
+	unchanged
+'
+
+test_expect_success 'a huge bad value is repeated cut to 80 characters' '
+	work huge-value &&
+	long=$(awk "BEGIN { while (i++ < 1048576) printf \"x\" }") &&
+	cut=$(printf "%.77s..." "$long") &&
+	write_ini "[migrations]" "dir = m" "[lint]" "ignore = $long" &&
+	test_expect_code 2 msr -u sqlite:app.db lint >out 2>err &&
+	test_grep "^msr: error: msr.ini:4: invalid value ${SQ}$cut${SQ} for ${SQ}lint.ignore${SQ}: unknown rule ${SQ}$cut${SQ}$" err &&
+	test $(wc -c <err) -lt 300 &&
+	write_ini "[migrations]" "dir = m" "[lock]" "timeout = é$long" &&
+	test_expect_code 2 msr -u sqlite:app.db status >out 2>err &&
+	test_grep "invalid value ${SQ}é$(printf "%.76s..." "$long")${SQ} for ${SQ}lock.timeout${SQ}" err &&
+	test $(wc -c <err) -lt 300 &&
+	write_ini "[database]" "url = \${$long-}" &&
+	test_expect_code 2 msr status >out 2>err &&
+	test_grep "invalid variable name ${SQ}$(printf "%.77s..." "$long-")${SQ}" err &&
+	test $(wc -c <err) -lt 300 &&
+	rm msr.ini &&
+	long=$(printf "%.100000s" "$long") &&
+	test_expect_code 2 msr -u sqlite:app.db -d m migrate --to "1$long" \
+	    >out 2>err &&
+	test_grep "invalid --to ${SQ}1$(printf "%.76s..." "$long")${SQ}" err &&
+	test_expect_code 2 msr -u sqlite:app.db -d m new "n$long" >out 2>err &&
+	test_grep "invalid name ${SQ}n$(printf "%.76s..." "$long")${SQ}" err &&
+	test_expect_code 2 msr -u sqlite:app.db "--$long" >out 2>err &&
+	test_grep "unknown option ${SQ}--$(printf "%.75s..." "$long")${SQ}" err &&
+	test_must_be_empty out &&
 	unchanged
 '
 
