@@ -317,3 +317,23 @@ pg_free_lock() {
 	wait $holder
 	return 0
 }
+
+# pg_sleeping_backend DB: the PID of msr's backend running pg_sleep in
+# DB, waiting up to 30 s for it to appear.
+pg_sleeping_backend() {
+	sb_i=0
+	while [ $sb_i -lt 300 ]; do
+		sb_pid=$(pgq "$1" "SELECT pid FROM pg_stat_activity
+		    WHERE application_name = 'msr' AND state = 'active'
+		    AND query LIKE '%pg_sleep%'
+		    AND pid <> pg_backend_pid()") || return 1
+		if [ -n "$sb_pid" ]; then
+			echo "$sb_pid"
+			return 0
+		fi
+		sleep 0.1
+		sb_i=$((sb_i + 1))
+	done
+	echo "no backend of msr runs pg_sleep in $1" >&2
+	return 1
+}

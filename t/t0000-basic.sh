@@ -81,4 +81,49 @@ test_expect_success 'test_when_finished runs after a body that passed, failed or
 	test_cmp want cleaned
 '
 
+# run_raw LINE...: a script over test-lib.sh made of the lines, its TAP
+# output in "tap".
+run_raw() {
+	rm -rf lib && mkdir lib &&
+	{
+		echo ". \"\$MSR_SRCDIR/t/test-lib.sh\"" &&
+		printf "%s\n" "$@"
+	} >lib/t9999-lib.sh &&
+	(cd lib && sh ./t9999-lib.sh >../tap 2>&1)
+}
+
+test_expect_success 'a skip is a failure under MSR_TEST_REQUIRE_ALL, and only there' '
+	(
+		unset MSR_TEST_REQUIRE_ALL &&
+		run_raw "test_skip s \"no frob here\"" test_done &&
+		test_grep "^ok 1 - s # SKIP no frob here$" tap &&
+		run_raw "test_skip_all \"no frob here\"" &&
+		test_grep "^1..0 # SKIP no frob here$" tap &&
+		run_raw "test_require frob \"apt-get install frob\"" &&
+		test_grep "^1..0 # SKIP frob is required: apt-get install frob$" tap
+	) &&
+	(
+		MSR_TEST_REQUIRE_ALL=1 && export MSR_TEST_REQUIRE_ALL &&
+		test_must_fail run_raw "test_skip s \"no frob here\"" test_done &&
+		test_grep "^not ok 1 - s$" tap &&
+		test_grep "cannot run here: no frob here" tap &&
+		test_must_fail run_raw "test_skip_all \"no frob here\"" &&
+		test_grep "^not ok 1 - cannot run here: no frob here$" tap &&
+		test_must_fail run_raw "test_require frob \"apt-get install frob\"" &&
+		test_grep "^not ok 1 - cannot run here: frob is required" tap
+	)
+'
+
+test_expect_success 'test_for runs a test in the script of its driver, and is absent from the other' '
+	MSR_TEST_DRIVER=sqlite run_raw "test_for sqlite a true" \
+	    "test_for pg b false" test_done &&
+	test_grep "^ok 1 - a$" tap &&
+	test_grep "^1..1$" tap &&
+	! grep " b" tap &&
+	MSR_TEST_DRIVER=pg run_raw "test_for sqlite a false" \
+	    "test_for pg b true" test_done &&
+	test_grep "^ok 1 - b$" tap &&
+	test_grep "^1..1$" tap
+'
+
 test_done

@@ -18,13 +18,6 @@ UPDATE users
 	mig m 4_after "CREATE TABLE after_broken (x integer);"
 }
 
-# versions DB: the applied versions, in order of application, joined by
-# commas.
-versions() {
-	dbq "$1" "SELECT version FROM msr_migrations ORDER BY seq" |
-	paste -s -d , -
-}
-
 # fp_without_log DB: db_fp without the audit table's rows, which a
 # failure adds to.
 fp_without_log() {

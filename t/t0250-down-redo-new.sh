@@ -4,13 +4,6 @@ test_description='down, redo, new, validate'
 
 SQ="'"
 
-# versions DB: the applied versions, in order of application, joined by
-# commas.
-versions() {
-	dbq "$1" "SELECT version FROM msr_migrations ORDER BY seq" |
-	paste -s -d , -
-}
-
 test_expect_success 'setup: four applied migrations' '
 	mig m 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
 	mig m 2_b "CREATE TABLE b (x integer);" "DROP TABLE b;" &&

@@ -38,9 +38,9 @@ release() {
 	return 0
 }
 
-# msr_bg OUT ERR ARGS...: msr in the background; $msr_pid is msr itself,
-# and the file "code" gets its exit status when it ends.
-msr_bg() {
+# msr_bg_status OUT ERR ARGS...: msr in the background; $msr_pid is msr
+# itself, and the file "code" gets its exit status when it ends.
+msr_bg_status() {
 	bg_out=$1 bg_err=$2
 	shift 2
 	rm -f pid code
@@ -53,8 +53,8 @@ msr_bg() {
 	msr_pid=$(cat pid)
 }
 
-# wait_exit SECONDS: until the msr of msr_bg ends, at most SECONDS (then
-# it fails, and stop_bg kills msr); $code is its exit status.
+# wait_exit SECONDS: until the msr of msr_bg_status ends, at most SECONDS
+# (then it fails, and stop_bg kills msr); $code is its exit status.
 wait_exit() {
 	we_i=0
 	while [ ! -s code ]; do
@@ -70,7 +70,7 @@ wait_exit() {
 	msr_pid=
 }
 
-# stop_bg: ends what hold and msr_bg started, if still running.  Each
+# stop_bg: ends what hold and msr_bg_status started, if still running.  Each
 # test that starts them sets it as its EXIT trap, so that nothing is
 # left behind when the test fails.
 stop_bg() {
@@ -95,7 +95,7 @@ interrupt_locked() {
 	shift 3
 	db_fingerprint $il_db >before &&
 	hold holddb.py $il_db &&
-	msr_bg out busy.err -c busy.ini -u sqlite:$il_db "$@" &&
+	msr_bg_status out busy.err -c busy.ini -u sqlite:$il_db "$@" &&
 	wait_for $il_db-msr.lock "pid $msr_pid" &&
 	sleep 1 &&
 	: still waiting for the database &&
@@ -125,7 +125,7 @@ test_expect_success 'without --lock-timeout or [lock] timeout a second run waits
 	mig m 1_a "CREATE TABLE a (x);" &&
 	test ! -e msr.ini &&
 	hold .holdlock.py app.db-msr.lock &&
-	msr_bg out wait.err -u sqlite:app.db -d m migrate &&
+	msr_bg_status out wait.err -u sqlite:app.db -d m migrate &&
 	wait_for wait.err "waiting" &&
 	test_grep "^msr: waiting for the migration lock held by pid 4242 on build1 since 2025-01-15 10:00:00Z (timeout 600 s)$" wait.err &&
 	sleep 1 &&
@@ -236,7 +236,7 @@ test_expect_success 'a PRAGMA busy_timeout of a migration: SIGINT still ends the
 	mig pb 2_side "ATTACH '\''side.db'\'' AS side;
 INSERT INTO side.t VALUES (1);" &&
 	hold holddb.py side.db &&
-	msr_bg out pb.err -c busy.ini -u sqlite:pb.db -d pb migrate &&
+	msr_bg_status out pb.err -c busy.ini -u sqlite:pb.db -d pb migrate &&
 	wait_for pb.err "applied 1_long_wait" &&
 	sleep 1 &&
 	: still waiting for side.db &&

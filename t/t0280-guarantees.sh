@@ -3,16 +3,6 @@ test_description='promises of msr(1) and msr.ini(5) that no other script
 asserts; t/GUARANTEES.md maps every promise of the man pages to its test'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 
-# sqlite_only DESCRIPTION BODY: a test of something only SQLite has, or
-# that does not depend on the driver (run once, with the sqlite driver).
-sqlite_only() {
-	if [ "$MSR_TEST_DRIVER" = sqlite ]; then
-		test_expect_success "$1" "$2"
-	else
-		test_skip "$1" "SQLite only, or independent of the driver"
-	fi
-}
-
 SQ="'"
 
 # u NAME: the URL of database NAME (short for db_url).
@@ -27,31 +17,6 @@ fp_no_log() {
 	pg) db_fp "$1" | sed '/^COPY [a-z_.]*msr_migrations_log /,/^\\\.$/d' ;;
 	*) db_fp "$1" | grep -v msr_migrations_log ;;
 	esac
-}
-
-# every_line_ours FILE: each line of msr's stderr is "msr: ..." or an
-# indented continuation.
-every_line_ours() {
-	if grep -v -e '^msr: ' -e '^    ' "$1" >stray; then
-		echo "lines that are neither 'msr: ' nor indented:" >&2
-		cat stray >&2
-		return 1
-	fi
-}
-
-# wait_file FILE [PATTERN]: until FILE exists (and holds PATTERN), at
-# most 30 s.
-wait_file() {
-	wf_i=0
-	while ! { test -e "$1" &&
-	    { test -z "${2:-}" || grep -q -e "$2" "$1" 2>/dev/null; }; }; do
-		wf_i=$((wf_i + 1))
-		if [ $wf_i -gt 300 ]; then
-			echo "timed out waiting for '${2:-}' in $1" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
 }
 
 # hold_lock NAME: a process holds the migration lock of database NAME
@@ -69,7 +34,7 @@ hold_lock() {
 	*)
 		python3 "$TRASH/.holdlock.py" "$1.db-msr.lock" lock.ready 120 &
 		holder_pid=$!
-		wait_file lock.ready
+		wait_for lock.ready
 		;;
 	esac
 }
@@ -111,7 +76,7 @@ wait_running() {
 		done
 		;;
 	*)
-		wait_file "$1.db-msr.lock" pid &&
+		wait_for "$1.db-msr.lock" pid &&
 		sleep 1
 		;;
 	esac
@@ -127,19 +92,6 @@ wait_lock_row() {
 		sleep 0.1
 	done
 	sleep 1
-}
-
-# msr_bg OUT ERR ARGS...: msr in the background; $! is msr itself.
-msr_bg() {
-	bg_out=$1 bg_err=$2
-	shift 2
-	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
-}
-
-# versions NAME: the applied versions in order of application.
-versions() {
-	dbq "$1" "SELECT version FROM msr_migrations ORDER BY seq" |
-	paste -s -d , -
 }
 
 UTC_MS='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{3\}Z'
@@ -309,7 +261,7 @@ test_expect_success 'msr:no-transaction with text after it on its line is an err
 # Databases and URLs
 #
 
-sqlite_only 'sqlite://PATH, sqlite3:PATH and sqlite:///ABSOLUTE name those files' '
+test_for sqlite 'sqlite://PATH, sqlite3:PATH and sqlite:///ABSOLUTE name those files' '
 	mig f 1_a "CREATE TABLE a (x integer);" &&
 	msr -u sqlite://two.db -d f migrate 2>err &&
 	msr -u sqlite3:three.db -d f migrate 2>err &&
@@ -320,7 +272,7 @@ sqlite_only 'sqlite://PATH, sqlite3:PATH and sqlite:///ABSOLUTE name those files
 	done
 '
 
-sqlite_only 'a SQLite URL with a query is exit 2, naming where the URL came from' '
+test_for sqlite 'a SQLite URL with a query is exit 2, naming where the URL came from' '
 	mkdir q && mig q 1_a "SELECT 1;" &&
 	test_expect_code 2 msr -u "sqlite:app.db?mode=ro" -d q migrate >out 2>err &&
 	test_grep "^msr: error: --url: invalid database URL ${SQ}sqlite:app.db?mode=ro${SQ}: query parameters are not supported" err &&
@@ -336,7 +288,7 @@ sqlite_only 'a SQLite URL with a query is exit 2, naming where the URL came from
 	test ! -e app.db
 '
 
-sqlite_only 'a new SQLite file that msr wrote nothing to is removed; the lock file stays' '
+test_for sqlite 'a new SQLite file that msr wrote nothing to is removed; the lock file stays' '
 	mkdir empty &&
 	msr -u sqlite:nothing.db -d empty migrate 2>err &&
 	test_grep "nothing to do" err &&
@@ -347,7 +299,7 @@ sqlite_only 'a new SQLite file that msr wrote nothing to is removed; the lock fi
 	test ! -e nothing2.db
 '
 
-sqlite_only 'commands that only read do not create a missing SQLite file' '
+test_for sqlite 'commands that only read do not create a missing SQLite file' '
 	mig ro 1_a "SELECT 1;" &&
 	test_expect_code 5 msr -u sqlite:ro.db -d ro check 2>err &&
 	msr -u sqlite:ro.db -d ro validate 2>err &&
@@ -361,13 +313,13 @@ sqlite_only 'commands that only read do not create a missing SQLite file' '
 	test ! -e ro.db
 '
 
-sqlite_only 'an SQLite file that cannot be opened is exit 3' '
+test_for sqlite 'an SQLite file that cannot be opened is exit 3' '
 	mig op 1_a "SELECT 1;" &&
 	test_expect_code 3 msr -u sqlite:no/such/dir/app.db -d op migrate 2>err &&
 	test_grep "^msr: error: cannot connect to sqlite:no/such/dir/app.db: cannot open" err
 '
 
-sqlite_only 'a lock file that cannot be opened is exit 3' '
+test_for sqlite 'a lock file that cannot be opened is exit 3' '
 	mig lf 1_a "CREATE TABLE a (x integer);" &&
 	mkdir lf.db-msr.lock &&
 	test_expect_code 3 msr -u sqlite:lf.db -d lf migrate 2>err &&
@@ -985,7 +937,7 @@ test_expect_success 'only the commands that change the database take the lock' '
 	test_grep "^not held$" out
 '
 
-sqlite_only 'the SQLite lock file names the holder while held and is emptied after' '
+test_for sqlite 'the SQLite lock file names the holder while held and is emptied after' '
 	mig lf2 1_a "CREATE TABLE a (x integer);" &&
 	msr -u sqlite:lf2.db -d lf2 migrate 2>err &&
 	test -e lf2.db-msr.lock &&
@@ -997,7 +949,7 @@ sqlite_only 'the SQLite lock file names the holder while held and is emptied aft
 	test_grep "^held by pid 4242 on build1 since 2025-01-15 10:00:00Z$" out
 '
 
-sqlite_only '[lock] enabled = false takes no lock, as --no-lock' '
+test_for sqlite '[lock] enabled = false takes no lock, as --no-lock' '
 	mig le 1_a "CREATE TABLE a (x integer);" &&
 	printf "[lock]\nenabled = false\n" >le.ini &&
 	msr -c le.ini -u sqlite:le.db -d le migrate 2>err &&
@@ -1065,7 +1017,7 @@ held_by_table() {
 	rm -f busy.ready
 	python3 "$TRASH/busy.py" "$htdb.db" busy.ready 10 &
 	ht_pid=$!
-	wait_file busy.ready || return 1
+	wait_for busy.ready || return 1
 	MSR_LOCK_METHOD=table MSR_SQLITE_BUSY_TIMEOUT=300 msr -u "sqlite:$htdb.db" \
 	    -d "$htdb" --lock-timeout 0 "$@" >out 2>err
 	ht_rc=$?
@@ -1074,7 +1026,7 @@ held_by_table() {
 	return $ht_rc
 }
 
-sqlite_only 'setup: an SQLite database locked as by an msr of method table' '
+test_for sqlite 'setup: an SQLite database locked as by an msr of method table' '
 	mig tbl 1_a "CREATE TABLE a (x integer);" &&
 	MSR_LOCK_METHOD=table msr -u sqlite:tbl.db -d tbl migrate 2>err &&
 	sq tbl.db "CREATE TABLE t (x integer); INSERT INTO msr_migrations_lock VALUES (1, '\''pid 4242 on build1 since 2025-01-15T10:00:00.000Z'\'', '\''2025-01-15T10:00:00.000Z'\'')" &&
@@ -1094,9 +1046,6 @@ test_expect_success 'SQLite, method table, during a migration: migrate waits bus
 	test_grep "database is locked" err &&
 	test "$(sq tbl.db "SELECT count(*) FROM msr_migrations")" = 1
 '
-else
-	test_skip 'SQLite, method table, during a migration: lock status names the holder' 'SQLite only'
-	test_skip 'SQLite, method table, during a migration: --lock-timeout 0 exits 4' 'SQLite only'
 fi
 
 test_expect_success 'SIGTERM in down: exit 143, rolled back, still applied, lock free' '
@@ -1550,13 +1499,13 @@ test_expect_success 'the tables can be created ahead from sql/; without the audi
 	test_cmp want tables
 '
 
-sqlite_only 'SQLite busy_timeout: how long a statement waits for a locked database' '
+test_for sqlite 'SQLite busy_timeout: how long a statement waits for a locked database' '
 	mig bz 1_a "CREATE TABLE a (x integer);" &&
 	sq bz.db "CREATE TABLE t (x integer)" &&
 	rm -f busy.ready &&
 	{ python3 "$TRASH/busy.py" bz.db busy.ready 3 & } &&
 	bpid=$! &&
-	wait_file busy.ready &&
+	wait_for busy.ready &&
 	test_expect_code 1 env MSR_SQLITE_BUSY_TIMEOUT=100 "$MSR_BIN" -u sqlite:bz.db -d bz migrate 2>err &&
 	test_grep "^msr: error: cannot create the tracking tables .*: database is locked$" err &&
 	MSR_SQLITE_BUSY_TIMEOUT=20000 msr -u sqlite:bz.db -d bz migrate 2>err &&

@@ -16,16 +16,6 @@ fp() {
 	pg_normalize <"$PGTMP/fpdump"
 }
 
-# every_line_ours FILE: each line of msr's stderr is its own: "msr: ..."
-# or indented under one, so that a log reads well.
-every_line_ours() {
-	if grep -v -e '^msr: ' -e '^    ' "$1" >stray; then
-		echo "lines that are neither 'msr: ' nor indented:" >&2
-		cat stray >&2
-		return 1
-	fi
-}
-
 # caret_under TOKEN FILE: the excerpt in msr's stderr FILE shows a source
 # line holding TOKEN, and the caret line under it puts its caret in the
 # display column where TOKEN starts (characters of East Asian width take

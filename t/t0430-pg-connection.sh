@@ -5,35 +5,6 @@ statement, and the session settings of [postgres]'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 . "$MSR_SRCDIR/t/lib-pg.sh"
 
-# msr_bg OUT ERR ARGS...: starts msr in the background, stdout to OUT and
-# stderr to ERR; $! is msr itself (not a shell around it), so that a
-# signal sent to $! reaches msr.
-msr_bg() {
-	bg_out=$1 bg_err=$2
-	shift 2
-	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
-}
-
-# sleeping_backend DB: the PID of msr's backend running pg_sleep, waiting
-# up to 10 s for it to appear.
-sleeping_backend() {
-	sb_i=0
-	while [ $sb_i -lt 100 ]; do
-		sb_pid=$(pgq "$1" "SELECT pid FROM pg_stat_activity
-		    WHERE application_name = 'msr' AND state = 'active'
-		    AND query LIKE '%pg_sleep%'
-		    AND pid <> pg_backend_pid()") || return 1
-		if [ -n "$sb_pid" ]; then
-			echo "$sb_pid"
-			return 0
-		fi
-		sleep 0.1
-		sb_i=$((sb_i + 1))
-	done
-	echo "no backend of msr runs pg_sleep in $1" >&2
-	return 1
-}
-
 # msr_sessions DB: how many sessions of msr are connected to DB, after
 # waiting up to 5 s for them to go.
 msr_sessions() {
@@ -63,16 +34,6 @@ no_secret() {
 	done
 }
 
-# every_line_ours FILE: each line of msr's stderr is its own: "msr: ..."
-# or indented under one, so that a log reads well.
-every_line_ours() {
-	if grep -v -e '^msr: ' -e '^    ' "$1" >stray; then
-		echo "lines that are neither 'msr: ' nor indented:" >&2
-		cat stray >&2
-		return 1
-	fi
-}
-
 write_slow() {
 	rm -rf m && mkdir m &&
 	printf '%s\n' "CREATE TABLE first (x integer);" \
@@ -93,7 +54,7 @@ test_expect_success 'pg_terminate_backend during a migration: exit 1, a clear me
 	msr_bg out err -u "$(pg_url term)" -d m migrate &&
 	pid=$! &&
 	test_when_finished "kill $pid 2>/dev/null" &&
-	backend=$(sleeping_backend term) &&
+	backend=$(pg_sleeping_backend term) &&
 	test "$(pgq term "SELECT pg_terminate_backend($backend)")" = t &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -eq 1 &&
@@ -139,7 +100,7 @@ test_expect_success 'pg_terminate_backend in a no-transaction migration: SQLSTAT
 	msr_bg out err -u "$(pg_url termnt)" -d x migrate &&
 	pid=$! &&
 	test_when_finished "kill $pid 2>/dev/null" &&
-	backend=$(sleeping_backend termnt) &&
+	backend=$(pg_sleeping_backend termnt) &&
 	test "$(pgq termnt "SELECT pg_terminate_backend($backend)")" = t &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -eq 1 &&
@@ -258,7 +219,7 @@ test_expect_success 'SIGTERM during pg_sleep(30): exit 143 within seconds' '
 	msr -u "$(pg_url sig)" -d m migrate --to 1 2>err &&
 	msr_bg out err -u "$(pg_url sig)" -d m migrate &&
 	pid=$! &&
-	{ sleeping_backend sig >/dev/null || { kill $pid; false; }; } &&
+	{ pg_sleeping_backend sig >/dev/null || { kill $pid; false; }; } &&
 	start=$(date +%s) &&
 	kill -TERM $pid &&
 	{ wait $pid; rc=$?; } &&
@@ -284,7 +245,7 @@ test_expect_success 'SIGINT during pg_sleep(30): exit 130, rolled back' '
 	write_slow 30 &&
 	msr_bg out err -u "$(pg_url sigint)" -d m migrate &&
 	pid=$! &&
-	{ sleeping_backend sigint >/dev/null || { kill $pid; false; }; } &&
+	{ pg_sleeping_backend sigint >/dev/null || { kill $pid; false; }; } &&
 	kill -INT $pid &&
 	{ wait $pid; rc=$?; } &&
 	test $rc -eq 130 &&
@@ -299,7 +260,7 @@ test_expect_success 'the lock held by another msr: exit 4, the holder named, no 
 	msr_bg out err1 -u "$(pg_url lk)" -d m migrate &&
 	holder=$! &&
 	test_when_finished "kill $holder 2>/dev/null" &&
-	sleeping_backend lk >/dev/null &&
+	pg_sleeping_backend lk >/dev/null &&
 	start=$(date +%s) &&
 	test_expect_code 4 msr --lock-timeout 1 -u "$(pg_url lk)" -d m \
 	    migrate 2>err &&
@@ -317,7 +278,7 @@ test_expect_success 'SIGTERM while waiting for the lock: exit 143 at once, no st
 	msr_bg out err1 -u "$(pg_url lk)" -d m migrate &&
 	holder=$! &&
 	test_when_finished "kill $holder 2>/dev/null" &&
-	sleeping_backend lk >/dev/null &&
+	pg_sleeping_backend lk >/dev/null &&
 	msr_bg out err -u "$(pg_url lk)" -d m migrate &&
 	pid=$! &&
 	test_when_finished "kill $pid 2>/dev/null" &&

@@ -8,13 +8,6 @@ t/GUARANTEES.md'
 
 SQ="'"
 
-# msr_bg OUT ERR ARGS...: msr in the background; $! is msr itself.
-msr_bg() {
-	bg_out=$1 bg_err=$2
-	shift 2
-	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
-}
-
 # elapsed START: whole seconds since START ($(date +%s)).
 elapsed() {
 	echo $(( $(date +%s) - $1 ))

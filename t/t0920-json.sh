@@ -7,22 +7,6 @@ document")'
 command -v python3 >/dev/null 2>&1 ||
     test_require python3 "sh scripts/deps installs it"
 
-# sqlite_only, pg_only DESCRIPTION BODY: a test for one driver.
-sqlite_only() {
-	if [ "$MSR_TEST_DRIVER" = sqlite ]; then
-		test_expect_success "$1" "$2"
-	else
-		test_skip "$1" "SQLite only"
-	fi
-}
-pg_only() {
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
-		test_expect_success "$1" "$2"
-	else
-		test_skip "$1" "PostgreSQL only: t0920-json-pg.sh"
-	fi
-}
-
 u() {
 	db_url "$1"
 }
@@ -453,7 +437,7 @@ INSERT INTO no_such VALUES (1);" &&
 	PY
 '
 
-pg_only 'a notice event for each notice, with its severity; -q keeps them' '
+test_for pg 'a notice event for each notice, with its severity; -q keeps them' '
 	db_new note &&
 	mig n 1_note "DO \$\$ BEGIN
   RAISE NOTICE '\''checking %'\'', 42;
@@ -476,7 +460,7 @@ DROP TABLE IF EXISTS nothing_here;" &&
 	PY
 '
 
-pg_only 'migration_failed with the SQLSTATE, DETAIL, HINT and CONTEXT' '
+test_for pg 'migration_failed with the SQLSTATE, DETAIL, HINT and CONTEXT' '
 	mig n 2_raise "SELECT 1;
 DO \$\$ BEGIN
   RAISE EXCEPTION '\''flag check failed: %'\'', 42
@@ -498,32 +482,13 @@ END \$\$;" &&
 	PY
 '
 
-
-# backend DB: the PID of msr's backend running pg_sleep in DB, waiting up
-# to 30 s for it.
-backend() {
-	i=0
-	while :; do
-		b=$(pgq "$1" "SELECT pid FROM pg_stat_activity
-		    WHERE application_name = 'msr' AND state = 'active'
-		    AND query LIKE '%pg_sleep%'") || return 1
-		if [ -n "$b" ]; then
-			echo "$b"
-			return 0
-		fi
-		i=$((i + 1))
-		[ $i -lt 300 ] || return 1
-		sleep 0.1
-	done
-}
-
 # Last: the server restarts all its sessions after the kill.
-pg_only 'a lost connection: migration_failed with code null, no summary' '
+test_for pg 'a lost connection: migration_failed with code null, no summary' '
 	db_new lost &&
 	mig l 1_sleep "SELECT pg_sleep(60);" &&
 	{ $MSR_VALGRIND "$MSR_BIN" --json -u "$(u lost)" -d l migrate >out 2>err & } &&
 	pid=$! &&
-	b=$(backend lost) &&
+	b=$(pg_sleeping_backend lost) &&
 	kill -KILL "$b" &&
 	{ wait "$pid"; rc=$?; } &&
 	cat err &&

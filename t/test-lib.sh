@@ -128,28 +128,48 @@ test_chain_ok() {
 	test $? -eq 117
 }
 
-# test_skip_all REASON: skips the whole script.
+# test_skip_all REASON: skips the whole script, which cannot run here
+# for want of REASON.  Under MSR_TEST_REQUIRE_ALL (CI, where scripts/deps
+# installs everything) nothing may be skipped: the script fails instead.
+# A script that does not apply to a build at all (PostgreSQL tests
+# without the driver, valgrind on a sanitized binary) is left out of
+# TESTS by Makefile.am, and never gets here.
 test_skip_all() {
-	printf '1..0 # SKIP %s\n' "$1"
 	cd / && rm -rf "$TRASH"
+	if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+		printf 'not ok 1 - cannot run here: %s\n1..1\n' "$1"
+		exit 1
+	fi
+	printf '1..0 # SKIP %s\n' "$1"
 	exit 0
 }
 
-# test_require WHAT REASON: skips the script when WHAT is missing, but
-# fails it when MSR_TEST_REQUIRE_ALL is set (CI), where nothing may be
-# skipped silently.
+# test_require WHAT HOW: skips the script when WHAT is missing (HOW
+# installs it); a failure under MSR_TEST_REQUIRE_ALL, as test_skip_all.
 test_require() {
-	if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
-		printf 'not ok 1 - %s is required: %s\n1..1\n' "$1" "$2"
-		exit 1
-	fi
-	test_skip_all "$1 missing: $2"
+	test_skip_all "$1 is required: $2"
 }
 
-# test_skip DESCRIPTION REASON
+# test_skip DESCRIPTION REASON: a test that cannot run here for want of
+# REASON; a failure under MSR_TEST_REQUIRE_ALL, as test_skip_all.
 test_skip() {
 	test_count=$((test_count + 1))
+	if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+		test_failed=$((test_failed + 1))
+		printf 'not ok %d - %s\n#   cannot run here: %s\n' \
+		    "$test_count" "$1" "$2"
+		return 0
+	fi
 	printf 'ok %d - %s # SKIP %s\n' "$test_count" "$1" "$2"
+}
+
+# test_for DRIVER DESCRIPTION BODY: a test of what only DRIVER (sqlite or
+# pg) has, or of what does not depend on the driver, run by the script
+# of that driver only; the other has no such test, and skips nothing.
+test_for() {
+	if [ "$MSR_TEST_DRIVER" = "$1" ]; then
+		test_expect_success "$2" "$3"
+	fi
 }
 
 test_done() {
@@ -195,14 +215,45 @@ test_must_fail() {
 	return 0
 }
 
-# wait_for FILE PATTERN: until FILE holds PATTERN, at most 20 s.
+# wait_for FILE [PATTERN]: until FILE exists and holds PATTERN, when
+# given, at most 30 s.
 wait_for() {
 	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
+	while ! { test -e "$1" &&
+	    { test -z "${2:-}" || grep -q -e "$2" "$1" 2>/dev/null; }; }; do
 		i=$((i + 1))
-		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; return 1; }
+		if [ $i -gt 300 ]; then
+			echo "timed out waiting for '${2:-}' in $1" >&2
+			return 1
+		fi
 		sleep 0.1
 	done
+}
+
+# msr_bg OUT ERR ARGS...: msr in the background, stdout to OUT and stderr
+# to ERR; $! is msr itself, not a shell around it, so that a signal sent
+# to $! reaches msr.
+msr_bg() {
+	bg_out=$1 bg_err=$2
+	shift 2
+	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
+}
+
+# every_line_ours FILE: each line of msr's stderr FILE is its own, "msr:
+# ..." or indented under one, so that a log reads well.
+every_line_ours() {
+	if grep -v -e '^msr: ' -e '^    ' "$1" >stray; then
+		echo "lines that are neither 'msr: ' nor indented:" >&2
+		cat stray >&2
+		return 1
+	fi
+}
+
+# versions DB: the applied versions of database DB, in order of
+# application, joined by commas.
+versions() {
+	dbq "$1" "SELECT version FROM msr_migrations ORDER BY seq" |
+	paste -s -d , -
 }
 
 # test_cmp EXPECTED ACTUAL
