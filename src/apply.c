@@ -536,6 +536,73 @@ run_range(struct applier *a, const struct step *s, struct sqlfile *f,
 	return 0;
 }
 
+/*
+ * Before a CREATE INDEX CONCURRENTLY that names its index: an index of
+ * that name that a failed build left invalid would be skipped (IF NOT
+ * EXISTS) or make the statement fail, so the statement is refused,
+ * naming the statement that drops it.  A first run is checked too: a
+ * failed first statement that can run again leaves no row to say that
+ * this is a second one.  Only statements that cannot run in a
+ * transaction are read again.
+ */
+static int
+check_index(struct applier *a, const struct sqlfile *f, struct dberr *err)
+{
+	const struct sqlstmt *st = &f->v[0];
+	const struct sqltoken *tk;
+	struct sqlindex ix;
+	struct buf table = BUF_INIT, index = BUF_INIT, name = BUF_INIT;
+	char *msg;
+	int i, rc;
+
+	if (!(st->flags & SQLF_NOTX) || a->drv->index_invalid == NULL ||
+	    !sqlscan_create_index(f->text.s, st, &ix))
+		return 0;
+	for (i = 0; i < ix.ntable; i++) {
+		tk = &ix.table[i];
+		if (i > 0)
+			buf_addch(&table, '.');
+		buf_add(&table, f->text.s + tk->start, tk->end - tk->start);
+	}
+	buf_add(&index, f->text.s + ix.name.start,
+	    ix.name.end - ix.name.start);
+	rc = a->drv->index_invalid(a->conn, table.s, index.s, &name, err);
+	if (rc == -1) {
+		msg = xasprintf("cannot look up index %s: %s", index.s,
+		    err->msg.s);
+		buf_reset(&err->msg);
+		buf_adds(&err->msg, msg);
+		free(msg);
+	} else if (rc == 1) {
+		dberr_reset(err);
+		buf_addf(&err->msg, "index %s exists but is invalid: a CREATE"
+		    " INDEX CONCURRENTLY failed, or is still running", name.s);
+		buf_adds(&err->detail, ix.if_not_exists ? "the statement"
+		    " would skip it (IF NOT EXISTS) and leave the index"
+		    " unusable" : "the statement would fail on it");
+		buf_addf(&err->hint, "run this, then 'msr migrate': DROP INDEX"
+		    " CONCURRENTLY %s;", name.s);
+		rc = -1;
+	}
+	buf_release(&table);
+	buf_release(&index);
+	buf_release(&name);
+	return rc;
+}
+
+/* The statement of a batch of one, by itself. */
+static int
+run_one(struct applier *a, const struct step *s, struct sqlfile *f,
+    struct dberr *err)
+{
+	if (check_index(a, f, err) == -1 ||
+	    a->drv->exec(a->conn, f->text.s, f->v, 1, err) == -1) {
+		report_sql(s, f, 0, 1, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Passes over the statements up to index to: a BEGIN, a COMMIT. */
 static int
 skip_range(const struct step *s, struct sqlfile *f, size_t to,
@@ -740,10 +807,8 @@ run_stmts(struct applier *a, const struct step *s, struct sqlfile *f,
 		i = f->index;
 		log_verbose("%s:%u:%u: running statement %zu of %zu", s->path,
 		    st->line, st->col, i + 1, s->nstmts);
-		if (a->drv->exec(a->conn, f->text.s, st, 1, err) == -1) {
-			report_sql(s, f, 0, 1, err);
+		if (run_one(a, s, f, err) == -1)
 			return -1;
-		}
 		if (st->kind == SQLKIND_BEGIN)
 			inblock = 1;
 		else if (st->kind == SQLKIND_COMMIT ||
@@ -804,7 +869,8 @@ run_pre(struct applier *a, const struct step *s, struct sqlfile *f,
 {
 	while (f->count < s->tx_begin) {
 		*done = (long)f->count;
-		if (run_range(a, s, f, f->count + 1, err) == -1)
+		if (next_batch(s, f, 1, err) == -1 ||
+		    run_one(a, s, f, err) == -1)
 			return -1;
 	}
 	*done = (long)s->tx_begin;

@@ -170,6 +170,19 @@ struct driver {
 
 	/* Routes notices to fn.  May be NULL. */
 	void	(*set_notice)(struct dbconn *, dbnotice_fn fn, void *arg);
+
+	/*
+	 * Whether an index is invalid, as a CREATE INDEX CONCURRENTLY that
+	 * failed, or is still running, leaves it.  index and table are
+	 * names as a statement of a migration writes them, quoted or not,
+	 * table with its schema or not, looked up as that statement would
+	 * look them up now in this session: the table through the
+	 * search_path, the index in the schema of the table.  Returns 1
+	 * with the index's schema-qualified, quoted name in name; 0 when
+	 * the index is valid, or there is none; -1 with err.  May be NULL.
+	 */
+	int	(*index_invalid)(struct dbconn *, const char *table,
+		    const char *index, struct buf *name, struct dberr *err);
 };
 
 /* The driver for url, or NULL with err set. */

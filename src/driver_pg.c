@@ -1233,6 +1233,40 @@ pg_unlock(struct dbconn *c, struct dberr *err)
 	    1, params, NULL, NULL, err) == -1 ? -1 : 0;
 }
 
+static int
+invalid_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct buf *name = arg;
+
+	if (ncols < 2 || vals[0] == NULL || vals[1] == NULL)
+		return 0;
+	buf_reset(name);
+	driver_quote_ident(name, vals[0], vals[1]);
+	return 1;
+}
+
+/*
+ * to_regclass() finds the table as CREATE INDEX does; parse_ident()
+ * folds the index's name as the parser does, and the cast to name cuts
+ * it to the length that the parser keeps.
+ */
+static int
+pg_index_invalid(struct dbconn *c, const char *table, const char *index,
+    struct buf *name, struct dberr *err)
+{
+	const char *params[2] = { table, index };
+
+	return pg_query(c, "SELECT n.nspname, i.relname"
+	    " FROM pg_catalog.pg_class t"
+	    " JOIN pg_catalog.pg_class i ON i.relnamespace = t.relnamespace"
+	    " JOIN pg_catalog.pg_namespace n ON n.oid = i.relnamespace"
+	    " JOIN pg_catalog.pg_index x ON x.indexrelid = i.oid"
+	    " WHERE t.oid = pg_catalog.to_regclass($1::pg_catalog.text)"
+	    " AND i.relname = (pg_catalog.parse_ident($2::pg_catalog.text))[1]"
+	    "::pg_catalog.name AND NOT x.indisvalid", 2, params, invalid_cb,
+	    name, err);
+}
+
 /* Called from a signal handler: PQcancel() is safe there. */
 static void
 pg_cancel(struct dbconn *c)
@@ -1268,4 +1302,5 @@ const struct driver driver_pg = {
 	.unlock = pg_unlock,
 	.cancel = pg_cancel,
 	.set_notice = pg_set_notice,
+	.index_invalid = pg_index_invalid,
 };

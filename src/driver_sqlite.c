@@ -774,4 +774,6 @@ const struct driver driver_sqlite = {
 	.unlock = sq_unlock,
 	.cancel = sq_cancel,
 	.set_notice = NULL,
+	/* No CONCURRENTLY, no invalid indexes. */
+	.index_invalid = NULL,
 };

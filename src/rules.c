@@ -40,7 +40,8 @@ const struct ruledef rules[R_NRULES] = {
 	    "CREATE INDEX blocks writes to the table until the index is"
 	    " built",
 	    "use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a"
-	    " '-- msr:no-transaction' file" },
+	    " '-- msr:no-transaction' file; if the build fails, msr names the"
+	    " invalid index to drop before it runs again" },
 	[R_DROP_INDEX] = { "drop-index-concurrently", SEV_ERROR, 1,
 	    "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table, which"
 	    " waits for every query on it and blocks the ones behind",

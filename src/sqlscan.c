@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "rules.h"
@@ -954,6 +955,84 @@ sqlscan_next(struct sqlscan *s, struct sqlstmt *st, struct buf *err)
 		return stmt_done(s, &m, st, NOPOS);
 	s->pos = n;
 	return 0;
+}
+
+/* The next token before end that is not a comment: 1, or 0 at the end. */
+static int
+next_token(const char *t, size_t end, size_t *pos, struct sqltoken *tk)
+{
+	while (lex(t, end, *pos, 1, tk) == 1) {
+		*pos = tk->end;
+		if (tk->type != SQLTOK_COMMENT)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether tk is the keyword w. */
+static int
+is_kw(const char *t, const struct sqltoken *tk, const char *w)
+{
+	size_t	len = tk->end - tk->start;
+
+	return tk->type == SQLTOK_WORD && strlen(w) == len &&
+	    strncasecmp(t + tk->start, w, len) == 0;
+}
+
+/* Whether tk is the keyword w and a token follows it, now in tk. */
+static int
+take(const char *t, size_t end, size_t *pos, struct sqltoken *tk,
+    const char *w)
+{
+	return is_kw(t, tk, w) && next_token(t, end, pos, tk);
+}
+
+static int
+is_name(const struct sqltoken *tk)
+{
+	return tk->type == SQLTOK_WORD || tk->type == SQLTOK_QIDENT;
+}
+
+int
+sqlscan_create_index(const char *text, const struct sqlstmt *st,
+    struct sqlindex *ix)
+{
+	struct sqltoken	 tk;
+	size_t		 p = st->start, e = st->end;
+
+	memset(ix, 0, sizeof(*ix));
+	if (!next_token(text, e, &p, &tk) || !take(text, e, &p, &tk, "CREATE"))
+		return 0;
+	if (is_kw(text, &tk, "UNIQUE") && !take(text, e, &p, &tk, "UNIQUE"))
+		return 0;
+	if (!take(text, e, &p, &tk, "INDEX") ||
+	    !take(text, e, &p, &tk, "CONCURRENTLY"))
+		return 0;
+	if (is_kw(text, &tk, "IF")) {
+		if (!take(text, e, &p, &tk, "IF") ||
+		    !take(text, e, &p, &tk, "NOT") ||
+		    !take(text, e, &p, &tk, "EXISTS"))
+			return 0;
+		ix->if_not_exists = 1;
+	}
+	/* ON is reserved: no index is called so unless quoted. */
+	if (!is_name(&tk) || is_kw(text, &tk, "ON"))
+		return 0;
+	ix->name = tk;
+	if (!next_token(text, e, &p, &tk) || !take(text, e, &p, &tk, "ON"))
+		return 0;
+	if (is_kw(text, &tk, "ONLY") && !take(text, e, &p, &tk, "ONLY"))
+		return 0;
+	for (;;) {
+		if (!is_name(&tk) || ix->ntable == 3)
+			return 0;
+		ix->table[ix->ntable++] = tk;
+		if (!next_token(text, e, &p, &tk) || tk.type != SQLTOK_PUNCT ||
+		    text[tk.start] != '.')
+			return 1;
+		if (!next_token(text, e, &p, &tk))
+			return 0;
+	}
 }
 
 void

@@ -144,6 +144,23 @@ unsigned sqlscan_directives(const struct sqlscan *);
 int	sqlscan_token(const char *text, size_t len, enum sqldialect,
 	    size_t *pos, struct sqltoken *tk);
 
+/* The names of a CREATE INDEX CONCURRENTLY, as its tokens. */
+struct sqlindex {
+	struct sqltoken	 name;		/* the index */
+	struct sqltoken	 table[3];	/* [[database.]schema.]table */
+	int		 ntable;
+	int		 if_not_exists;
+};
+
+/*
+ * Whether statement st of text is PostgreSQL's CREATE [UNIQUE] INDEX
+ * CONCURRENTLY [IF NOT EXISTS] name ON [ONLY] table ...: 1 with *ix
+ * filled, else 0, also for an index without a name.  Comments between
+ * the words do not count.
+ */
+int	sqlscan_create_index(const char *text, const struct sqlstmt *st,
+	    struct sqlindex *ix);
+
 /* Line and column (1-based, bytes) of an offset into text. */
 void	sqlscan_position(const char *text, size_t len, size_t off,
 	    unsigned *line, unsigned *col);

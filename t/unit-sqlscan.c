@@ -438,6 +438,72 @@ test_large(void)
 	buf_release(&err);
 }
 
+/*
+ * sqlscan_create_index(): the names as "INDEX ON T1.T2[ ine]" from their
+ * tokens, or "" when the statement is not one.
+ */
+static void
+test_create_index(void)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)",
+		    "i ON t ine" },
+		{ "create unique index concurrently i on only s.t using"
+		    " btree (a)", "i ON s.t" },
+		{ "CREATE /* c */ UNIQUE INDEX CONCURRENTLY \"I x\" ON\n"
+		    "  ONLY \"S\" . -- c\n T (a) WHERE a > 0",
+		    "\"I x\" ON \"S\".T" },
+		{ "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"a\"\"b\" ON"
+		    " d.s.t (a)", "\"a\"\"b\" ON d.s.t ine" },
+		{ "CREATE INDEX CONCURRENTLY ON t (a)", "" },
+		{ "CREATE INDEX CONCURRENTLY \"on\" ON t (a)", "\"on\" ON t" },
+		{ "CREATE INDEX i ON t (a)", "" },
+		{ "CREATE INDEX CONCURRENTLY IF EXISTS i ON t (a)", "" },
+		{ "CREATE INDEX CONCURRENTLY i ON a.b.c.d (a)", "" },
+		{ "CREATE INDEX CONCURRENTLY i ON t.", "" },
+		{ "CREATE INDEX CONCURRENTLY i ON ('t')", "" },
+		{ "CREATE INDEX CONCURRENTLY i", "" },
+		{ "DROP INDEX CONCURRENTLY i", "" },
+		{ "SELECT 'CREATE INDEX CONCURRENTLY i ON t (a)'", "" }
+	};
+	struct sqlscan		 s;
+	struct sqlstmt		 st;
+	struct sqlindex		 ix;
+	struct buf		 err = BUF_INIT, got = BUF_INIT;
+	struct buf		 name = BUF_INIT;
+	const char		*t;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = cases[i].text;
+		sqlscan_init(&s, t, strlen(t), SQLDIALECT_POSTGRES);
+		buf_reset(&got);
+		if (sqlscan_next(&s, &st, &err) == 1 &&
+		    sqlscan_create_index(t, &st, &ix)) {
+			buf_add(&got, t + ix.name.start,
+			    ix.name.end - ix.name.start);
+			buf_adds(&got, " ON ");
+			for (k = 0; k < ix.ntable; k++)
+				buf_addf(&got, "%s%.*s", k > 0 ? "." : "",
+				    (int)(ix.table[k].end - ix.table[k].start),
+				    t + ix.table[k].start);
+			if (ix.if_not_exists)
+				buf_adds(&got, " ine");
+		}
+		buf_reset(&name);
+		buf_addf(&name, "create index %zu: %s", i,
+		    cases[i].want[0] != '\0' ? cases[i].want : "none");
+		is_str(got.s, cases[i].want, name.s);
+	}
+	buf_release(&err);
+	buf_release(&got);
+	buf_release(&name);
+}
+
 int
 main(void)
 {
@@ -447,5 +513,6 @@ main(void)
 	test_errors();
 	test_prefixes();
 	test_large();
+	test_create_index();
 	return done_testing();
 }
