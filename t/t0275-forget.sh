@@ -1,5 +1,6 @@
 #!/bin/sh
-test_description='repair --forget VERSION'
+test_description='repair --forget VERSION, and the advice after a partial
+failure names commands that work'
 . "${MSR_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
@@ -27,6 +28,12 @@ INSERT INTO later VALUES (1);" &&
 	test_expect_code 1 msr -u "$(db_url "$2")" -d "$1" migrate \
 	    2>"$1.err" &&
 	test "$(row "$2" "${3%%_*}" | cut -d "|" -f 1)" = partial
+}
+
+# advice FILE PATTERN: the first command quoted in msr's messages in
+# FILE ('msr ...') that matches PATTERN.
+advice() {
+	grep -o "'msr [^']*'" "$1" | tr -d "$SQ" | grep -e "$2" | sed 1q
 }
 
 # hold_lock NAME: a process holds the migration lock of database NAME,
@@ -263,6 +270,118 @@ test_expect_success 'another msr holding the lock: exit 4, nothing changed; --dr
 	free_lock lk &&
 	msr -u "$(db_url lk)" -d lkm repair --forget 1 &&
 	test -z "$(row lk 1)"
+'
+
+# The advice is run as printed, from a directory whose msr.ini names the
+# database and the migrations.
+test_expect_success 'advice after a partial failure: both commands it names work' '
+	db_new adv &&
+	mkdir adv1 adv2 &&
+	printf "[database]\nurl = %s\n[migrations]\ndir = m\n" \
+	    "$(db_url adv)" >adv1/msr.ini &&
+	cp adv1/msr.ini adv2/msr.ini &&
+	(
+		cd adv1 &&
+		mig m 1_x "-- msr:no-transaction
+CREATE TABLE x1 (x integer);
+INSERT INTO later VALUES (1);" &&
+		test_expect_code 1 msr migrate 2>err &&
+		test_grep "is partial: 1 of 2 statements done" err &&
+		cmd=$(advice err "msr migrate") &&
+		test "$cmd" = "msr migrate" &&
+		cmd2=$(advice err "forget") &&
+		test "$cmd2" = "msr repair --forget 1" &&
+		test_expect_code 5 $cmd2 2>err2 &&
+		dbq adv "DROP TABLE x1" &&
+		$cmd2 &&
+		test -z "$(row adv 1)" &&
+		test_expect_code 1 msr migrate 2>err &&
+		dbq adv "CREATE TABLE later (x integer)" &&
+		$cmd &&
+		test "$(row adv 1)" = "applied|0"
+	)
+'
+
+test_expect_success 'advice of down and redo for a partial migration: both commands work' '
+	db_new dn &&
+	mkdir dn1 &&
+	printf "[database]\nurl = %s\n[migrations]\ndir = m\n" \
+	    "$(db_url dn)" >dn1/msr.ini &&
+	(
+		cd dn1 &&
+		mig m 1_base "CREATE TABLE base (x integer);" \
+		    "DROP TABLE base;" &&
+		mig m 2_y "-- msr:no-transaction
+CREATE TABLE y1 (x integer);
+INSERT INTO later VALUES (1);" "DROP TABLE y1;" &&
+		test_expect_code 1 msr migrate 2>err &&
+		test_expect_code 5 msr down --all 2>err &&
+		test_grep "version 2 (y) is partially applied and cannot be rolled back" err &&
+		cmd=$(advice err "migrate") &&
+		test "$cmd" = "msr migrate --to 2" &&
+		test_expect_code 5 msr redo 2>err &&
+		test "$(advice err forget)" = "msr repair --forget 2" &&
+		dbq dn "CREATE TABLE later (x integer)" &&
+		$cmd &&
+		msr down --all &&
+		dbq dn "DROP TABLE later" &&
+		test_expect_code 1 msr migrate 2>/dev/null &&
+		test "$(row dn 2)" = "partial|1" &&
+		test_expect_code 5 msr down 1 2>err &&
+		cmd=$(advice err forget) &&
+		dbq dn "DROP TABLE y1" &&
+		$cmd &&
+		msr down 1 &&
+		msr down --all
+	)
+'
+
+test_expect_success 'advice when the file of a partial migration changed: the command works' '
+	db_new ch &&
+	mkdir ch1 &&
+	printf "[database]\nurl = %s\n[migrations]\ndir = m\n" \
+	    "$(db_url ch)" >ch1/msr.ini &&
+	(
+		cd ch1 &&
+		mig m 1_z "-- msr:no-transaction
+CREATE TABLE z1 (x integer);
+INSERT INTO later VALUES (1);" &&
+		test_expect_code 1 msr migrate 2>/dev/null &&
+		echo "-- edited" >>m/1_z.up.sql &&
+		test_expect_code 5 msr migrate 2>err &&
+		test_grep "changed after they partly ran" err &&
+		test_grep -v "to accept the changes" err &&
+		cmd=$(advice err forget) &&
+		test "$cmd" = "msr repair --forget 1 --force" &&
+		test_expect_code 5 msr validate 2>err &&
+		test "$(advice err forget)" = "$cmd" &&
+		test_expect_code 5 msr down --all 2>err &&
+		test "$(advice err forget)" = "$cmd" &&
+		dbq ch "DROP TABLE z1" &&
+		$cmd &&
+		dbq ch "CREATE TABLE later (x integer)" &&
+		msr migrate &&
+		test "$(row ch 1)" = "applied|0"
+	)
+'
+
+test_expect_success 'advice when an applied file changed and a migration is partial: repair would record it as applied' '
+	db_new ap &&
+	mkdir ap1 &&
+	printf "[database]\nurl = %s\n[migrations]\ndir = m\n" \
+	    "$(db_url ap)" >ap1/msr.ini &&
+	(
+		cd ap1 &&
+		mig m 1_a "CREATE TABLE a (x integer);" &&
+		msr migrate &&
+		mig m 2_w "-- msr:no-transaction
+CREATE TABLE w1 (x integer);
+INSERT INTO later VALUES (1);" &&
+		test_expect_code 1 msr migrate 2>/dev/null &&
+		echo "-- edited" >>m/1_a.up.sql &&
+		test_expect_code 5 msr migrate 2>err &&
+		test_grep "which also records the migration that is partial as applied" err
+	)
 '
 
 test_done
