@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS msr_migrations (
 CREATE TABLE IF NOT EXISTS msr_migrations_log (
 	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	at		timestamptz NOT NULL,
-	action		text NOT NULL,		-- up, down, baseline, repair
+	action		text NOT NULL,		-- up, down, baseline, repair,
+						-- forget
 	version		text,
 	name		text,
 	outcome		text NOT NULL,		-- ok, failed, partial

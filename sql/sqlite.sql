@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS msr_migrations (
 CREATE TABLE IF NOT EXISTS msr_migrations_log (
 	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	at		TEXT NOT NULL,		-- UTC, ISO 8601
-	action		TEXT NOT NULL,		-- up, down, baseline, repair
+	action		TEXT NOT NULL,		-- up, down, baseline, repair,
+						-- forget
 	version		TEXT,
 	name		TEXT,
 	outcome		TEXT NOT NULL,		-- ok, failed, partial

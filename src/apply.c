@@ -1043,8 +1043,10 @@ partial:
 	end_session(a, s, &reset);
 	if (s->dir == MIGDIR_UP) {
 		log_info("%s is partial: %ld of %zu statements done; fix the"
-		    " cause and run 'msr migrate' to resume at statement %ld",
-		    stem(s), done, s->nstmts, done + 1);
+		    " cause and run 'msr migrate' to resume at statement %ld,"
+		    " or undo by hand what ran and run 'msr repair --forget"
+		    " %s'", stem(s), done, s->nstmts, done + 1,
+		    s->m->version);
 		msg = xasprintf("stopped after %ld of %zu statements: %s",
 		    done, s->nstmts, err.msg.s);
 		audit(a, s, "partial", msg, now_ms() - t0);

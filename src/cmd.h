@@ -31,6 +31,8 @@ struct opts {
 	const char	*expect;	/* --expect */
 	int		 timeout;	/* --timeout, -1: unset */
 	int		 json;		/* --json */
+	const char	*forget;	/* --forget */
+	int		 force;		/* --force */
 };
 
 struct msr {
@@ -56,6 +58,8 @@ struct msr {
 #define OPT_ALL		0x10
 #define OPT_EXPECT	0x20
 #define OPT_TIMEOUT	0x40
+#define OPT_FORGET	0x80
+#define OPT_FORCE	0x100
 
 struct cmd {
 	const char	*name;

@@ -54,9 +54,17 @@ cmd_validate(struct msr *m)
 		else if (mig->up != NULL && m->conn != NULL &&
 		    (r = track_find(&m->rows, mig->version)) != NULL &&
 		    strcmp(r->checksum, sum) != 0) {
-			log_error("%s: changed after it was applied (at %s);"
-			    " restore it, or run 'msr repair'", mig->up,
-			    r->applied_at);
+			if (r->partial)
+				log_error("%s: changed after %ld of its"
+				    " statements ran (at %s); restore it to"
+				    " resume it with 'msr migrate', or undo by"
+				    " hand what ran and run 'msr repair --forget"
+				    " %s --force'", mig->up, r->done,
+				    r->applied_at, r->version);
+			else
+				log_error("%s: changed after it was applied"
+				    " (at %s); restore it, or run 'msr repair'"
+				    " to accept it", mig->up, r->applied_at);
 			drift++;
 		}
 		if (mig->down != NULL &&

@@ -60,6 +60,13 @@ enum dblock {
 	DBLOCK_ERROR
 };
 
+/* What object_exists() looks for. */
+enum dbobject {
+	DBOBJ_TABLE,
+	DBOBJ_INDEX,
+	DBOBJ_COLUMN		/* a column of a table */
+};
+
 struct driver {
 	const char	*name;		/* "sqlite", "postgres" */
 	enum sqldialect	 dialect;	/* for the scanner */
@@ -105,6 +112,17 @@ struct driver {
 	/* Whether the table exists: 1 or 0, or -1 with err set. */
 	int	(*table_exists)(struct dbconn *, const char *schema,
 		    const char *name, struct dberr *err);
+
+	/*
+	 * Whether a table, an index, or a column of a table exists: 1 or 0,
+	 * or -1 with err set.  The table or index is looked for in schema,
+	 * or, when schema is NULL, as the session looks for a name that has
+	 * none.  Names are as the database reads them from a statement, for
+	 * example unquoted ones folded by the caller (see effect.h).
+	 */
+	int	(*object_exists)(struct dbconn *, enum dbobject,
+		    const char *schema, const char *name, const char *column,
+		    struct dberr *err);
 
 	/* The database user, for the tracking rows; may return NULL. */
 	const char *(*user)(struct dbconn *);

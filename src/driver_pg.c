@@ -688,6 +688,46 @@ pg_table_exists(struct dbconn *c, const char *schema, const char *name,
 	return found;
 }
 
+/*
+ * to_regclass() finds a name as a statement of the session would: with
+ * no schema, in pg_temp and then the search_path.
+ */
+static int
+pg_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
+    const char *name, const char *column, struct dberr *err)
+{
+	struct buf rel = BUF_INIT;
+	const char *params[2];
+	const char *sql;
+	int found = 0, rc;
+
+	driver_quote_ident(&rel, schema, name);
+	params[0] = rel.s;
+	params[1] = column;
+	switch (obj) {
+	case DBOBJ_TABLE:
+		sql = "SELECT 1 FROM pg_catalog.pg_class WHERE oid ="
+		    " pg_catalog.to_regclass($1::pg_catalog.text)"
+		    " AND relkind IN ('r', 'p')";
+		break;
+	case DBOBJ_INDEX:
+		sql = "SELECT 1 FROM pg_catalog.pg_class WHERE oid ="
+		    " pg_catalog.to_regclass($1::pg_catalog.text)"
+		    " AND relkind IN ('i', 'I')";
+		break;
+	default:
+		sql = "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid ="
+		    " pg_catalog.to_regclass($1::pg_catalog.text)"
+		    " AND attname = $2::pg_catalog.text AND attnum > 0"
+		    " AND NOT attisdropped";
+		break;
+	}
+	rc = pg_query(c, sql, obj == DBOBJ_COLUMN ? 2 : 1, params, exists_cb,
+	    &found, err);
+	buf_release(&rel);
+	return rc == -1 ? -1 : found;
+}
+
 static const char *
 pg_user(struct dbconn *c)
 {
@@ -1289,6 +1329,7 @@ const struct driver driver_pg = {
 	.disconnect = pg_disconnect,
 	.schema = pg_schema,
 	.table_exists = pg_table_exists,
+	.object_exists = pg_object_exists,
 	.user = pg_user,
 	.exec = pg_exec,
 	.query = pg_query,

@@ -292,6 +292,56 @@ sq_table_exists(struct dbconn *c, const char *schema, const char *name,
 	return rc == -1 ? -1 : found;
 }
 
+static int
+schema_cb(void *arg, int ncols, const char *const *vals)
+{
+	if (ncols > 0 && vals[0] != NULL)
+		strlist_add(arg, vals[0]);
+	return 0;
+}
+
+/*
+ * SQLite looks for a name without a schema in temp, then main, then the
+ * attached databases in the order they were attached; it compares names
+ * without regard to case.
+ */
+static int
+sq_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
+    const char *name, const char *column, struct dberr *err)
+{
+	struct strlist dbs = STRLIST_INIT;
+	struct buf sql = BUF_INIT;
+	const char *params[3];
+	size_t i;
+	int found = 0, rc;
+
+	params[0] = schema;
+	rc = sq_query(c, "SELECT name FROM pragma_database_list WHERE $1 IS"
+	    " NULL OR name = $1 COLLATE NOCASE ORDER BY name <> 'temp', seq",
+	    1, params, schema_cb, &dbs, err);
+	for (i = 0; rc == 0 && !found && i < dbs.n; i++) {
+		buf_reset(&sql);
+		buf_adds(&sql, "SELECT 1 FROM ");
+		driver_quote_ident(&sql, dbs.v[i], "sqlite_master");
+		buf_adds(&sql, " WHERE type = $1 AND name = $2 COLLATE NOCASE");
+		params[0] = obj == DBOBJ_INDEX ? "index" : "table";
+		params[1] = name;
+		rc = sq_query(c, sql.s, 2, params, table_cb, &found, err);
+	}
+	if (rc == 0 && found && obj == DBOBJ_COLUMN) {
+		found = 0;
+		params[0] = name;
+		params[1] = dbs.v[i - 1];
+		params[2] = column;
+		rc = sq_query(c, "SELECT 1 FROM pragma_table_xinfo($1, $2)"
+		    " WHERE name = $3 COLLATE NOCASE", 3, params, table_cb,
+		    &found, err);
+	}
+	strlist_release(&dbs);
+	buf_release(&sql);
+	return rc == -1 ? -1 : found;
+}
+
 static const char *
 sq_user(struct dbconn *c)
 {
@@ -761,6 +811,7 @@ const struct driver driver_sqlite = {
 	.disconnect = sq_disconnect,
 	.schema = sq_schema,
 	.table_exists = sq_table_exists,
+	.object_exists = sq_object_exists,
 	.user = sq_user,
 	.exec = sq_exec,
 	.query = sq_query,

@@ -58,10 +58,12 @@ static const struct cmd commands[] = {
 	    OPT_DRYRUN, 1,
 	    "record migrations up to VERSION as applied without running"
 	    " them" },
-	{ "repair", NULL, cmd_repair, "[--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
+	{ "repair", NULL, cmd_repair,
+	    "[--forget VERSION [--force]] [--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
+	    OPT_DRYRUN | OPT_FORGET | OPT_FORCE, 0,
 	    "accept changed checksums and finish partial rows after a fix"
-	    " by hand" },
+	    " by hand, or forget a partial row whose changes were undone" },
 	{ "lock", NULL, cmd_lock, "status | release",
 	    CMD_DB | CMD_RW, 0, 1,
 	    "show who holds the migration lock, or clear a lock table row"
@@ -78,7 +80,8 @@ static const struct cmd commands[] = {
 
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
-	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT
+	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
+	O_FORGET, O_FORCE
 };
 
 static const struct option longopts[] = {
@@ -103,6 +106,8 @@ static const struct option longopts[] = {
 	{ "all", no_argument, NULL, O_ALL },
 	{ "expect", required_argument, NULL, O_EXPECT },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "forget", required_argument, NULL, O_FORGET },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -134,7 +139,7 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 
 static const char *const optnames[] = {
 	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
-	"--timeout"
+	"--timeout", "--forget", "--force"
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
@@ -513,6 +518,18 @@ run(int argc, char *argv[])
 				    optarg, ": expected a number of seconds");
 			given |= OPT_TIMEOUT;
 			break;
+		case O_FORGET:
+			if (migfile_parse_version(optarg, version) == -1) {
+				bad_version("--forget", optarg);
+				return MSR_EUSAGE;
+			}
+			m.o.forget = optarg;
+			given |= OPT_FORGET;
+			break;
+		case O_FORCE:
+			m.o.force = 1;
+			given |= OPT_FORCE;
+			break;
 		case ':':
 			return usage_arg(NULL, "option", argv[optind - 1],
 			    " needs a value");
@@ -553,6 +570,9 @@ run(int argc, char *argv[])
 			return usage_error(c, "option '%s' does not apply to"
 			    " '%s'", optnames[i], c->name);
 	}
+	if ((given & OPT_FORCE) && !(given & OPT_FORGET))
+		return usage_error(c, "%s", "option '--force' goes with"
+		    " '--forget VERSION'");
 	if (argc - 1 > c->nargs)
 		return usage_arg(c, "unexpected argument",
 		    argv[c->nargs + 1], "");

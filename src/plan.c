@@ -414,13 +414,13 @@ int
 plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
     const struct planopts *o, struct buf *err, enum planerr *kind)
 {
-	struct buf late = BUF_INIT, changed = BUF_INIT;
+	struct buf late = BUF_INIT, changed = BUF_INIT, part = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 	const char *max = NULL;
 	struct migration *m;
 	struct trackrow *r;
 	struct step *s;
-	size_t i, nlate = 0;
+	size_t i, nlate = 0, npartial = 0;
 	int rc = -1;
 
 	p->batch = o->txmode == TXMODE_PER_BATCH;
@@ -435,6 +435,7 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 		r = &rows->v[i];
 		if (max == NULL || migfile_vercmp(r->version, max) > 0)
 			max = r->version;
+		npartial += r->partial;
 		m = migfile_find(set, r->version);
 		if (m == NULL || m->up == NULL) {
 			strlist_addf(&p->warnings, "version %s (%s) is applied"
@@ -444,9 +445,16 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 		}
 		if (sqlfile_checksum(m->up, sum, err) == -1)
 			goto done;
+		if (strcmp(sum, r->checksum) != 0 && r->partial) {
+			buf_addf(&part, "\n    %s (%ld statement%s ran at %s):"
+			    " restore it to resume it, or undo by hand what"
+			    " ran and run 'msr repair --forget %s --force'",
+			    m->up, r->done, r->done == 1 ? "" : "s",
+			    r->applied_at, r->version);
+			continue;
+		}
 		if (strcmp(sum, r->checksum) != 0) {
-			buf_addf(&changed, "\n    %s (%s at %s)", m->up,
-			    r->partial ? "partially applied" : "applied",
+			buf_addf(&changed, "\n    %s (applied at %s)", m->up,
 			    r->applied_at);
 			continue;
 		}
@@ -462,8 +470,18 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 		    " they were applied:%s\n"
 		    "restore them, or run 'msr repair' to accept the"
 		    " changes", changed.s);
-		goto done;
+		if (npartial > 0)
+			buf_addf(err, ", which also records %s partial"
+			    " as applied", npartial == 1 ? "the migration that"
+			    " is" : "the migrations that are");
 	}
+	if (part.len > 0) {
+		*kind = PLANERR_STATE;
+		buf_addf(err, "%schecksum mismatch: these files changed after"
+		    " they partly ran:%s", err->len > 0 ? "\n" : "", part.s);
+	}
+	if (err->len > 0)
+		goto done;
 	for (i = 0; i < set->n; i++) {
 		m = &set->v[i];
 		if (track_find(rows, m->version) != NULL)
@@ -490,6 +508,7 @@ plan_up(struct plan *p, struct migset *set, const struct trackrows *rows,
 done:
 	buf_release(&late);
 	buf_release(&changed);
+	buf_release(&part);
 	return rc;
 }
 
@@ -498,6 +517,7 @@ plan_down(struct plan *p, struct migset *set, const struct trackrows *rows,
     const struct planopts *o, struct buf *err, enum planerr *kind)
 {
 	struct buf nodown = BUF_INIT;
+	char sum[SHA256_HEXLEN + 1];
 	struct migration *m;
 	struct trackrow *r;
 	size_t i, taken = 0;
@@ -513,15 +533,27 @@ plan_down(struct plan *p, struct migset *set, const struct trackrows *rows,
 		    migfile_vercmp(r->version, o->down_to) <= 0)
 			continue;
 		taken++;
+		m = migfile_find(set, r->version);
 		if (r->partial) {
 			*kind = PLANERR_STATE;
-			buf_addf(err, "version %s (%s) is partially applied;"
-			    " finish it with 'msr migrate', or fix the"
-			    " database by hand and run 'msr repair'",
-			    r->version, r->name);
+			buf_addf(err, "version %s (%s) is partially applied"
+			    " and cannot be rolled back: ", r->version,
+			    r->name);
+			if (m == NULL || m->up == NULL ||
+			    sqlfile_checksum(m->up, sum, &nodown) == -1 ||
+			    strcmp(sum, r->checksum) != 0)
+				buf_addf(err, "its up file is %s; undo by hand"
+				    " what ran and run 'msr repair --forget %s"
+				    " --force'", m == NULL || m->up == NULL ?
+				    "missing" : "not the one that ran",
+				    r->version);
+			else
+				buf_addf(err, "finish it with 'msr migrate"
+				    " --to %s' first, or undo by hand what ran"
+				    " and run 'msr repair --forget %s'",
+				    r->version, r->version);
 			goto done;
 		}
-		m = migfile_find(set, r->version);
 		if (m == NULL || m->down == NULL) {
 			if (m == NULL)
 				buf_addf(&nodown, "\n    version %s (%s): no"

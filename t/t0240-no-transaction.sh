@@ -103,8 +103,8 @@ CREATE TABLE IF NOT EXISTS nope (x);
 INSERT INTO nope VALUES (1);" &&
 	db_fingerprint app.db >before &&
 	test_expect_code 5 msr -u sqlite:app.db -d m migrate 2>err &&
-	test_grep "m/6_six.up.sql (partially applied" err &&
-	test_grep "msr repair" err &&
+	test_grep "m/6_six.up.sql (1 statement ran at " err &&
+	test_grep "'\''msr repair --forget 6 --force'\''" err &&
 	db_fingerprint app.db >after &&
 	test_cmp before after
 '

@@ -137,4 +137,57 @@ CREATE TABLE shrunk2 (x int);" &&
 	test "$(pgq shrunk "SELECT count(*) FROM pg_tables WHERE tablename LIKE '\''shrunk%'\''")" = 0
 '
 
+test_expect_success 'repair --forget: quoted and schema-qualified names, CONCURRENTLY, a SET search_path that ran' '
+	pg_newdb fq &&
+	pgq fq "CREATE SCHEMA app; CREATE SCHEMA \"Odd\"; CREATE TABLE app.base (x int, old int)" &&
+	mig fqm 1_fq "-- msr:no-transaction
+CREATE TABLE app.t1 (x int);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Idx\" ON app.t1 (x);
+CREATE TABLE \"Odd\".\"My \"\"T\"\"\" (x int);
+CREATE UNIQUE INDEX CONCURRENTLY ON app.t1 (x);
+SET search_path = app;
+CREATE TABLE T2 (x int);
+ALTER TABLE ONLY Base ADD COLUMN IF NOT EXISTS \"Y\" int, DROP COLUMN old;
+INSERT INTO needs_fix VALUES (1);" &&
+	test_expect_code 1 msr -u "$(pg_url fq)" -d fqm migrate 2>err &&
+	test "$(pgq fq "SELECT statements_done FROM msr_migrations")" = 7 &&
+	test_expect_code 5 msr -u "$(pg_url fq)" -d fqm repair --forget 1 \
+	    >out 2>err &&
+	cat >want <<-\EOF &&
+	fqm/1_fq.up.sql:2: CREATE TABLE "app"."t1": still there
+	fqm/1_fq.up.sql:3: CREATE INDEX "app"."Idx": still there
+	fqm/1_fq.up.sql:4: CREATE TABLE "Odd"."My ""T""": still there
+	fqm/1_fq.up.sql:5: CREATE INDEX: not checked
+	fqm/1_fq.up.sql:6: SET: not checked
+	fqm/1_fq.up.sql:7: CREATE TABLE "t2": still there
+	fqm/1_fq.up.sql:8: ALTER TABLE "base" ADD COLUMN "Y": still there
+	fqm/1_fq.up.sql:8: ALTER TABLE "base" DROP COLUMN "old": still gone
+	EOF
+	test_cmp want out &&
+	test_grep "^    fqm/1_fq.up.sql:7: CREATE TABLE \"t2\": still there$" err &&
+	pgq fq "DROP TABLE app.t1, app.t2, \"Odd\".\"My \"\"T\"\"\"; ALTER TABLE app.base DROP COLUMN \"Y\", ADD COLUMN old int" &&
+	msr -u "$(pg_url fq)" -d fqm repair --forget 1 >out 2>err &&
+	test "$(grep -c ": undone$" out)" = 6 &&
+	test_grep "2 statements that ran are not checked" err &&
+	test "$(pgq fq "SELECT count(*) FROM msr_migrations")" = 0
+'
+
+test_expect_success 'repair --forget: a name without schema is looked for as the session of [postgres] search_path would' '
+	pg_newdb sp &&
+	pgq sp "CREATE SCHEMA other; CREATE TABLE other.t (x int)" &&
+	mig spm 1_sp "-- msr:no-transaction
+CREATE TABLE t (x int);
+INSERT INTO needs_fix VALUES (1);" &&
+	test_expect_code 1 msr -u "$(pg_url sp)" -d spm migrate 2>/dev/null &&
+	pgq sp "DROP TABLE public.t" &&
+	printf "[postgres]\nsearch_path = public\n" >sp.ini &&
+	msr -c sp.ini -u "$(pg_url sp)" -d spm repair --forget 1 --dry-run \
+	    >out &&
+	test_grep "^spm/1_sp.up.sql:2: CREATE TABLE \"t\": undone$" out &&
+	printf "[postgres]\nsearch_path = other, public\n" >sp.ini &&
+	test_expect_code 5 msr -c sp.ini -u "$(pg_url sp)" -d spm repair \
+	    --forget 1 >out &&
+	test_grep "^spm/1_sp.up.sql:2: CREATE TABLE \"t\": still there$" out
+'
+
 test_done

@@ -18,7 +18,8 @@ _msr_command_opts()
 	case $1 in
 	migrate|up) echo --to --dry-run --out-of-order ;;
 	down|rollback) echo --steps --all --dry-run ;;
-	redo|baseline|repair) echo --dry-run ;;
+	redo|baseline) echo --dry-run ;;
+	repair) echo --forget --force --dry-run ;;
 	version) echo --expect ;;
 	wait) echo --timeout ;;
 	esac
@@ -29,7 +30,8 @@ _msr_takes_value()
 {
 	case $1 in
 	-c|--config|--config-file|-u|--url|-d|--dir|--table|\
-	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout)
+	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout|\
+	--forget)
 		return 0 ;;
 	esac
 	return 1
