@@ -150,9 +150,9 @@ check_effect(struct forget *fg, unsigned line, struct effect *e,
 /*
  * Lists the first done statements of the up file, whose checksum must
  * be sum, with what the catalog says of each; the statements among them
- * that set up the session run again first, as before a resume, so that
- * names are found as the migration's session found them.  Returns an
- * exit code.
+ * that set search_path run again first, so that names are found as the
+ * migration's session found them (nothing else of theirs runs again: a
+ * PRAGMA may write the file).  Returns an exit code.
  */
 static int
 list_ran(struct forget *fg, const char *up, long done, const char *sum)
@@ -178,7 +178,7 @@ list_ran(struct forget *fg, const char *up, long done, const char *sum)
 			goto file_error;
 		for (i = 0; i < (size_t)n; i++) {
 			st = &f.v[i];
-			if ((st->flags & SQLF_SESSION) &&
+			if (effect_sets_path(f.text.s, st, m->drv->dialect) &&
 			    m->drv->exec(m->conn, f.text.s, st, 1,
 			    &err) == -1) {
 				log_error("%s:%u:%u: cannot set up the session"

@@ -415,6 +415,30 @@ effect_read(struct effects *l, const char *text, const struct sqlstmt *st,
 	free(s.t);
 }
 
+int
+effect_sets_path(const char *text, const struct sqlstmt *st,
+    enum sqldialect dialect)
+{
+	struct stmt s;
+	size_t i = 1;
+	int yes;
+
+	if (dialect != SQLDIALECT_POSTGRES)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.text = text;
+	s.dialect = dialect;
+	tokens(&s, st, 3);
+	if (word(&s, 0, "SET") && (word(&s, 1, "SESSION") ||
+	    word(&s, 1, "LOCAL")))
+		i = 2;
+	yes = ((word(&s, 0, "SET") || word(&s, 0, "RESET")) &&
+	    word(&s, i, "search_path")) ||
+	    (word(&s, 0, "RESET") && word(&s, 1, "ALL"));
+	free(s.t);
+	return yes;
+}
+
 void
 effects_reset(struct effects *l)
 {

@@ -42,6 +42,14 @@ void	effect_read(struct effects *l, const char *text,
 void	effects_reset(struct effects *);
 void	effects_release(struct effects *);
 
+/*
+ * Whether statement st changes how the session finds names: on
+ * PostgreSQL SET or RESET of search_path, RESET ALL.  No PRAGMA of
+ * SQLite does, and some write to the file.
+ */
+int	effect_sets_path(const char *text, const struct sqlstmt *st,
+	    enum sqldialect);
+
 /* Appends what the effect is: CREATE TABLE "s"."t", or INSERT. */
 void	effect_describe(struct buf *, const struct effect *);
 

@@ -89,6 +89,20 @@ INSERT INTO p1 VALUES (1);" &&
 	test "$(dbq app "SELECT count(*) FROM p1")" = 1
 '
 
+test_for sqlite 'a PRAGMA that ran and writes the file is not run again, in a dry run or not' '
+	db_new prag &&
+	partial mp prag 1_p "PRAGMA user_version = 7;
+CREATE TABLE u1 (x integer);" &&
+	test "$(dbq prag "PRAGMA user_version")" = 7 &&
+	dbq prag "DROP TABLE u1" &&
+	dbq prag "PRAGMA user_version = 0" &&
+	msr -u "$(db_url prag)" -d mp repair --forget 1 --dry-run >out 2>err &&
+	test "$(dbq prag "PRAGMA user_version")" = 0 &&
+	msr -u "$(db_url prag)" -d mp repair --forget 1 >out 2>err &&
+	test "$(dbq prag "PRAGMA user_version")" = 0 &&
+	test -z "$(row prag 1)"
+'
+
 test_expect_success 'refused while a created table, index or column is still there; the row is unchanged' '
 	db_new r &&
 	dbq r "CREATE TABLE keep (x integer)" &&
