@@ -615,21 +615,19 @@ skip_range(const struct step *s, struct sqlfile *f, size_t to,
 }
 
 /*
- * After the last statement: the checksum of what ran.  A file whose
- * checksum was known before it ran must be the one planned, or the
- * tracking row would not say what ran.
+ * After the last statement: the checksum of what ran must be the one
+ * planned, or the tracking row would not say what ran.  In a
+ * transaction, this is before COMMIT.
  */
 static int
-end_of_file(struct step *s, struct sqlfile *f, struct dberr *err)
+end_of_file(const struct step *s, struct sqlfile *f, struct dberr *err)
 {
 	struct buf msg = BUF_INIT;
 	char sum[SHA256_HEXLEN + 1];
 
 	if (sqlfile_finish(f, sum, &msg) == 0 && f->count == s->nstmts &&
-	    (s->checksum[0] == '\0' || strcmp(sum, s->checksum) == 0)) {
-		memcpy(s->checksum, sum, sizeof(sum));
+	    strcmp(sum, s->checksum) == 0)
 		return 0;
-	}
 	if (msg.len == 0)
 		buf_addf(&msg, "%s changed while msr ran it", s->path);
 	return file_error(&msg, err);
@@ -953,7 +951,8 @@ run_step(struct applier *a, struct step *s)
 	    "mode", plan_mode_name(s, 0), NULL);
 	running_start(stem(s));
 	notice_file = s->path;
-	if (sqlfile_open(&f, s->path, a->drv->dialect, 0, &msg0) == -1) {
+	if (sqlfile_open_marked(&f, s->path, a->drv->dialect, s->marks.n > 0 ?
+	    SQLFILE_CHECK : 0, &s->marks, &msg0) == -1) {
 		file_error(&msg0, &err);
 		goto fail;
 	}
@@ -1133,7 +1132,8 @@ run_batch(struct applier *a, struct plan *p)
 		notice_file = p->v[i].path;
 		if (apply_interrupted())
 			goto fail;
-		if (sqlfile_open(&f, p->v[i].path, a->drv->dialect, 0,
+		if (sqlfile_open_marked(&f, p->v[i].path, a->drv->dialect,
+		    p->v[i].marks.n > 0 ? SQLFILE_CHECK : 0, &p->v[i].marks,
 		    &msg0) == -1) {
 			sqlfile_close(&f);
 			file_error(&msg0, &err);

@@ -36,6 +36,7 @@ plan_release(struct plan *p)
 	for (i = 0; i < p->n; i++) {
 		free(p->v[i].why);
 		free(p->v[i].tx_opts);
+		sqlfile_marks_release(&p->v[i].marks);
 	}
 	free(p->v);
 	strlist_release(&p->notices);
@@ -199,7 +200,8 @@ scan_file(struct step *s, enum sqldialect dialect, struct shape *sh,
 	size_t i;
 	int n, rc = -1;
 
-	if (sqlfile_open(&f, s->path, dialect, SQLFILE_NOSUM, err) == -1)
+	if (sqlfile_open_marked(&f, s->path, dialect, SQLFILE_MARK, &s->marks,
+	    err) == -1)
 		goto done;
 	while ((n = sqlfile_next(&f, 1024, err)) > 0)
 		for (i = 0; i < (size_t)n; i++) {
@@ -334,14 +336,15 @@ plan_load_step(struct plan *p, struct step *s, const struct planopts *o,
 	else
 		free(sh.begin_opts);
 	/*
-	 * A file that runs in one transaction is checksummed as it runs:
-	 * the row gets the checksum of what ran.  The others need theirs
-	 * before, for the row of a partial migration.
+	 * What runs in a transaction is checked whole before it commits,
+	 * against the checksum; the marks are for statements that run
+	 * outside one.
 	 */
+	if (s->mode == STEP_TX || (s->mode == STEP_WRAPPED &&
+	    s->tx_begin == 0 && s->tx_commit + 1 == s->nstmts))
+		sqlfile_marks_release(&s->marks);
 	if (s->mode == STEP_TX)
 		return 0;
-	if (sqlfile_checksum(s->path, s->checksum, err) == -1)
-		return -1;
 	if (s->mode == STEP_NOTX && !s->partial)
 		strlist_addf(&p->notices, "%s runs without a transaction: %s",
 		    s->path, s->why);

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "migfile.h"
+#include "sqlfile.h"
 #include "sqlscan.h"
 
 struct trackrows;
@@ -28,8 +29,12 @@ struct step {
 	const char		*path;
 	enum stepmode		 mode;
 	char			*why;		/* why not STEP_TX, or NULL */
-	char			 checksum[SHA256_HEXLEN + 1]; /* STEP_TX: set
-						 * as it runs */
+	char			 checksum[SHA256_HEXLEN + 1]; /* of the file
+						 * as planning read it */
+	struct sqlmarks		 marks;		/* the marks of its pieces, to
+						 * check as it runs, when some
+						 * statement runs outside a
+						 * transaction; else empty */
 	size_t			 nstmts;
 	size_t			 tx_begin;	/* WRAPPED: index of BEGIN */
 	size_t			 tx_commit;	/* WRAPPED: index of COMMIT */
@@ -89,7 +94,9 @@ int	plan_down(struct plan *, struct migset *, const struct trackrows *,
 /*
  * Loads and classifies one step's file: reads it through, checksums it,
  * scans it and decides its mode.  The text is not kept: apply.c reads
- * the file again as it runs.  Returns 0, or -1 with err set.
+ * the file again as it runs, and checks that it reads what planning
+ * read: the marks of its pieces as they come, and the checksum at the
+ * end.  Returns 0, or -1 with err set.
  */
 int	plan_load_step(struct plan *, struct step *, const struct planopts *,
 	    struct buf *err);

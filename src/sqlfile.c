@@ -65,11 +65,45 @@ normalize(struct sqlfile *f, int *bom)
 		sha256_update(&f->sum, s + from, j - from);
 }
 
-/* Drops the text before the scanner's position and reads more. */
+/*
+ * The mark of the text so far, the end of a piece: recorded, or checked
+ * against the one the first reading recorded.
+ */
+static int
+mark(struct sqlfile *f, struct buf *err)
+{
+	struct sqlmarks *m = f->marks;
+	struct sha256 c = f->sum;
+	unsigned char md[SHA256_LEN];
+
+	sha256_final(&c, md);
+	if (f->check) {
+		if (f->pieces < m->n &&
+		    memcmp(m->v[f->pieces], md, SQLFILE_MARKLEN) == 0) {
+			f->pieces++;
+			return 0;
+		}
+		buf_addf(err, "%s changed while msr ran it", f->path);
+		return -1;
+	}
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 16;
+		m->v = xreallocarray(m->v, m->alloc, sizeof(*m->v));
+	}
+	memcpy(m->v[m->n++], md, SQLFILE_MARKLEN);
+	f->pieces++;
+	return 0;
+}
+
+/*
+ * Drops the text before the scanner's position and reads a piece: as
+ * many bytes as asked, or the rest of the file, so that the same bytes
+ * come in the same pieces.
+ */
 static int
 fill(struct sqlfile *f, int *bom, struct buf *err)
 {
-	size_t shift, want;
+	size_t shift, want, got;
 	ssize_t n;
 
 	shift = f->scan ? f->sc.pos : f->keep ? 0 : f->text.len - f->raw;
@@ -81,25 +115,30 @@ fill(struct sqlfile *f, int *bom, struct buf *err)
 	}
 	want = f->text.len > sqlfile_chunk ? f->text.len : sqlfile_chunk;
 	buf_grow(&f->text, want);
-	do
-		n = read(f->fd, f->text.s + f->text.len, want);
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
-		buf_addf(err, "%s: %s", f->path, strerror(errno));
-		return -1;
+	for (got = 0; got < want; got += (size_t)n) {
+		n = read(f->fd, f->text.s + f->text.len + got, want - got);
+		if (n == -1 && errno == EINTR)
+			n = 0;
+		else if (n == -1) {
+			buf_addf(err, "%s: %s", f->path, strerror(errno));
+			return -1;
+		} else if (n == 0) {
+			f->eof = 1;
+			close(f->fd);
+			f->fd = -1;
+			break;
+		}
 	}
-	if (n == 0) {
-		f->eof = 1;
-		close(f->fd);
-		f->fd = -1;
-	} else if (memchr(f->text.s + f->text.len, '\0', (size_t)n) != NULL) {
+	if (memchr(f->text.s + f->text.len, '\0', got) != NULL) {
 		buf_addf(err, "%s: file holds a NUL byte, not SQL text",
 		    f->path);
 		return -1;
 	}
-	f->text.len += (size_t)n;
-	f->raw += (size_t)n;
+	f->text.len += got;
+	f->raw += got;
 	normalize(f, bom);
+	if (f->marks != NULL && mark(f, err) == -1)
+		return -1;
 	if (f->scan)
 		sqlscan_more(&f->sc, f->text.s, f->text.len - f->raw);
 	return 0;
@@ -116,7 +155,7 @@ sqlfile_init(struct sqlfile *f)
 
 static int
 open_file(struct sqlfile *f, const char *path, enum sqldialect dialect,
-    int scan, unsigned flags, struct buf *err)
+    int scan, unsigned flags, struct sqlmarks *marks, struct buf *err)
 {
 	int bom = 1;
 
@@ -125,6 +164,12 @@ open_file(struct sqlfile *f, const char *path, enum sqldialect dialect,
 	f->scan = scan;
 	f->sum_on = !(flags & SQLFILE_NOSUM);
 	f->keep = (flags & KEEP) != 0;
+	if (flags & (SQLFILE_MARK | SQLFILE_CHECK)) {
+		f->marks = marks;
+		f->check = (flags & SQLFILE_CHECK) != 0;
+		if (!f->check)
+			marks->n = 0;
+	}
 	sha256_init(&f->sum);
 	sqlscan_init(&f->sc, f->text.s, 0, dialect);
 	if ((f->fd = open(path, O_RDONLY)) == -1) {
@@ -142,7 +187,22 @@ int
 sqlfile_open(struct sqlfile *f, const char *path, enum sqldialect dialect,
     unsigned flags, struct buf *err)
 {
-	return open_file(f, path, dialect, 1, flags, err);
+	return open_file(f, path, dialect, 1, flags, NULL, err);
+}
+
+int
+sqlfile_open_marked(struct sqlfile *f, const char *path,
+    enum sqldialect dialect, unsigned flags, struct sqlmarks *marks,
+    struct buf *err)
+{
+	return open_file(f, path, dialect, 1, flags, marks, err);
+}
+
+void
+sqlfile_marks_release(struct sqlmarks *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
 }
 
 int
@@ -204,6 +264,12 @@ sqlfile_finish(struct sqlfile *f, char hex[SHA256_HEXLEN + 1],
 	while (!f->eof)
 		if (fill(f, &bom, err) == -1)
 			return -1;
+	if (f->marks != NULL && !f->check && f->marks->n < f->marks->alloc) {
+		/* 16 bytes a piece, from now on. */
+		f->marks->alloc = f->marks->n;
+		f->marks->v = xreallocarray(f->marks->v, f->marks->n,
+		    sizeof(*f->marks->v));
+	}
 	if (f->sum_on) {
 		sha256_final(&f->sum, md);
 		sha256_hex(md, hex);
@@ -230,7 +296,7 @@ sqlfile_checksum(const char *path, char hex[SHA256_HEXLEN + 1],
 	struct sqlfile f;
 	int rc;
 
-	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, 0, err);
+	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, 0, NULL, err);
 	if (rc == 0)
 		rc = sqlfile_finish(&f, hex, err);
 	sqlfile_close(&f);
@@ -246,7 +312,7 @@ sqlfile_read(const char *path, struct buf *text,
 	int rc;
 
 	rc = open_file(&f, path, SQLDIALECT_SQLITE, 0, KEEP | (hex == NULL ?
-	    SQLFILE_NOSUM : 0), err);
+	    SQLFILE_NOSUM : 0), NULL, err);
 	if (rc == 0)
 		rc = sqlfile_finish(&f, hex != NULL ? hex : sum, err);
 	if (rc == 0) {

@@ -6,6 +6,13 @@
  * through a window of memory that holds the statements of the current
  * batch and not much more, so a file of any size runs in a small, fixed
  * amount of memory, and its checksum is computed on the way.
+ *
+ * A file read again can be checked against its first reading piece by
+ * piece: the same bytes come in the same pieces, and each piece read
+ * the first time leaves a mark, the SHA-256 of the text from the start
+ * of the file to the end of the piece, cut to 16 bytes.  A piece whose
+ * mark differs the second time is an error before any statement of it
+ * is given.
  */
 #ifndef MSR_SQLFILE_H
 #define MSR_SQLFILE_H
@@ -15,6 +22,15 @@
 #include "buf.h"
 #include "sha256.h"
 #include "sqlscan.h"
+
+#define SQLFILE_MARKLEN	16
+
+/* The marks of a file's pieces, in the order they were read. */
+struct sqlmarks {
+	unsigned char	(*v)[SQLFILE_MARKLEN];
+	size_t		 n;
+	size_t		 alloc;
+};
 
 struct sqlfile {
 	const char	*path;
@@ -26,6 +42,9 @@ struct sqlfile {
 	int		 scan;		/* scan statements, or only read */
 	int		 keep;		/* not scanning: keep all the text */
 	int		 sum_on;	/* compute the checksum */
+	struct sqlmarks	*marks;		/* SQLFILE_MARK, SQLFILE_CHECK */
+	int		 check;		/* check marks, or record them */
+	size_t		 pieces;	/* pieces read so far */
 	struct buf	 text;		/* the window; v[] points into it */
 	struct sqlscan	 sc;
 	struct sha256	 sum;
@@ -53,6 +72,20 @@ int	sqlfile_open(struct sqlfile *, const char *path, enum sqldialect,
 	    unsigned flags, struct buf *err);
 
 #define SQLFILE_NOSUM	0x01	/* no checksum: sqlfile_finish() gives "" */
+#define SQLFILE_MARK	0x02	/* record the mark of each piece */
+#define SQLFILE_CHECK	0x04	/* check each piece against its mark */
+
+/*
+ * sqlfile_open() that records the marks of the pieces in marks, or with
+ * SQLFILE_CHECK checks each piece against them: a piece that is not the
+ * one marked, or one more, fails with "PATH changed while msr ran it".
+ * Not with SQLFILE_NOSUM.
+ */
+int	sqlfile_open_marked(struct sqlfile *, const char *path,
+	    enum sqldialect, unsigned flags, struct sqlmarks *,
+	    struct buf *err);
+
+void	sqlfile_marks_release(struct sqlmarks *);
 
 /*
  * The next batch of at most max statements in v[0..n), their offsets

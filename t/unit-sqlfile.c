@@ -4,7 +4,9 @@
  * once (sqlfile_read() and sqlscan_next()), whatever the size of the
  * pieces and of the batches.  The files are the scanner's golden files
  * in t/sqlscan and a few made here: CRLF line ends split between reads,
- * a byte order mark, statements longer than a read, long lines.
+ * a byte order mark, statements longer than a read, long lines.  A
+ * second reading checks the marks of the first, and fails on a changed
+ * byte before it gives a statement of the piece that holds it.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -53,15 +55,17 @@ done:
 	buf_release(&err);
 }
 
+/* The statements read in batches of max, recording or checking marks. */
 static void
-streamed(const char *path, enum sqldialect d, size_t max, struct buf *out)
+streamed(const char *path, enum sqldialect d, size_t max, unsigned flags,
+    struct sqlmarks *marks, struct buf *out)
 {
 	struct sqlfile f;
 	struct buf err = BUF_INIT;
 	char hex[SHA256_HEXLEN + 1];
 	int i, n;
 
-	if (sqlfile_open(&f, path, d, 0, &err) == -1) {
+	if (sqlfile_open_marked(&f, path, d, flags, marks, &err) == -1) {
 		buf_addf(out, "error: %s\n", err.s);
 		goto done;
 	}
@@ -106,29 +110,42 @@ agree(const struct buf *got, const struct buf *want)
 static const size_t chunks[] = { 1, 2, 3, 5, 8, 13, 64, 65536 };
 static const size_t maxes[] = { 1, 3, 1024 };
 
+#define NMAXES	(sizeof(maxes) / sizeof(*maxes))
+
+/*
+ * Each reading records marks in batches of one size, and a second one
+ * checks them in batches of another: the pieces are the same.
+ */
 static void
 compare(const char *path, enum sqldialect d)
 {
 	struct buf want = BUF_INIT, got = BUF_INIT, name = BUF_INIT;
-	size_t i, j;
+	struct sqlmarks marks = { NULL, 0, 0 };
+	size_t i, j, k;
 	int same = 1;
 
 	whole(path, d, &want);
 	for (i = 0; i < sizeof(chunks) / sizeof(*chunks); i++)
-		for (j = 0; j < sizeof(maxes) / sizeof(*maxes); j++) {
-			sqlfile_chunk = chunks[i];
-			buf_reset(&got);
-			streamed(path, d, maxes[j], &got);
-			if (!agree(&got, &want) && same) {
+		for (j = 0; j < NMAXES; j++)
+			for (k = 0; k < 2; k++) {
+				sqlfile_chunk = chunks[i];
+				buf_reset(&got);
+				streamed(path, d, maxes[(j + k) % NMAXES],
+				    k == 0 ? SQLFILE_MARK : SQLFILE_CHECK,
+				    &marks, &got);
+				if (agree(&got, &want) || !same)
+					continue;
 				same = 0;
-				printf("# %s: reads of %zu, batches of %zu:\n"
-				    "# want:\n%s# got:\n%s", path, chunks[i],
-				    maxes[j], want.s, got.s);
+				printf("# %s: reads of %zu, batches of %zu,"
+				    " %s marks:\n# want:\n%s# got:\n%s", path,
+				    chunks[i], maxes[(j + k) % NMAXES],
+				    k == 0 ? "recording" : "checking", want.s,
+				    got.s);
 			}
-		}
 	sqlfile_chunk = 65536;
 	buf_addf(&name, "%s streams as it scans whole", path);
 	ok(same, name.s);
+	sqlfile_marks_release(&marks);
 	buf_release(&want);
 	buf_release(&got);
 	buf_release(&name);
@@ -154,6 +171,61 @@ made(const char *name, const char *s, size_t len, enum sqldialect d)
 	write_file(path, s, len);
 	compare(path, d);
 	unlink(path);
+}
+
+/*
+ * A byte of s changed after a first reading took its marks: the second
+ * reading fails, and every statement it gave before is one of the first
+ * reading, from a piece before the change.
+ */
+static void
+changed(const char *s, size_t len)
+{
+	static const size_t reads[] = { 64, 4096, 65536 };
+	const char *path = "unit-sqlfile-changed.sql", *last;
+	struct buf want = BUF_INIT, got = BUF_INIT, name = BUF_INIT;
+	struct sqlmarks marks = { NULL, 0, 0 };
+	size_t offs[] = { 0, 5000, 70000, len - 1 }, i, j, stmts;
+	char *copy = malloc(len);
+	int good = 1;
+
+	if (copy == NULL)
+		exit(1);
+	for (i = 0; i < sizeof(reads) / sizeof(*reads); i++)
+		for (j = 0; j < sizeof(offs) / sizeof(*offs); j++) {
+			sqlfile_chunk = reads[i];
+			write_file(path, s, len);
+			buf_reset(&want);
+			streamed(path, SQLDIALECT_POSTGRES, 1024,
+			    SQLFILE_MARK, &marks, &want);
+			memcpy(copy, s, len);
+			copy[offs[j]] = s[offs[j]] == 'x' ? 'y' : 'x';
+			write_file(path, copy, len);
+			buf_reset(&got);
+			streamed(path, SQLDIALECT_POSTGRES, 1,
+			    SQLFILE_CHECK, &marks, &got);
+			last = got.s + got.len - 1;
+			while (last > got.s && last[-1] != '\n')
+				last--;
+			stmts = (size_t)(last - got.s);
+			if (strcmp(last, "error: unit-sqlfile-changed.sql"
+			    " changed while msr ran it\n") == 0 &&
+			    strncmp(got.s, want.s, stmts) == 0)
+				continue;
+			if (good)
+				printf("# reads of %zu, byte %zu changed:\n"
+				    "# got:\n%s", reads[i], offs[j], got.s);
+			good = 0;
+		}
+	sqlfile_chunk = 65536;
+	unlink(path);
+	buf_addf(&name, "a changed piece fails before its statements");
+	ok(good, name.s);
+	free(copy);
+	sqlfile_marks_release(&marks);
+	buf_release(&want);
+	buf_release(&got);
+	buf_release(&name);
 }
 
 static int
@@ -220,6 +292,7 @@ main(void)
 		buf_addf(&big, "  -- line %zu; with a semicolon\n", i);
 	buf_adds(&big, "SELECT 1; $$ LANGUAGE sql;\nSELECT 2");
 	made("big", big.s, big.len, SQLDIALECT_POSTGRES);
+	changed(big.s, big.len);
 
 	buf_release(&dir);
 	buf_release(&path);
