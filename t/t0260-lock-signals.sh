@@ -9,17 +9,10 @@ INSERT INTO $1 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1
     FROM c WHERE x < $2) SELECT count(*) FROM c;"
 }
 
-# Holders, each ending by itself after 60 s should a test not end it:
-# .holdlock.py of test-lib.sh holds the migration lock of an SQLite
-# database as another msr would; holddb.py holds the database itself
-# locked for writing, as an application in a long write transaction does.
-cat >holddb.py <<\EOF
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").write("ready\n")
-time.sleep(60)
-EOF
+# Holders of test-lib.sh, each ending by itself after 60 s should a test
+# not end it: .holdlock.py holds the migration lock of an SQLite database
+# as another msr would; .holddb.py holds the database itself locked for
+# writing, as an application in a long write transaction does.
 
 # hold SCRIPT FILE: runs SCRIPT on FILE in the background until it holds
 # its lock; $holder is its pid.
@@ -94,7 +87,7 @@ interrupt_locked() {
 	il_db=$1 il_sig=$2 il_code=$3
 	shift 3
 	db_fingerprint $il_db >before &&
-	hold holddb.py $il_db &&
+	hold .holddb.py $il_db &&
 	msr_bg_status out busy.err -c busy.ini -u sqlite:$il_db "$@" &&
 	wait_for $il_db-msr.lock "pid $msr_pid" &&
 	sleep 1 &&
@@ -235,7 +228,7 @@ test_expect_success 'a PRAGMA busy_timeout of a migration: SIGINT still ends the
 	mig pb 1_long_wait "PRAGMA busy_timeout = 600000;" &&
 	mig pb 2_side "ATTACH '\''side.db'\'' AS side;
 INSERT INTO side.t VALUES (1);" &&
-	hold holddb.py side.db &&
+	hold .holddb.py side.db &&
 	msr_bg_status out pb.err -c busy.ini -u sqlite:pb.db -d pb migrate &&
 	wait_for pb.err "applied 1_long_wait" &&
 	sleep 1 &&

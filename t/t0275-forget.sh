@@ -36,32 +36,6 @@ advice() {
 	grep -o "'msr [^']*'" "$1" | tr -d "$SQ" | grep -e "$2" | sed 1q
 }
 
-# hold_lock NAME: a process holds the migration lock of database NAME,
-# as another msr would, until free_lock NAME.
-hold_lock() {
-	rm -f lock.ready
-	case $MSR_TEST_DRIVER in
-	pg)
-		pg_hold_lock "$1" public || return 1
-		holder_pid=$holder
-		;;
-	*)
-		python3 "$TRASH/.holdlock.py" "$1.db-msr.lock" lock.ready 120 &
-		holder_pid=$!
-		wait_for lock.ready ready
-		;;
-	esac
-}
-
-free_lock() {
-	case $MSR_TEST_DRIVER in
-	pg) pg_free_lock "$1" ;;
-	*) kill "$holder_pid" 2>/dev/null ;;
-	esac
-	wait "$holder_pid" 2>/dev/null
-	return 0
-}
-
 test_expect_success 'setup' '
 	db_new app &&
 	mig m 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&

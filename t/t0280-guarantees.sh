@@ -19,40 +19,6 @@ fp_no_log() {
 	esac
 }
 
-# hold_lock NAME: a process holds the migration lock of database NAME
-# as another msr would: .holdlock.py of test-lib.sh for SQLite, the
-# advisory lock for PostgreSQL.
-#
-# hold_lock NAME: takes the lock of NAME in the background.
-hold_lock() {
-	rm -f lock.ready
-	case $MSR_TEST_DRIVER in
-	pg)
-		pg_hold_lock "$1" public || return 1
-		holder_pid=$holder
-		;;
-	*)
-		python3 "$TRASH/.holdlock.py" "$1.db-msr.lock" lock.ready 120 &
-		holder_pid=$!
-		wait_for lock.ready
-		;;
-	esac
-}
-
-# free_lock NAME: ends the holder of hold_lock.
-free_lock() {
-	case $MSR_TEST_DRIVER in
-	pg)
-		pg_free_lock "$1"
-		;;
-	*)
-		kill "$holder_pid" 2>/dev/null
-		;;
-	esac
-	wait "$holder_pid" 2>/dev/null
-	return 0
-}
-
 # slow_sql: one statement that runs for a long time, until interrupted.
 slow_sql() {
 	case $MSR_TEST_DRIVER in

@@ -14,14 +14,6 @@ from bytes other than those planned'
 # A busy_timeout that the gate never outlasts.
 printf '[sqlite]\nbusy_timeout = 600000\n' >busy.ini
 
-cat >holddb.py <<\EOF
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").write("ready\n")
-time.sleep(120)
-EOF
-
 # gate_sql: a statement that waits while the gate is closed.
 gate_sql() {
 	case $MSR_TEST_DRIVER in
@@ -53,7 +45,7 @@ close_gate() {
 		;;
 	*)
 		rm -f gate.ready
-		python3 holddb.py "$1.db" gate.ready &
+		python3 "$TRASH/.holddb.py" "$1.db" gate.ready 120 &
 		gate_pid=$!
 		wait_for gate.ready ready
 		;;
@@ -86,9 +78,11 @@ wait_sql() {
 }
 
 # msr_bg ARGS...: msr in the background, stdout to out, stderr to err;
-# msr_wait then sets $code to its exit status.
+# msr_wait then sets $code to its exit status.  The out of the test
+# before is gone first: waiting for an event of this run must not find
+# one of that.
 msr_bg() {
-	rm -f code
+	rm -f code out err
 	( $MSR_VALGRIND "$MSR_BIN" "$@" >out 2>err; echo $? >code ) &
 	msr_pid=$!
 }

@@ -65,6 +65,18 @@ open(sys.argv[2], "w").write("ready\n")
 time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 60)
 EOF
 
+# python3 "$TRASH/.holddb.py" DBFILE READY [SECONDS]: holds an SQLite
+# database locked for writing, as an application in a long write
+# transaction does, and writes READY once it does; it ends by itself
+# after SECONDS (60).
+cat >"$TRASH/.holddb.py" <<\EOF
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("ready\n")
+time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 60)
+EOF
+
 test_count=0
 test_failed=0
 test_log=$TRASH/.test-output
@@ -230,12 +242,42 @@ wait_for() {
 	done
 }
 
+# hold_lock NAME: a process holds the migration lock of database NAME,
+# as another msr would, until free_lock NAME: .holdlock.py for SQLite,
+# lib-pg.sh's pg_hold_lock for PostgreSQL.
+hold_lock() {
+	rm -f lock.ready
+	case $MSR_TEST_DRIVER in
+	pg)
+		pg_hold_lock "$1" public || return 1
+		holder_pid=$holder
+		;;
+	*)
+		python3 "$TRASH/.holdlock.py" "$1.db-msr.lock" lock.ready 120 &
+		holder_pid=$!
+		wait_for lock.ready ready
+		;;
+	esac
+}
+
+# free_lock NAME: ends the holder of hold_lock.
+free_lock() {
+	case $MSR_TEST_DRIVER in
+	pg) pg_free_lock "$1" ;;
+	*) kill "$holder_pid" 2>/dev/null ;;
+	esac
+	wait "$holder_pid" 2>/dev/null
+	return 0
+}
+
 # msr_bg OUT ERR ARGS...: msr in the background, stdout to OUT and stderr
 # to ERR; $! is msr itself, not a shell around it, so that a signal sent
-# to $! reaches msr.
+# to $! reaches msr.  OUT and ERR are removed first, so that waiting for
+# what msr writes there cannot find what an earlier command wrote.
 msr_bg() {
 	bg_out=$1 bg_err=$2
 	shift 2
+	rm -f "$bg_out" "$bg_err"
 	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
 }
 
