@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS msr_migrations (
 	execution_ms	bigint NOT NULL DEFAULT 0,
 	applied_by	text,			-- database user
 	os_user		text,			-- user@host of msr
-	seq		bigint NOT NULL		-- order of application
+	seq		bigint NOT NULL,	-- order of application
+	origin		text			-- msr, baseline or adopted:TOOL;
+						-- NULL (rows of 0.1): msr
 );
 
 -- One row per action that changed the schema or the tracking table.
@@ -38,7 +40,8 @@ CREATE TABLE IF NOT EXISTS msr_migrations_log (
 	message		text,
 	execution_ms	bigint,
 	db_user		text,
-	os_user		text
+	os_user		text,
+	run_id		text			-- the run, 32 hex digits
 );
 
 -- The lock of [lock] method = table: one row while an msr works.  It

@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS msr_migrations (
 	execution_ms	INTEGER NOT NULL DEFAULT 0,
 	applied_by	TEXT,			-- database user
 	os_user		TEXT,			-- user@host of msr
-	seq		INTEGER NOT NULL	-- order of application
+	seq		INTEGER NOT NULL,	-- order of application
+	origin		TEXT			-- msr, baseline or adopted:TOOL;
+						-- NULL (rows of 0.1): msr
 );
 
 -- One row per action that changed the schema or the tracking table.
@@ -34,7 +36,8 @@ CREATE TABLE IF NOT EXISTS msr_migrations_log (
 	message		TEXT,
 	execution_ms	INTEGER,
 	db_user		TEXT,
-	os_user		TEXT
+	os_user		TEXT,
+	run_id		TEXT			-- the run, 32 hex digits
 );
 
 -- The lock of [lock] method = table: one row while an msr works.

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +36,10 @@
 /* The file running now, for the database's notices. */
 static const char *notice_file;
 
+/* arg is the run id. */
 static void
 on_notice(void *arg, const char *severity, const char *message)
 {
-	(void)arg;
 	/* Notices about msr's own statements ("already exists, skipping")
 	 * are not the user's business. */
 	if (notice_file == NULL)
@@ -47,7 +48,7 @@ on_notice(void *arg, const char *severity, const char *message)
 		log_warn("%s: %s", notice_file, message);
 	else
 		log_notice("%s: %s", notice_file, message);
-	log_event("notice", "file", notice_file, "severity", severity,
+	log_event(arg, "notice", "file", notice_file, "severity", severity,
 	    "message", message, NULL);
 }
 
@@ -67,14 +68,15 @@ on_signal(int sig)
 }
 
 void
-apply_signals(const struct driver *drv, struct dbconn *conn)
+apply_signals(const struct driver *drv, struct dbconn *conn,
+    const char *run_id)
 {
 	struct sigaction sa;
 
 	sig_drv = drv;
 	sig_conn = conn;
 	if (drv->set_notice != NULL)
-		drv->set_notice(conn, on_notice, NULL);
+		drv->set_notice(conn, on_notice, (void *)(uintptr_t)run_id);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -397,10 +399,10 @@ log_dberr(const char *where, const struct dberr *err)
  * code when the database gave none.
  */
 static void
-failed_event(const struct step *s, const struct dberr *err,
+failed_event(const char *run, const struct step *s, const struct dberr *err,
     const char *line, const char *column)
 {
-	log_event("migration_failed", "version", s->m->vtext, "name",
+	log_event(run, "migration_failed", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "file", s->path, "#line", line, "#column", column, "error",
 	    err->msg.s, "code", err->code[0] != '\0' ? err->code : NULL,
@@ -416,8 +418,8 @@ failed_event(const struct step *s, const struct dberr *err,
  * is blamed.
  */
 static void
-report_sql(const struct step *s, const struct sqlfile *f, size_t first,
-    size_t n, const struct dberr *err)
+report_sql(const char *run, const struct step *s, const struct sqlfile *f,
+    size_t first, size_t n, const struct dberr *err)
 {
 	const struct sqlstmt *st = &f->v[first];
 	const char *t = f->text.s;
@@ -454,7 +456,7 @@ report_sql(const struct step *s, const struct sqlfile *f, size_t first,
 	free(loc);
 	loc = xasprintf("%u", line);
 	snprintf(lineno, sizeof(lineno), "%u", col);
-	failed_event(s, err, loc, lineno);
+	failed_event(run, s, err, loc, lineno);
 	free(loc);
 	buf_release(&caret);
 }
@@ -529,7 +531,7 @@ run_range(struct applier *a, const struct step *s, struct sqlfile *f,
 			return -1;
 		if (a->drv->exec(a->conn, f->text.s, f->v, (size_t)n,
 		    err) == -1) {
-			report_sql(s, f, 0, (size_t)n, err);
+			report_sql(a->track->run_id, s, f, 0, (size_t)n, err);
 			return -1;
 		}
 	}
@@ -597,7 +599,7 @@ run_one(struct applier *a, const struct step *s, struct sqlfile *f,
 {
 	if (check_index(a, f, err) == -1 ||
 	    a->drv->exec(a->conn, f->text.s, f->v, 1, err) == -1) {
-		report_sql(s, f, 0, 1, err);
+		report_sql(a->track->run_id, s, f, 0, 1, err);
 		return -1;
 	}
 	return 0;
@@ -645,7 +647,8 @@ record_done(struct applier *a, const struct step *s, int partial,
 	if (s->dir == MIGDIR_DOWN)
 		return track_delete(a->track, s->m->version, err);
 	if (track_record(a->track, s->m->version, s->m->name, s->checksum,
-	    partial, done, ms, s->partial || a->wrote == s, err) == -1)
+	    TRACK_ORIGIN_MSR, partial, done, ms, s->partial || a->wrote == s,
+	    err) == -1)
 		return -1;
 	a->wrote = s;
 	return 0;
@@ -680,7 +683,7 @@ commit_step(struct applier *a, const struct step *s, struct dberr *err)
 	where = xasprintf("%s: COMMIT failed", s->path);
 	log_dberr(where, err);
 	free(where);
-	failed_event(s, err, NULL, NULL);
+	failed_event(a->track->run_id, s, err, NULL, NULL);
 	return -1;
 }
 
@@ -708,7 +711,7 @@ set_tx_options(struct applier *a, const struct step *s, struct dberr *err)
 		free(where);
 		snprintf(line, sizeof(line), "%u", s->tx_begin_line);
 		snprintf(col, sizeof(col), "%u", s->tx_begin_col);
-		failed_event(s, err, line, col);
+		failed_event(a->track->run_id, s, err, line, col);
 	}
 	free(sql);
 	return rc;
@@ -899,7 +902,7 @@ restore_session(struct applier *a, const struct step *s, struct sqlfile *f,
 			    " session", s->path, st->line, st->col);
 			if (a->drv->exec(a->conn, f->text.s, st, 1,
 			    err) == -1) {
-				report_sql(s, f, i, 1, err);
+				report_sql(a->track->run_id, s, f, i, 1, err);
 				return -1;
 			}
 		}
@@ -946,7 +949,7 @@ run_step(struct applier *a, struct step *s)
 
 	dberr_init(&err);
 	sqlfile_init(&f);
-	log_event("migration_started", "version", s->m->vtext, "name",
+	log_event(a->track->run_id, "migration_started", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "mode", plan_mode_name(s, 0), NULL);
 	running_start(stem(s));
@@ -1028,7 +1031,8 @@ run_step(struct applier *a, struct step *s)
 	    "rolled back", stem(s), now_ms() - t0,
 	    s->mode == STEP_NOTX ? ", no transaction" : "");
 	msg = xasprintf("%lld", now_ms() - t0);
-	log_event(s->dir == MIGDIR_UP ? "migration_applied" :
+	log_event(a->track->run_id, s->dir == MIGDIR_UP ?
+	    "migration_applied" :
 	    "migration_rolled_back", "version", s->m->vtext, "name",
 	    s->m->name, "#duration_ms", msg, NULL);
 	free(msg);

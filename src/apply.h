@@ -25,8 +25,12 @@ struct applier {
 	long long		 total_ms;
 };
 
-/* Installs SIGINT and SIGTERM handlers that cancel the running statement. */
-void	apply_signals(const struct driver *, struct dbconn *);
+/*
+ * Installs SIGINT and SIGTERM handlers that cancel the running statement,
+ * and routes the database's notices to JSON events of the run run_id.
+ */
+void	apply_signals(const struct driver *, struct dbconn *,
+	    const char *run_id);
 /* The exit code for a signal received, or 0. */
 int	apply_interrupted(void);
 /*

@@ -107,7 +107,7 @@ summary(struct msr *m, const struct applier *a, size_t planned,
 		    "" : "s", v != NULL ? v : "none");
 	snprintf(n, sizeof(n), "%d", a->applied);
 	snprintf(ms, sizeof(ms), "%lld", a->total_ms);
-	log_event("summary", "#ok", rc == MSR_OK ? "true" : "false",
+	log_event(m->track.run_id, "summary", "#ok", rc == MSR_OK ? "true" : "false",
 	    "#done", n, "#duration_ms", ms, "version", v, NULL);
 }
 
@@ -159,7 +159,7 @@ run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
 	v = cmd_current_version(m);
 	log_info("nothing to do; the database is at version %s",
 	    v != NULL ? v : "none");
-	log_event("summary", "#ok", "true", "#done", "0", "version", v,
+	log_event(m->track.run_id, "summary", "#ok", "true", "#done", "0", "version", v,
 	    NULL);
 	return MSR_OK;
 }

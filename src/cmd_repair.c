@@ -471,8 +471,8 @@ cmd_baseline(struct msr *m)
 		n++;
 		if (m->o.dry_run)
 			continue;
-		if (track_record(&m->track, mig->version, mig->name, sum, 0,
-		    0, 0, 0, &err) == -1 ||
+		if (track_record(&m->track, mig->version, mig->name, sum,
+		    TRACK_ORIGIN_BASELINE, 0, 0, 0, 0, &err) == -1 ||
 		    track_audit(&m->track, "baseline", mig->version,
 		    mig->name, "ok", "recorded without running", 0,
 		    &err) == -1)

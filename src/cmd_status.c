@@ -124,6 +124,13 @@ view_build(struct msr *m, struct view *w)
 	return rc;
 }
 
+/* The origin of a row; NULL, in rows of 0.1, means msr. */
+static const char *
+origin(const struct trackrow *r)
+{
+	return r->origin != NULL ? r->origin : TRACK_ORIGIN_MSR;
+}
+
 static void
 print_json(struct msr *m, const struct view *w)
 {
@@ -165,6 +172,8 @@ print_json(struct msr *m, const struct view *w)
 			log_json_str(&b, e->r->checksum);
 			buf_addf(&b, ",\"checksum_ok\":%s", e->changed ||
 			    e->state == ST_MISSING ? "false" : "true");
+			buf_adds(&b, ",\"origin\":");
+			log_json_str(&b, origin(e->r));
 			if (e->r->partial)
 				buf_addf(&b, ",\"statements_done\":%ld",
 				    e->r->done);
@@ -180,7 +189,7 @@ static void
 print_table(const struct view *w)
 {
 	const struct entry *e;
-	struct buf *names;
+	struct buf *names, o = BUF_INIT;
 	size_t i, vw = 7, nw = 4, n;
 
 	/* Names as a terminal shows them, control characters as \xNN. */
@@ -198,7 +207,15 @@ print_table(const struct view *w)
 		e = &w->v[i];
 		printf("%-*s  %-*s  %-12s", (int)vw, e->vtext, (int)nw,
 		    names[i].s, state_names[e->state]);
-		if (e->r != NULL) {
+		if (e->r != NULL && strcmp(origin(e->r),
+		    TRACK_ORIGIN_MSR) != 0) {
+			buf_reset(&o);
+			buf_add_printable(&o, origin(e->r), 0);
+			printf("  %s (%s%s)", e->r->applied_at,
+			    strncmp(o.s, "adopted:", 8) == 0 ?
+			    "adopted from " : "", strncmp(o.s, "adopted:",
+			    8) == 0 ? o.s + 8 : o.s);
+		} else if (e->r != NULL) {
 			printf("  %s (%lld ms)", e->r->applied_at,
 			    e->r->execution_ms);
 			if (e->r->partial)
@@ -211,6 +228,7 @@ print_table(const struct view *w)
 	for (i = 0; i < w->n; i++)
 		buf_release(&names[i]);
 	free(names);
+	buf_release(&o);
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * The tracking-table DDL of each driver, compiled in from sql/.  The
+ * The tracking-table DDL of each driver, and the statements that add
+ * the columns of 0.2 to tables made by 0.1, compiled in from sql/.  The
  * texts name the tables msr_migrations and msr_migrations_log; track.c
  * puts the configured, quoted names in their place.
  */
@@ -8,5 +9,7 @@
 
 extern const char ddl_sqlite[];
 extern const char ddl_postgres[];
+extern const char ddl_sqlite_upgrade_0_2[];
+extern const char ddl_postgres_upgrade_0_2[];
 
 #endif

@@ -17,6 +17,7 @@
 
 struct config;
 struct dbconn;
+struct strlist;
 
 /* An error from the database, or from the driver about the database. */
 struct dberr {
@@ -73,6 +74,13 @@ struct driver {
 
 	/* The DDL of the tracking tables (sql/NAME.sql). */
 	const char	*ddl;
+	/*
+	 * The statements that add the columns of 0.2 to tables made by 0.1
+	 * (sql/NAME-upgrade-0.2.sql), one ALTER TABLE ... ADD COLUMN each.
+	 */
+	const char	*upgrade;
+	/* The name of that file, for messages. */
+	const char	*upgrade_file;
 
 	/*
 	 * A printf format that turns a timestamp column (%s) into text in
@@ -122,6 +130,17 @@ struct driver {
 	 */
 	int	(*object_exists)(struct dbconn *, enum dbobject,
 		    const char *schema, const char *name, const char *column,
+		    struct dberr *err);
+
+	/*
+	 * The columns of the table schema.name whose names are plain lower
+	 * case, the only ones msr names, added to cols; *may_add says
+	 * whether this session may add columns to it.  A table that does not
+	 * exist has none.  A driver may have read this when it connected,
+	 * for msr's tables: then it costs no round trip, once.
+	 */
+	int	(*columns)(struct dbconn *, const char *schema,
+		    const char *name, struct strlist *cols, int *may_add,
 		    struct dberr *err);
 
 	/* The database user, for the tracking rows; may return NULL. */

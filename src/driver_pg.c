@@ -48,6 +48,12 @@ struct dbconn {
 	char		*auth;		/* session_authorization at connect */
 	int		 reset_pending;	/* the reset goes with what comes next */
 	int		 reset_tx;	/* it went in the open transaction */
+	/* What session_facts() found of msr's tables, until asked once. */
+	struct pgtable {
+		char	*name;		/* NULL: not known */
+		char	*cols;		/* plain names, separated by ',' */
+		int	 owner;		/* the session may alter it */
+	}		 tables[2];
 };
 
 static int
@@ -474,40 +480,84 @@ static int
 facts_cb(void *arg, int ncols, const char *const *vals)
 {
 	struct dbconn *c = arg;
+	int i;
 
-	if (ncols < 4)
+	if (ncols < 8)
 		return 0;
 	whoami_cb(arg, 2, vals);
 	free(c->schema);
 	free(c->search_path);
 	c->schema = vals[2] != NULL ? xstrdup(vals[2]) : NULL;
 	c->search_path = xstrdup(vals[3] != NULL ? vals[3] : "");
+	/* Known only for a table that exists: its owner is not NULL. */
+	for (i = 0; i < 2; i++)
+		if (vals[5 + 2 * i] != NULL) {
+			c->tables[i].cols = xstrdup(vals[4 + 2 * i] != NULL ?
+			    vals[4 + 2 * i] : "");
+			c->tables[i].owner = strcmp(vals[5 + 2 * i], "t") == 0;
+		}
 	return 0;
 }
 
 /*
- * In one round trip: the user and the role of the session, and the
- * schema of the tracking tables,
- * fixed for the run whatever a migration does to search_path: schema of
- * [migrations], else the first schema of search_path that holds the
- * tracking table, else the current schema.  Functions are named with
- * pg_catalog, here and in every statement msr sends, so that a function
- * of a migration's schema cannot stand in for one.
+ * The columns of a table, named by the schema (an expression) and the
+ * table (likewise), and whether the session may alter it, for
+ * session_facts() and pg_columns(); NULL for a table that does not
+ * exist, or a schema that is NULL.
+ */
+#define COLUMNS_OF(schema, table)					\
+	" (SELECT pg_catalog.string_agg(a.attname::pg_catalog.text, ','"	\
+	" ORDER BY a.attnum) FROM pg_catalog.pg_attribute a"		\
+	" WHERE a.attrelid = pg_catalog.to_regclass(pg_catalog.quote_ident("	\
+	schema ") || '.' || pg_catalog.quote_ident(" table "))"		\
+	" AND a.attnum > 0"						\
+	" AND NOT a.attisdropped AND a.attname OPERATOR(pg_catalog.~)"	\
+	" '^[a-z_][a-z0-9_]*$'),"						\
+	" (SELECT pg_catalog.pg_has_role(current_user, t.relowner,"	\
+	" 'USAGE') FROM pg_catalog.pg_class t WHERE t.oid ="		\
+	" pg_catalog.to_regclass(pg_catalog.quote_ident(" schema	\
+	") || '.' || pg_catalog.quote_ident(" table ")))"
+
+/*
+ * In one round trip: the user and the role of the session; the schema
+ * of the tracking tables, fixed for the run whatever a migration does
+ * to search_path: schema of [migrations], else the first schema of
+ * search_path that holds the tracking table, else the current schema;
+ * and the columns of the tracking and audit tables there, with whether
+ * the session owns them.  Functions are named with pg_catalog, here
+ * and in every statement msr sends, so that a function of a migration's
+ * schema cannot stand in for one.
  */
 static int
 session_facts(struct dbconn *c, const struct config *cfg, struct dberr *err)
 {
-	const char *params[2] = { cfg->schema, cfg->table };
+	const char *params[3];
+	int i, rc;
 
-	return pg_query(c, "SELECT current_user,"
-	    " pg_catalog.current_setting('role'), COALESCE($1::pg_catalog.text,"
+	params[0] = cfg->schema;
+	params[1] = cfg->table;
+	params[2] = c->tables[1].name = xasprintf("%s_log", cfg->table);
+	c->tables[0].name = xstrdup(cfg->table);
+	rc = pg_query(c, "SELECT f.u, f.r, f.s, f.p,"
+	    COLUMNS_OF("f.s", "$2::pg_catalog.text") ","
+	    COLUMNS_OF("f.s", "$3::pg_catalog.text")
+	    " FROM (SELECT current_user AS u,"
+	    " pg_catalog.current_setting('role') AS r,"
+	    " COALESCE($1::pg_catalog.text,"
 	    " (SELECT s.n FROM"
 	    " pg_catalog.unnest(pg_catalog.current_schemas(false))"
 	    " WITH ORDINALITY AS s(n, i) JOIN pg_catalog.pg_tables t"
 	    " ON t.schemaname = s.n AND t.tablename = $2 ORDER BY s.i"
-	    " LIMIT 1), pg_catalog.current_schema()),"
-	    " pg_catalog.current_setting('search_path')", 2, params,
+	    " LIMIT 1), pg_catalog.current_schema()) AS s,"
+	    " pg_catalog.current_setting('search_path') AS p) f", 3, params,
 	    facts_cb, c, err);
+	/* Known only when found. */
+	for (i = 0; i < 2; i++)
+		if (c->tables[i].cols == NULL) {
+			free(c->tables[i].name);
+			c->tables[i].name = NULL;
+		}
+	return rc == -1 ? -1 : 0;
 }
 
 /* The [postgres] settings of the session. */
@@ -647,6 +697,10 @@ pg_disconnect(struct dbconn *c)
 	free(c->schema);
 	free(c->search_path);
 	free(c->lockkey);
+	for (i = 0; i < 2; i++) {
+		free(c->tables[i].name);
+		free(c->tables[i].cols);
+	}
 	for (i = 0; i < c->nsets; i++)
 		free(c->sets[i]);
 	free(c->sets);
@@ -726,6 +780,57 @@ pg_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
 	    &found, err);
 	buf_release(&rel);
 	return rc == -1 ? -1 : found;
+}
+
+/* Adds the names of list, separated by ',', to cols. */
+static void
+add_names(struct strlist *cols, const char *list)
+{
+	const char *e;
+
+	for (; *list != '\0'; list = *e != '\0' ? e + 1 : e) {
+		e = list + strcspn(list, ",");
+		if (e > list)
+			strlist_addf(cols, "%.*s", (int)(e - list), list);
+	}
+}
+
+static int
+columns_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct pgtable *t = arg;
+
+	if (ncols < 2 || vals[1] == NULL)
+		return 0;
+	t->cols = xstrdup(vals[0] != NULL ? vals[0] : "");
+	t->owner = strcmp(vals[1], "t") == 0;
+	return 0;
+}
+
+/* From what session_facts() found, once; else asked now. */
+static int
+pg_columns(struct dbconn *c, const char *schema, const char *name,
+    struct strlist *cols, int *may_add, struct dberr *err)
+{
+	const char *params[2] = { schema, name };
+	struct pgtable t = { NULL, NULL, 0 }, *k = &t;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (c->tables[i].name != NULL && c->schema != NULL &&
+		    strcmp(c->schema, schema) == 0 &&
+		    strcmp(c->tables[i].name, name) == 0)
+			k = &c->tables[i];
+	if (k == &t && pg_query(c, "SELECT" COLUMNS_OF("$1::pg_catalog.text",
+	    "$2::pg_catalog.text"), 2, params, columns_cb, &t, err) == -1)
+		return -1;
+	*may_add = k->owner;
+	if (k->cols != NULL)
+		add_names(cols, k->cols);
+	free(k->name);
+	free(k->cols);
+	memset(k, 0, sizeof(*k));
+	return 0;
 }
 
 static const char *
@@ -1321,6 +1426,8 @@ const struct driver driver_pg = {
 	.name = "postgres",
 	.dialect = SQLDIALECT_POSTGRES,
 	.ddl = ddl_postgres,
+	.upgrade = ddl_postgres_upgrade_0_2,
+	.upgrade_file = "postgres-upgrade-0.2.sql",
 	.utc_text = "pg_catalog.to_char(%s AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.accepts = pg_accepts,
@@ -1330,6 +1437,7 @@ const struct driver driver_pg = {
 	.schema = pg_schema,
 	.table_exists = pg_table_exists,
 	.object_exists = pg_object_exists,
+	.columns = pg_columns,
 	.user = pg_user,
 	.exec = pg_exec,
 	.query = pg_query,

@@ -342,6 +342,34 @@ sq_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
 	return rc == -1 ? -1 : found;
 }
 
+static int
+column_cb(void *arg, int ncols, const char *const *vals)
+{
+	struct strlist *cols = arg;
+	const char *p;
+
+	if (ncols < 1 || vals[0] == NULL || *vals[0] == '\0')
+		return 0;
+	for (p = vals[0]; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_' ||
+		    (p > vals[0] && *p >= '0' && *p <= '9')))
+			return 0;
+	strlist_add(cols, vals[0]);
+	return 0;
+}
+
+/* A local read: no need to have read it at connect. */
+static int
+sq_columns(struct dbconn *c, const char *schema, const char *name,
+    struct strlist *cols, int *may_add, struct dberr *err)
+{
+	const char *params[2] = { name, schema };
+
+	*may_add = 1;
+	return sq_query(c, "SELECT name FROM pragma_table_info($1, $2)", 2,
+	    params, column_cb, cols, err) == -1 ? -1 : 0;
+}
+
 static const char *
 sq_user(struct dbconn *c)
 {
@@ -804,6 +832,8 @@ const struct driver driver_sqlite = {
 	.name = "sqlite",
 	.dialect = SQLDIALECT_SQLITE,
 	.ddl = ddl_sqlite,
+	.upgrade = ddl_sqlite_upgrade_0_2,
+	.upgrade_file = "sqlite-upgrade-0.2.sql",
 	.utc_text = "%s",
 	.accepts = sq_accepts,
 	.check_url = sq_check_url,
@@ -812,6 +842,7 @@ const struct driver driver_sqlite = {
 	.schema = sq_schema,
 	.table_exists = sq_table_exists,
 	.object_exists = sq_object_exists,
+	.columns = sq_columns,
 	.user = sq_user,
 	.exec = sq_exec,
 	.query = sq_query,

@@ -201,7 +201,7 @@ log_json_str(struct buf *b, const char *s)
 }
 
 void
-log_event(const char *event, ...)
+log_event(const char *run, const char *event, ...)
 {
 	struct buf b = BUF_INIT;
 	const char *k, *v;
@@ -218,6 +218,10 @@ log_event(const char *event, ...)
 	buf_adds(&b, "{\"event\":");
 	log_json_str(&b, event);
 	buf_addf(&b, ",\"time\":\"%s.%03ldZ\"", stamp, ts.tv_nsec / 1000000);
+	if (run != NULL && *run != '\0') {
+		buf_adds(&b, ",\"run_id\":");
+		log_json_str(&b, run);
+	}
 	va_start(ap, event);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);

@@ -31,11 +31,12 @@ void	log_json_str(struct buf *, const char *s);
 
 /*
  * When log_json is set, prints one JSON object on stdout:
- * {"event":EVENT,"time":...,KEY:VALUE...}.  The arguments after the event
+ * {"event":EVENT,"time":...,"run_id":RUN,KEY:VALUE...}, without run_id
+ * when run is NULL or "".  The arguments after the event
  * are key/value string pairs ending with NULL; a key that starts with '#'
  * has a number as its value (its text is copied as is) and a NULL value
  * is written as null.
  */
-void	log_event(const char *event, ...);
+void	log_event(const char *run, const char *event, ...);
 
 #endif

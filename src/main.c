@@ -315,6 +315,7 @@ cmd_connect(struct msr *m, int flags)
 static int
 open_db(struct msr *m, const struct cmd *c)
 {
+	struct buf msg = BUF_INIT;
 	struct dberr dbe;
 	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
 
@@ -334,18 +335,29 @@ open_db(struct msr *m, const struct cmd *c)
 		struct applier a = { .drv = m->drv, .conn = m->conn,
 		    .track = &m->track, .cfg = &m->cfg };
 
-		apply_signals(m->drv, m->conn);
+		if (track_new_run(&m->track, &msg) == -1) {
+			log_error("%s", msg.s);
+			rc = MSR_EFAILED;
+			goto done;
+		}
+		log_verbose("run id %s", m->track.run_id);
+		apply_signals(m->drv, m->conn, m->track.run_id);
 		if ((rc = apply_lock(&a)) != MSR_OK)
 			goto done;
 	}
-	if ((m->has_table = track_exists(&m->track, &dbe)) == -1) {
+	if ((m->has_table = track_exists(&m->track, &dbe)) == -1 ||
+	    (m->has_table && track_columns(&m->track, &dbe) == -1)) {
 		log_error("cannot read the tracking table %s: %s",
 		    m->track.table, dbe.msg.s);
 		rc = MSR_ECONNECT;
 		goto done;
 	}
+	/* Said once, by the commands that write. */
+	if (write && m->has_table && track_missing(&m->track, &msg) != 0)
+		log_notice("%s", msg.s);
 	rc = cmd_reload(m) == 0 ? MSR_OK : MSR_ECONNECT;
 done:
+	buf_release(&msg);
 	dberr_release(&dbe);
 	return rc;
 }

@@ -5,6 +5,8 @@
  */
 #include "buildconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,18 @@
 #include "sqlscan.h"
 #include "track.h"
 #include "xmalloc.h"
+
+/* The columns of TRACKCOL_*, and what msr does not record without them. */
+static const struct newcol {
+	unsigned	 bit;
+	int		 audit;		/* of the audit table, else tracking */
+	const char	*name;
+	const char	*what;
+} newcols[] = {
+	{ TRACKCOL_ORIGIN, 0, "origin", "where its rows come from" },
+	{ TRACKCOL_RUN_ID, 1, "run_id", "the run that wrote each audit row" },
+};
+#define NNEWCOLS	(sizeof(newcols) / sizeof(newcols[0]))
 
 static char *
 qualified(const char *schema, const char *name, const char *suffix)
@@ -139,23 +153,14 @@ track_exists(struct track *t, struct dberr *err)
 	return t->drv->table_exists(t->conn, t->schema, t->name, err);
 }
 
-/*
- * Writes a row now, or queues it while deferring; takes sql, which
- * buf_detach() made.
- */
-static int
-put(struct track *t, char *sql, int nparams, const char *const *params,
-    const char *what, struct dberr *err)
+/* Queues a statement for track_commit(); takes sql, which buf_detach() made. */
+static void
+queue(struct track *t, char *sql, int nparams, const char *const *params,
+    const char *what)
 {
 	struct trackq *q;
-	int i, rc;
+	int i;
 
-	if (!t->defer) {
-		rc = t->drv->query(t->conn, sql, nparams, params, NULL, NULL,
-		    err);
-		free(sql);
-		return rc;
-	}
 	if (t->nq == t->alloc) {
 		t->alloc = t->alloc ? t->alloc * 2 : 4;
 		t->q = xreallocarray(t->q, t->alloc, sizeof(*t->q));
@@ -163,12 +168,60 @@ put(struct track *t, char *sql, int nparams, const char *const *params,
 	q = &t->q[t->nq++];
 	q->sql = sql;
 	q->nparams = nparams;
-	q->params = xreallocarray(NULL, (size_t)nparams, sizeof(char *));
+	q->params = xreallocarray(NULL, (size_t)nparams + 1, sizeof(char *));
 	for (i = 0; i < nparams; i++)
 		q->params[i] = params[i] != NULL ? xstrdup(params[i]) : NULL;
 	q->what = what;
-	return 0;
 }
+
+/* The columns added in a transaction that did not commit are not there. */
+static void
+not_added(struct track *t)
+{
+	t->cols &= ~t->adding;
+	t->add |= t->adding;
+	t->adding = 0;
+}
+
+/* Rolls back the transaction of upgrade() that put() was to commit. */
+static void
+abandon(struct track *t)
+{
+	struct dberr e2;
+
+	dberr_init(&e2);
+	t->drv->rollback(t->conn, &e2);
+	dberr_release(&e2);
+	not_added(t);
+}
+
+/*
+ * Writes a row now, or queues it while deferring; takes sql, which
+ * buf_detach() made.  With own, commits the transaction of upgrade().
+ */
+static int
+put(struct track *t, char *sql, int nparams, const char *const *params,
+    const char *what, int own, struct dberr *err)
+{
+	int rc;
+
+	if (t->defer) {
+		queue(t, sql, nparams, params, what);
+		return 0;
+	}
+	rc = t->drv->query(t->conn, sql, nparams, params, NULL, NULL, err);
+	free(sql);
+	if (!own)
+		return rc;
+	if (rc == 0 && t->drv->commit(t->conn, err) == 0) {
+		t->adding = 0;
+		return 0;
+	}
+	abandon(t);
+	return -1;
+}
+
+static int upgrade(struct track *, int, int *, struct dberr *);
 
 void
 track_defer(struct track *t)
@@ -190,6 +243,7 @@ track_discard(struct track *t)
 	}
 	t->nq = 0;
 	t->defer = 0;
+	not_added(t);
 }
 
 int
@@ -207,17 +261,19 @@ track_commit(struct track *t, const char **what, struct dberr *err)
 	}
 	rc = t->drv->write(t->conn, w, t->nq, 1, &failed, err);
 	*what = rc == -1 && failed < t->nq ? t->q[failed].what : NULL;
+	if (rc == 0)
+		t->adding = 0;
 	free(w);
 	track_discard(t);
 	return rc;
 }
 
-/* The DDL with the configured names in place of the default ones. */
+/* SQL of sql/ with the configured names in place of the default ones. */
 static void
-ddl_text(struct track *t, struct buf *out)
+ddl_text(const struct track *t, const char *p, struct buf *out)
 {
 	static const char base[] = "msr_migrations";
-	const char *p = t->drv->ddl, *hit;
+	const char *hit;
 
 	while ((hit = strstr(p, base)) != NULL) {
 		buf_add(out, p, (size_t)(hit - p));
@@ -243,7 +299,7 @@ track_create_in(struct track *t, struct dberr *err)
 	size_t n = 0;
 	int rc;
 
-	ddl_text(t, &sql);
+	ddl_text(t, t->drv->ddl, &sql);
 	sqlscan_init(&sc, sql.s, sql.len, t->drv->dialect);
 	while (n < sizeof(st) / sizeof(st[0]) &&
 	    sqlscan_next(&sc, &st[n], &why) == 1)
@@ -251,8 +307,200 @@ track_create_in(struct track *t, struct dberr *err)
 	rc = t->drv->exec(t->conn, sql.s, st, n, err);
 	buf_release(&sql);
 	buf_release(&why);
+	/* Made from the DDL of now: every column is there. */
+	if (rc == 0) {
+		t->cols = TRACKCOL_ALL;
+		t->add = 0;
+	}
 	return rc;
 }
+
+/*
+ * The statement of the driver's upgrade file that adds the column name,
+ * "ALTER TABLE ... ADD COLUMN [IF NOT EXISTS] name ...", with the
+ * configured names, in out; -1 when the file has none.
+ */
+static int
+upgrade_stmt(const struct track *t, const char *name, struct buf *out)
+{
+	struct buf why = BUF_INIT;
+	struct sqlstmt st;
+	struct sqlscan sc;
+	const char *text = t->drv->upgrade, *p;
+	char *one;
+	size_t n = strlen(name);
+	int rc = -1;
+
+	sqlscan_init(&sc, text, strlen(text), t->drv->dialect);
+	while (rc == -1 && sqlscan_next(&sc, &st, &why) == 1) {
+		one = xstrndup(text + st.start, st.end - st.start);
+		if ((p = strstr(one, " ADD COLUMN ")) != NULL) {
+			p += 12;
+			if (strncmp(p, "IF NOT EXISTS ", 14) == 0)
+				p += 14;
+			if (strncmp(p, name, n) == 0 && p[n] == ' ') {
+				ddl_text(t, one, out);
+				rc = 0;
+			}
+		}
+		free(one);
+	}
+	buf_release(&why);
+	return rc;
+}
+
+int
+track_columns(struct track *t, struct dberr *err)
+{
+	struct strlist cols[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	char *log = xasprintf("%s_log", t->name);
+	const struct newcol *c;
+	size_t i, j;
+	int may[2] = { 0, 0 }, rc = -1;
+
+	if (t->drv->columns(t->conn, t->schema, t->name, &cols[0], &may[0],
+	    err) == -1 || t->drv->columns(t->conn, t->schema, log, &cols[1],
+	    &may[1], err) == -1)
+		goto done;
+	t->cols = t->add = 0;
+	for (i = 0; i < NNEWCOLS; i++) {
+		c = &newcols[i];
+		for (j = 0; j < cols[c->audit].n; j++)
+			if (strcmp(cols[c->audit].v[j], c->name) == 0)
+				break;
+		if (j < cols[c->audit].n)
+			t->cols |= c->bit;
+		else if (may[c->audit])
+			t->add |= c->bit;
+	}
+	rc = 0;
+done:
+	strlist_release(&cols[0]);
+	strlist_release(&cols[1]);
+	free(log);
+	return rc;
+}
+
+unsigned
+track_missing(const struct track *t, struct buf *msg)
+{
+	struct buf sql = BUF_INIT;
+	const struct newcol *c;
+	unsigned missing = TRACKCOL_ALL & ~t->cols & ~t->add;
+	size_t i;
+	int n = 0;
+
+	if (missing == 0)
+		return 0;
+	for (i = 0; i < NNEWCOLS; i++) {
+		c = &newcols[i];
+		if (!(missing & c->bit))
+			continue;
+		buf_addf(msg, "%sthe %s table %s has no column %s: msr does"
+		    " not record %s", n++ > 0 ? "; " : "", c->audit ?
+		    "audit" : "tracking", c->audit ? t->log : t->table,
+		    c->name, c->what);
+	}
+	buf_addf(msg, "; msr may not add %s; a DBA can run %s, or:",
+	    n > 1 ? "them" : "it", t->drv->upgrade_file);
+	for (i = 0; i < NNEWCOLS; i++) {
+		c = &newcols[i];
+		buf_reset(&sql);
+		if ((missing & c->bit) && upgrade_stmt(t, c->name, &sql) == 0)
+			buf_addf(msg, "\n%s;", sql.s);
+	}
+	buf_release(&sql);
+	return missing;
+}
+
+int
+track_new_run(struct track *t, struct buf *err)
+{
+	unsigned char r[16];
+	size_t i;
+	ssize_t n;
+	int fd, ok;
+
+	ok = getentropy(r, sizeof(r)) == 0;
+	if (!ok && (fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, r, sizeof(r));
+		ok = n == (ssize_t)sizeof(r);
+		close(fd);
+	}
+	if (!ok) {
+		buf_addf(err, "cannot make the run id: no random bytes from"
+		    " getentropy() or /dev/urandom: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(t->run_id + 2 * i, 3, "%02x", r[i]);
+	return 0;
+}
+
+/*
+ * The columns msr adds, before the first row it writes for a change: in
+ * the queue of track_defer() or in the transaction that is open, or for
+ * a tracking row outside one, in a transaction that *own says put()'s
+ * caller is to commit with the row.  The column bits are set now;
+ * track_discard() and again_after() put them back when that transaction
+ * did not commit.
+ */
+static int
+upgrade(struct track *t, int row, int *own, struct dberr *err)
+{
+	struct dbwrite w[NNEWCOLS];
+	struct buf sql[NNEWCOLS];
+	size_t i, n = 0, failed;
+	int rc = 0;
+
+	*own = 0;
+	/* Added in a transaction that has ended since: ask again. */
+	if (t->adding != 0 && !t->defer && !t->drv->in_transaction(t->conn)) {
+		t->adding = 0;
+		if (track_columns(t, err) == -1)
+			return -1;
+	}
+	if (t->add == 0 || (!row && !t->defer &&
+	    !t->drv->in_transaction(t->conn)))
+		return 0;
+	for (i = 0; i < NNEWCOLS; i++) {
+		buf_init(&sql[n]);
+		if (!(t->add & newcols[i].bit))
+			continue;
+		if (upgrade_stmt(t, newcols[i].name, &sql[n]) == -1) {
+			buf_release(&sql[n]);
+			continue;
+		}
+		w[n].sql = sql[n].s;
+		w[n].nparams = 0;
+		w[n].params = NULL;
+		n++;
+	}
+	if (!t->drv->in_transaction(t->conn)) {
+		if (t->drv->begin(t->conn, err) == -1)
+			goto done;
+		*own = 1;
+	}
+	if (t->defer) {
+		for (i = 0; i < n; i++)
+			queue(t, buf_detach(&sql[i]), 0, NULL,
+			    "new column of the tracking tables");
+	} else if ((rc = t->drv->write(t->conn, w, n, 0, &failed,
+	    err)) == -1) {
+		if (*own)
+			abandon(t);
+		*own = 0;
+		goto done;
+	}
+	t->cols |= t->add;
+	t->adding |= t->add;
+	t->add = 0;
+done:
+	for (i = 0; i < n; i++)
+		buf_release(&sql[i]);
+	return rc;
+}
+
 
 int
 track_create(struct track *t, struct dberr *err)
@@ -283,7 +531,7 @@ row_cb(void *arg, int ncols, const char *const *v)
 	struct trackrows *rows = arg;
 	struct trackrow *r;
 
-	if (ncols < 10)
+	if (ncols < 11)
 		return -1;
 	if (rows->n == rows->alloc) {
 		rows->alloc = rows->alloc ? rows->alloc * 2 : 64;
@@ -300,6 +548,7 @@ row_cb(void *arg, int ncols, const char *const *v)
 	r->applied_by = dup_or_null(v[7]);
 	r->os_user = dup_or_null(v[8]);
 	r->seq = v[9] ? strtoll(v[9], NULL, 10) : 0;
+	r->origin = dup_or_null(v[10]);
 	return 0;
 }
 
@@ -328,8 +577,9 @@ track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 	buf_adds(&sql, "SELECT version, name, checksum, state,"
 	    " statements_done, ");
 	add_utc(&sql, t->drv->utc_text, "applied_at");
-	buf_addf(&sql, ", execution_ms, applied_by, os_user, seq FROM %s"
-	    " ORDER BY seq", t->table);
+	buf_addf(&sql, ", execution_ms, applied_by, os_user, seq, %s FROM %s"
+	    " ORDER BY seq", t->cols & TRACKCOL_ORIGIN ? "origin" : "NULL",
+	    t->table);
 	rc = t->drv->query(t->conn, sql.s, 0, NULL, row_cb, rows, err);
 	buf_release(&sql);
 	if (rc != 0 && err->msg.len == 0)
@@ -351,6 +601,7 @@ track_rows_release(struct trackrows *rows)
 		free(rows->v[i].applied_at);
 		free(rows->v[i].applied_by);
 		free(rows->v[i].os_user);
+		free(rows->v[i].origin);
 	}
 	free(rows->v);
 	memset(rows, 0, sizeof(*rows));
@@ -369,13 +620,16 @@ track_find(const struct trackrows *rows, const char *version)
 
 int
 track_record(struct track *t, const char *version, const char *name,
-    const char *checksum, int partial, long done, long long ms,
-    int replace, struct dberr *err)
+    const char *checksum, const char *origin, int partial, long done,
+    long long ms, int replace, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
 	char now[32], sdone[24], sms[24], sseq[24];
-	const char *params[10];
+	const char *params[11];
+	int own, n = 10;
 
+	if (upgrade(t, 1, &own, err) == -1)
+		return -1;
 	track_now(now);
 	snprintf(sdone, sizeof(sdone), "%ld", done);
 	snprintf(sms, sizeof(sms), "%lld", ms);
@@ -390,21 +644,26 @@ track_record(struct track *t, const char *version, const char *name,
 	params[7] = t->drv->user(t->conn);
 	params[8] = os_user(t);
 	params[9] = sseq;
+	params[10] = origin;
+	if (t->cols & TRACKCOL_ORIGIN)
+		n = 11;
 	buf_addf(&sql, "INSERT INTO %s (version, name, checksum, state,"
 	    " statements_done, applied_at, execution_ms, applied_by,"
-	    " os_user, seq) VALUES ($1, $2, $3, $4, CAST($5 AS INTEGER), $6,"
-	    " CAST($7 AS INTEGER), $8, $9, CAST($10 AS INTEGER))", t->table);
+	    " os_user, seq%s) VALUES ($1, $2, $3, $4, CAST($5 AS INTEGER),"
+	    " $6, CAST($7 AS INTEGER), $8, $9, CAST($10 AS INTEGER)%s)",
+	    t->table, n == 11 ? ", origin" : "", n == 11 ? ", $11" : "");
 	/* A row that is there (partial) is replaced, as new. */
 	if (replace)
-		buf_adds(&sql, " ON CONFLICT (version) DO UPDATE SET"
+		buf_addf(&sql, " ON CONFLICT (version) DO UPDATE SET"
 		    " name = excluded.name, checksum = excluded.checksum,"
 		    " state = excluded.state,"
 		    " statements_done = excluded.statements_done,"
 		    " applied_at = excluded.applied_at,"
 		    " execution_ms = excluded.execution_ms,"
 		    " applied_by = excluded.applied_by,"
-		    " os_user = excluded.os_user, seq = excluded.seq");
-	return put(t, buf_detach(&sql), 10, params, "tracking row", err);
+		    " os_user = excluded.os_user, seq = excluded.seq%s",
+		    n == 11 ? ", origin = excluded.origin" : "");
+	return put(t, buf_detach(&sql), n, params, "tracking row", own, err);
 }
 
 int
@@ -432,13 +691,14 @@ track_accept(struct track *t, const char *version, const char *checksum,
 {
 	struct buf sql = BUF_INIT;
 	const char *params[2] = { version, checksum };
-	int rc;
+	int own;
 
+	if (upgrade(t, 1, &own, err) == -1)
+		return -1;
+	/* The row keeps its origin. */
 	buf_addf(&sql, "UPDATE %s SET checksum = $2, state = 'applied',"
 	    " statements_done = 0 WHERE version = $1", t->table);
-	rc = t->drv->query(t->conn, sql.s, 2, params, NULL, NULL, err);
-	buf_release(&sql);
-	return rc;
+	return put(t, buf_detach(&sql), 2, params, "tracking row", own, err);
 }
 
 int
@@ -446,9 +706,12 @@ track_delete(struct track *t, const char *version, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
 	const char *params[1] = { version };
+	int own;
 
+	if (upgrade(t, 1, &own, err) == -1)
+		return -1;
 	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
-	return put(t, buf_detach(&sql), 1, params, "tracking row", err);
+	return put(t, buf_detach(&sql), 1, params, "tracking row", own, err);
 }
 
 int
@@ -529,9 +792,12 @@ track_audit(struct track *t, const char *action, const char *version,
     long long ms, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
-	const char *params[9];
+	const char *params[10];
 	char now[32], sms[24];
+	int own, n = 9;
 
+	if (upgrade(t, 0, &own, err) == -1)
+		return -1;
 	track_now(now);
 	snprintf(sms, sizeof(sms), "%lld", ms);
 	params[0] = now;
@@ -543,8 +809,12 @@ track_audit(struct track *t, const char *action, const char *version,
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
 	params[8] = os_user(t);
+	params[9] = t->run_id[0] != '\0' ? t->run_id : NULL;
+	if (t->cols & TRACKCOL_RUN_ID)
+		n = 10;
 	buf_addf(&sql, "INSERT INTO %s (at, action, version, name, outcome,"
-	    " message, execution_ms, db_user, os_user) VALUES ($1, $2, $3,"
-	    " $4, $5, $6, CAST($7 AS INTEGER), $8, $9)", t->log);
-	return put(t, buf_detach(&sql), 9, params, "audit row", err);
+	    " message, execution_ms, db_user, os_user%s) VALUES ($1, $2, $3,"
+	    " $4, $5, $6, CAST($7 AS INTEGER), $8, $9%s)", t->log,
+	    n == 10 ? ", run_id" : "", n == 10 ? ", $10" : "");
+	return put(t, buf_detach(&sql), n, params, "audit row", own, err);
 }

@@ -26,6 +26,8 @@ struct trackrow {
 	char		*applied_by;
 	char		*os_user;
 	long long	 seq;
+	char		*origin;	/* msr, baseline, adopted:TOOL; NULL:
+					 * a row of 0.1, msr's */
 };
 
 struct trackrows {
@@ -33,6 +35,18 @@ struct trackrows {
 	size_t		 n;
 	size_t		 alloc;
 };
+
+/*
+ * The columns that came after 0.1, one bit each: tables that 0.1 made
+ * lack them.
+ */
+#define TRACKCOL_ORIGIN	0x01	/* tracking table: where a row came from */
+#define TRACKCOL_RUN_ID	0x02	/* audit table: the run that wrote it */
+#define TRACKCOL_ALL	0x03
+
+/* The origins of rows that msr writes. */
+#define TRACK_ORIGIN_MSR	"msr"
+#define TRACK_ORIGIN_BASELINE	"baseline"
 
 struct track {
 	const struct driver	*drv;
@@ -46,6 +60,11 @@ struct track {
 	char			*holder;	/* our row in the lock table */
 	char			*os_user;	/* user@host */
 	long long		 seq;		/* highest seq loaded or given */
+	char			 run_id[33];	/* of this run, or "" */
+	unsigned		 cols;		/* TRACKCOL_* the tables have */
+	unsigned		 add;		/* those msr lacks and may add */
+	unsigned		 adding;	/* those added in the open
+						 * transaction */
 	int			 defer;		/* rows wait for track_commit() */
 	struct trackq {
 		char		*sql;
@@ -66,6 +85,31 @@ void	track_release(struct track *);
 
 /* Whether the tracking table exists: 1, 0, or -1 with err set. */
 int	track_exists(struct track *, struct dberr *err);
+
+/*
+ * Which columns of TRACKCOL_* the existing tables have, and which msr
+ * may add: it adds them, with the statements of the driver's upgrade
+ * file, in the transaction of its first change: before the first row
+ * that it writes in a transaction, or with a tracking row that it
+ * writes outside one, in a transaction of their own.  An audit row
+ * written outside a transaction, after a failure, adds none.  Until
+ * then, and for good when msr may not add them, the rows that msr
+ * writes name only the columns that are there.
+ */
+int	track_columns(struct track *, struct dberr *err);
+/*
+ * The columns that the tables lack and msr may not add: 0, or their
+ * bits, and in msg what msr does not record and the statements that add
+ * them.
+ */
+unsigned track_missing(const struct track *, struct buf *msg);
+
+/*
+ * Makes the id of this run: 16 random bytes as 32 lower-case hex digits,
+ * written in every audit row where the column exists.  -1 with err set
+ * when the system has no randomness to give.
+ */
+int	track_new_run(struct track *, struct buf *err);
 /*
  * From track_defer() on, the rows that track_record(), track_delete() and
  * track_audit() write wait, to be sent with the COMMIT by track_commit():
@@ -90,12 +134,13 @@ struct trackrow *track_find(const struct trackrows *, const char *version);
 
 /*
  * Writes the row of a migration: state 'applied' when partial is 0,
- * otherwise 'partial' with done statements.  With replace, the row may
- * be there already and is replaced; without, it must not be.
+ * otherwise 'partial' with done statements; origin is TRACK_ORIGIN_*.
+ * With replace, the row may be there already and is replaced; without,
+ * it must not be.
  */
 int	track_record(struct track *, const char *version, const char *name,
-	    const char *checksum, int partial, long done, long long ms,
-	    int replace, struct dberr *err);
+	    const char *checksum, const char *origin, int partial, long done,
+	    long long ms, int replace, struct dberr *err);
 /* Marks a row applied with this checksum (repair). */
 int	track_accept(struct track *, const char *version, const char *checksum,
 	    struct dberr *err);

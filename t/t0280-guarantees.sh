@@ -1339,7 +1339,7 @@ COMMIT;" "DROP TABLE c;" &&
 	    "transaction, own block"], st
 	for e in ev:
 	    if e["event"] == "migration_applied":
-	        assert set(e) == {"event", "time", "version", "name", "duration_ms"}, e
+	        assert set(e) == {"event", "time", "run_id", "version", "name", "duration_ms"}, e
 	        assert isinstance(e["duration_ms"], int), e
 	s = ev[-1]
 	assert s["ok"] is True and s["done"] == 3 and s["version"] == "3", s
@@ -1369,7 +1369,7 @@ test_expect_success '--json: nothing to do, redo, down, per-batch and early erro
 	assert e2[0]["direction"] == "down" and e2[3]["direction"] == "up", e2
 	assert e2[2]["version"] == "2" and e2[5]["version"] == "3", e2
 	rb = e2[1]
-	assert set(rb) == {"event", "time", "version", "name", "duration_ms"}, rb
+	assert set(rb) == {"event", "time", "run_id", "version", "name", "duration_ms"}, rb
 	e3 = load("ev3")
 	assert e3[-1]["event"] == "summary" and e3[-1]["done"] == 1, e3
 	assert e3[-1]["version"] == "2", e3

@@ -122,9 +122,12 @@ def events(path, absent=()):
     set, the types, the time.  absent: members that may be missing."""
     ev = doc()[0]
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    out, last = [], None
+    out, last, runs = [], None, set()
     for keys, e in lines(path):
-        assert keys[:2] == ["event", "time"], keys
+        assert keys[:3] == ["event", "time", "run_id"], keys
+        assert re.match(r"^[0-9a-f]{32}$", e["run_id"]), e
+        runs.add(e["run_id"])
+        assert len(runs) == 1, "two runs in one: %r" % e
         assert e["event"] in ev, "undocumented event: %r" % e
         want = ev[e["event"]]
         missing = set(want) - set(e) - set(absent)
@@ -400,7 +403,8 @@ INSERT INTO no_such VALUES (1);" &&
 	    assert typeok(v, top[k]), (k, v)
 	assert d["database"] == os.environ["URL"], d
 	assert d["version"] == "04", d
-	tracked = ["applied_at", "execution_ms", "checksum", "checksum_ok"]
+	tracked = ["applied_at", "execution_ms", "checksum", "checksum_ok",
+	    "origin"]
 	for k in tracked + ["statements_done"]:
 	    assert k in mig, k
 	base = [k for k in mig if k not in tracked + ["statements_done"]]

@@ -155,4 +155,89 @@ up 2" &&
 	test_grep -v "migrator@app ERROR" log
 '
 
+# readme_upgrade: the psql command of the README that runs the upgrade
+# file, with the file of this tree.
+readme_upgrade() {
+	sed -n 's|^psql -d app \(.*\) -f /usr/share/msr/postgres-upgrade-0.2.sql$|\1|p' "$readme"
+}
+
+URL01="postgresql://migrator@/app01?host=$PGTMP&port=$PGPORT"
+
+test_expect_success 'tables of 0.1, made by a superuser as the README says' '
+	pg_newdb app01 &&
+	sed -e "/^CREATE ROLE /d" \
+	    -e "s|^\\\\i /usr/share/msr/postgres.sql$|\\\\i $MSR_SRCDIR/t/fixtures/postgres-0.1.sql|" \
+	    readme.sql >setup01.sql &&
+	test_grep "^GRANT SELECT, INSERT, UPDATE, DELETE$" setup01.sql &&
+	pg_psql app01 -f setup01.sql &&
+	test "$(pgq app01 "SELECT count(*) FROM pg_attribute
+	    WHERE attname IN ('\''origin'\'', '\''run_id'\'')")" = 0
+'
+
+# once_notice FILE: FILE has exactly one notice, which names the ALTER
+# of each column.
+once_notice() {
+	test "$(grep -c "^msr: notice:" "$1")" = 1 &&
+	test_grep "^msr: notice: the tracking table \"msr\".\"msr_migrations\" has no column origin" "$1" &&
+	test_grep "postgres-upgrade-0.2.sql" "$1" &&
+	test_grep "^    ALTER TABLE \"msr\".\"msr_migrations\" ADD COLUMN IF NOT EXISTS origin text;$" "$1" &&
+	test_grep "^    ALTER TABLE \"msr\".\"msr_migrations_log\" ADD COLUMN IF NOT EXISTS run_id text;$" "$1"
+}
+
+test_expect_success 'every command works as migrator on them; those that write say once what they cannot record' '
+	msr -u "$URL01" -d m migrate 2>err &&
+	once_notice err &&
+	test_grep "database is at version 2" err &&
+	msr -u "$URL01" -d m down --steps 1 2>err &&
+	once_notice err &&
+	msr -u "$URL01" -d m redo 2>err &&
+	once_notice err &&
+	msr -u "$URL01" -d m migrate 2>err &&
+	once_notice err &&
+	pgq app01 "UPDATE msr.msr_migrations SET checksum = '\''x'\'' WHERE version = '\''2'\''" &&
+	msr -u "$URL01" -d m repair >out 2>err &&
+	once_notice err &&
+	mig m 3_more "CREATE TABLE more (x integer);" "DROP TABLE IF EXISTS more;" &&
+	msr -u "$URL01" -d m baseline 3 >out 2>err &&
+	once_notice err &&
+	msr -u "$URL01" -d m status >out 2>err &&
+	test_grep "^3  *more  *applied" out &&
+	msr -u "$URL01" -d m check 2>>err &&
+	msr -u "$URL01" -d m validate 2>>err &&
+	msr -u "$URL01" lock status >out 2>>err &&
+	msr -u "$URL01" -d m migrate --dry-run >out 2>>err &&
+	test_grep -v "notice" err &&
+	test "$(pgq app01 "SELECT count(*) FROM pg_attribute
+	    WHERE attname IN ('\''origin'\'', '\''run_id'\'')")" = 0 &&
+	test "$(pgq app01 "SELECT action || '\'' '\'' || version FROM msr.msr_migrations_log
+	    WHERE outcome = '\''ok'\'' ORDER BY id")" = "up 1
+up 2
+down 2
+down 1
+up 1
+up 2
+repair 2
+baseline 3" &&
+	pg_log >log &&
+	test_grep -v "migrator@app01 ERROR" log
+'
+
+test_expect_success 'after the superuser runs the upgrade file as the README says, msr records everything and says nothing' '
+	opts=$(readme_upgrade) &&
+	test -n "$opts" &&
+	eval "pg_psql app01 $opts -f \"\$MSR_SRCDIR/sql/postgres-upgrade-0.2.sql\"" &&
+	msr -u "$URL01" -d m -v down --steps 1 2>err &&
+	test_grep -v "has no column" err &&
+	id=$(sed -n "s/^msr: run id //p" err) &&
+	msr -u "$URL01" -d m migrate 2>err &&
+	test_grep -v "has no column" err &&
+	test "$(pgq app01 "SELECT version, origin FROM msr.msr_migrations ORDER BY seq")" = "1|
+2|
+3|msr" &&
+	test "$(pgq app01 "SELECT count(*) FROM msr.msr_migrations_log WHERE run_id = '\''$id'\''")" = 1 &&
+	test "$(pgq app01 "SELECT count(*) FROM msr.msr_migrations_log WHERE run_id IS NOT NULL")" = 2 &&
+	msr -u "$URL01" -d m status >out &&
+	test_grep "^1  *items  *applied  *[0-9T:.Z-]* ([0-9]* ms)$" out
+'
+
 test_done
