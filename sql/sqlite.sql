@@ -22,11 +22,11 @@ CREATE TABLE IF NOT EXISTS msr_migrations (
 	seq		INTEGER NOT NULL,	-- order of application
 	origin		TEXT			-- msr, baseline or adopted:TOOL;
 						-- NULL (rows of 0.1): msr
-);
+) WITHOUT ROWID;
 
 -- One row per action that changed the schema or the tracking table.
 CREATE TABLE IF NOT EXISTS msr_migrations_log (
-	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	id		INTEGER PRIMARY KEY,	-- the highest id + 1
 	at		TEXT NOT NULL,		-- UTC, ISO 8601
 	action		TEXT NOT NULL,		-- up, down, baseline, repair,
 						-- forget
