@@ -19,6 +19,8 @@
 #define CMD_RW		0x10	/* connects for writing, without the lock */
 #define CMD_NOCONN	0x20	/* needs a URL, connects by itself */
 #define CMD_VERSIONS	0x80	/* its arguments are versions */
+#define CMD_FILESOPT	0x100	/* reads the migrations directory when
+				 * there is one */
 #define CMD_EXACT	0x40	/* refuses files golang-migrate would run
 				 * and msr does not read */
 
@@ -29,6 +31,7 @@ struct opts {
 	long		 steps;		/* --steps */
 	int		 all;		/* --all */
 	const char	*expect;	/* --expect */
+	const char	*at_least;	/* --expect-at-least */
 	int		 timeout;	/* --timeout, -1: unset */
 	int		 json;		/* --json */
 	const char	*forget;	/* --forget */
@@ -60,6 +63,7 @@ struct msr {
 #define OPT_TIMEOUT	0x40
 #define OPT_FORGET	0x80
 #define OPT_FORCE	0x100
+#define OPT_ATLEAST	0x200
 
 struct cmd {
 	const char	*name;

@@ -247,6 +247,33 @@ cmd_status(struct msr *m)
 	return rc;
 }
 
+/* --expect-at-least: the newest is WANT or newer, and nothing is partial. */
+static int
+at_least(struct msr *m, const char *want)
+{
+	const struct migration *mig;
+	const char *canon = cmd_newest(m), *v = cmd_current_version(m);
+	size_t i, partial = 0;
+
+	for (i = 0; i < m->rows.n; i++) {
+		if (!m->rows.v[i].partial)
+			continue;
+		mig = migfile_find(&m->set, m->rows.v[i].version);
+		log_error("migration %s %s is partial after %ld statement%s;"
+		    " see 'msr status'", mig != NULL ? mig->vtext :
+		    m->rows.v[i].version, m->rows.v[i].name,
+		    m->rows.v[i].done, m->rows.v[i].done == 1 ? "" : "s");
+		partial++;
+	}
+	if (canon != NULL && migfile_vercmp(canon, want) >= 0 &&
+	    partial == 0)
+		return MSR_OK;
+	log_error("the database is at version %s%s, expected %s or newer",
+	    v != NULL ? v : "none", partial > 0 ? " with a partial"
+	    " migration" : "", m->o.at_least);
+	return MSR_ESTATE;
+}
+
 int
 cmd_version(struct msr *m)
 {
@@ -259,7 +286,14 @@ cmd_version(struct msr *m)
 		bad_version("--expect", m->o.expect);
 		return MSR_EUSAGE;
 	}
+	if (m->o.at_least != NULL &&
+	    migfile_parse_version(m->o.at_least, want) == -1) {
+		bad_version("--expect-at-least", m->o.at_least);
+		return MSR_EUSAGE;
+	}
 	printf("%s\n", v != NULL ? v : "none");
+	if (m->o.at_least != NULL)
+		return at_least(m, want);
 	if (m->o.expect == NULL)
 		return MSR_OK;
 	if (strcmp(m->o.expect, "none") == 0) {

@@ -5,6 +5,8 @@
  */
 #include "buildconf.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -38,8 +40,9 @@ static const struct cmd commands[] = {
 	{ "status", "list", cmd_status, "[--json]",
 	    CMD_FILES | CMD_DB, 0, 0,
 	    "show every migration and its state" },
-	{ "version", NULL, cmd_version, "[--expect VERSION]",
-	    CMD_FILES | CMD_DB, OPT_EXPECT, 0,
+	{ "version", NULL, cmd_version,
+	    "[--expect VERSION | --expect-at-least VERSION]",
+	    CMD_FILESOPT | CMD_DB, OPT_EXPECT | OPT_ATLEAST, 0,
 	    "print the database's current version" },
 	{ "check", NULL, cmd_check, "",
 	    CMD_FILES | CMD_DB, 0, 0,
@@ -81,7 +84,7 @@ static const struct cmd commands[] = {
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
-	O_FORGET, O_FORCE
+	O_FORGET, O_FORCE, O_ATLEAST
 };
 
 static const struct option longopts[] = {
@@ -105,6 +108,7 @@ static const struct option longopts[] = {
 	{ "steps", required_argument, NULL, O_STEPS },
 	{ "all", no_argument, NULL, O_ALL },
 	{ "expect", required_argument, NULL, O_EXPECT },
+	{ "expect-at-least", required_argument, NULL, O_ATLEAST },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "forget", required_argument, NULL, O_FORGET },
 	{ "force", no_argument, NULL, O_FORCE },
@@ -139,7 +143,7 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 
 static const char *const optnames[] = {
 	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
-	"--timeout", "--forget", "--force"
+	"--timeout", "--forget", "--force", "--expect-at-least"
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
@@ -417,6 +421,17 @@ close_db(struct msr *m, const struct cmd *c)
 	m->conn = NULL;
 }
 
+/* Whether DIR is there; anything but "no such directory" counts as yes. */
+static int
+dir_exists(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0)
+		return 1;
+	return errno != ENOENT && errno != ENOTDIR;
+}
+
 static int
 run(int argc, char *argv[])
 {
@@ -522,6 +537,19 @@ run(int argc, char *argv[])
 			m.o.expect = optarg;
 			given |= OPT_EXPECT;
 			break;
+		case O_ATLEAST:
+			if (strcmp(optarg, "none") == 0)
+				return usage_arg(NULL, "invalid"
+				    " --expect-at-least", optarg, ": every"
+				    " database is at least at none; give a"
+				    " version, or use '--expect none'");
+			if (migfile_parse_version(optarg, version) == -1) {
+				bad_version("--expect-at-least", optarg);
+				return MSR_EUSAGE;
+			}
+			m.o.at_least = optarg;
+			given |= OPT_ATLEAST;
+			break;
 		case O_TIMEOUT:
 			m.o.timeout = (int)strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || m.o.timeout < 0 ||
@@ -585,6 +613,9 @@ run(int argc, char *argv[])
 	if ((given & OPT_FORCE) && !(given & OPT_FORGET))
 		return usage_error(c, "%s", "option '--force' goes with"
 		    " '--forget VERSION'");
+	if ((given & OPT_EXPECT) && (given & OPT_ATLEAST))
+		return usage_error(c, "%s", "options '--expect' and"
+		    " '--expect-at-least' do not go together");
 	if (argc - 1 > c->nargs)
 		return usage_arg(c, "unexpected argument",
 		    argv[c->nargs + 1], "");
@@ -609,7 +640,11 @@ run(int argc, char *argv[])
 		goto config_fail;
 	print_warnings(&m.warnings);
 
-	if (c->flags & CMD_FILES) {
+	if ((c->flags & CMD_FILESOPT) && !dir_exists(m.cfg.dir)) {
+		/* Versions as the tracking rows have them. */
+		log_verbose("no migrations directory '%s': reading only the"
+		    " database", m.cfg.dir);
+	} else if (c->flags & (CMD_FILES | CMD_FILESOPT)) {
 		if (migfile_scan(&m.set, m.cfg.dir,
 		    (m.cfg.strict ? MIGSCAN_STRICT : 0) |
 		    ((c->flags & CMD_EXACT) ? MIGSCAN_EXACT : 0), &m.warnings,

@@ -681,10 +681,11 @@ def adapt(name, value):
         return os.environ["MIGDIR"]
     return value
 
-def script(env, argv):
+def script(env, argv, image=True):
+    # image: msr's image, with its environment; else the application's.
     image_env, entry = image_env_and_entrypoint()
     expect(entry == ["msr"], "the entry point is not msr")
-    full = dict(image_env)
+    full = dict(image_env) if image else {}
     full.update(env)
     words = ["env", "-i", "PATH=" + os.environ["PATH"],
              "HOME=" + os.environ["HOME"]]
@@ -750,6 +751,13 @@ def pod(kind):
     (dep,) = load("k8s/init-container.yaml")
     return dep["spec"]["template"]["spec"]
 
+def app_container():
+    (dep,) = load("k8s/init-container.yaml")
+    apps = [c for c in dep["spec"]["template"]["spec"]["containers"]
+            if c["name"] == "app"]
+    expect(len(apps) == 1, "init-container.yaml has no container app")
+    return apps[0]
+
 def check_k8s():
     (job,) = load("k8s/migrate-job.yaml")
     expect(job["apiVersion"] == "batch/v1" and job["kind"] == "Job",
@@ -774,6 +782,13 @@ def check_k8s():
         expect(c["securityContext"]["allowPrivilegeEscalation"] is False,
                c["name"] + " may escalate")
         expect("envFrom" in c, c["name"] + " takes nothing from the Secret")
+    app = app_container()
+    cmd = app["readinessProbe"]["exec"]["command"]
+    expect(cmd[:-1] == ["msr", "-q", "version", "--expect-at-least"] and
+           cmd[-1].isdigit(), "the readiness probe of app is not"
+           " msr -q version --expect-at-least VERSION")
+    expect("MSR_MIGRATIONS_DIR" not in container_env(app),
+           "the readiness probe of app has a migrations directory")
 
 def subset(small, big, path):
     if isinstance(small, dict):
@@ -816,6 +831,14 @@ if what == "check":
 elif what == "run" and sys.argv[2] == "compose":
     svc = compose()[sys.argv[3]]
     script(svc["environment"], svc["command"])
+elif what == "run" and sys.argv[2] == "probe":
+    # The application's readiness probe, with the version of argv[3].
+    app = app_container()
+    cmd = list(app["readinessProbe"]["exec"]["command"])
+    expect(cmd[0] == "msr", "the readiness probe does not run msr")
+    if len(sys.argv) > 3:
+        cmd[-1] = sys.argv[3]
+    script(container_env(app), cmd[1:], image=False)
 elif what == "run":
     p = pod(sys.argv[2])
     for c in p.get("initContainers", []) + (
@@ -828,7 +851,7 @@ test_expect_success 'docker-compose.yml: db with a healthcheck, migrate running 
 	python3 contrib.py check compose
 '
 
-test_expect_success 'k8s: a Job that is not restarted in place, a Deployment with init containers that wait, then migrate' '
+test_expect_success 'k8s: a Job that is not restarted in place, a Deployment with init containers that wait, then migrate, and a readiness probe of version --expect-at-least' '
 	python3 contrib.py check k8s
 '
 
@@ -892,6 +915,29 @@ test_expect_success 'k8s: the init containers wait for the database, then migrat
 	run_example d_init init >out 2>&1 &&
 	test_grep " wait --timeout 120 " out &&
 	test "$(grep -c "MSR_BIN" "run-init.sh")" = 2
+'
+
+# probe [VERSION]: runs the readiness probe of the application's
+# container, with VERSION if given, where there are no migrations.
+probe() {
+	URL=$(pg_tcp_url d_init msr_pw) PASSWORD=pw_s3cret \
+	    python3 contrib.py run probe ${1:+"$1"} >run-probe.sh &&
+	cat run-probe.sh >&2 &&
+	mkdir -p app &&
+	(cd app && . "$TRASH/run-probe.sh")
+}
+
+test_expect_success 'k8s: the readiness probe reads the version without the migrations, and an older one is ready' '
+	test_expect_code 5 probe 2>err &&
+	test_grep " version --expect-at-least 20250115010000" err &&
+	test_grep "at version 2, expected 20250115010000 or newer" err &&
+	probe 2 >out 2>err &&
+	echo 2 >want &&
+	test_cmp want out &&
+	probe 0001 >out 2>err &&
+	test_cmp want out &&
+	test_expect_code 5 probe 3 2>err &&
+	test_grep "at version 2, expected 3 or newer" err
 '
 fi
 

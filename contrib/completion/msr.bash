@@ -20,7 +20,7 @@ _msr_command_opts()
 	down|rollback) echo --steps --all --dry-run ;;
 	redo|baseline) echo --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
-	version) echo --expect ;;
+	version) echo --expect --expect-at-least ;;
 	wait) echo --timeout ;;
 	esac
 }
@@ -31,7 +31,7 @@ _msr_takes_value()
 	case $1 in
 	-c|--config|--config-file|-u|--url|-d|--dir|--table|\
 	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout|\
-	--forget)
+	--forget|--expect-at-least)
 		return 0 ;;
 	esac
 	return 1
