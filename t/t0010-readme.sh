@@ -53,4 +53,24 @@ test_expect_success 'the example rolls back and applies again' '
 	test "$(sq examples/sqlite/shop.db "SELECT count(*) FROM msr_migrations")" = 5
 '
 
+# readme_sql: the README's least-privilege SQL block.  man_sql: the SQL
+# of msr.1's psql example, as mdoc prints it ("\e" is a backslash).
+readme_sql() {
+	awk '/^```sql$/ { inb = 1; next } /^```/ { inb = 0 } inb' "$readme"
+}
+man_sql() {
+	sed -n '/^\$ psql -v ON_ERROR_STOP=1 -U postgres -d app <<.EOF.$/,/^EOF$/p' \
+	    "$MSR_SRCDIR/man/msr.1" | sed -e '1d' -e '$d' -e 's/\\e/\\/g'
+}
+
+test_expect_success 'msr.1 and the README give the same least-privilege SQL, with psql'"'"'s \i' '
+	readme_sql >readme.sql &&
+	man_sql >man.sql &&
+	test "$(wc -l <readme.sql)" -gt 10 &&
+	test_cmp readme.sql man.sql &&
+	grep "^\\\\" man.sql >meta &&
+	echo "\\i /usr/share/msr/postgres.sql" >expect &&
+	test_cmp expect meta
+'
+
 test_done
