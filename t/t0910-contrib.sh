@@ -809,8 +809,23 @@ def check_man():
            "compose")
     subset(man_example("initContainers:"), pod("init"), "initContainers")
 
+def host_paths():
+    # The files and directories of the host that docker-compose.yml
+    # names by a relative path, which Compose resolves against its
+    # directory.
+    (doc,) = load("docker-compose.yml")
+    for s in doc["secrets"].values():
+        print(s["file"])
+    for svc in doc["services"].values():
+        for v in svc.get("volumes", []):
+            src = v.split(":")[0]
+            if src.startswith("."):
+                print(src)
+
 what = sys.argv[1]
-if what == "check":
+if what == "paths":
+    host_paths()
+elif what == "check":
     {"compose": check_compose, "k8s": check_k8s, "man": check_man}[
         sys.argv[2]]()
 elif what == "run" and sys.argv[2] == "compose":
@@ -826,6 +841,32 @@ EOF
 if [ -n "$have_yaml" ]; then
 test_expect_success 'docker-compose.yml: db with a healthcheck, migrate running migrate --wait 60 with its secret, app after migrate succeeded' '
 	python3 contrib.py check compose
+'
+
+# The command lines of docker-compose.yml's header ("#   " and a
+# command), and those of them that need a docker daemon, which CI has
+# not: the others run.
+compose_header() {
+	sed -n '/^services:/q; s/^#   \([^ ].*\)$/\1/p' "$C/docker-compose.yml"
+}
+compose_cannot_run='^docker '
+
+test_expect_success 'docker-compose.yml: its header, run from the top of the tree, makes the files it names' '
+	compose_header >header &&
+	test "$(wc -l <header)" -ge 3 &&
+	grep -e "$compose_cannot_run" header >docker-lines &&
+	test "$(wc -l <docker-lines)" = 1 &&
+	grep -v -e "$compose_cannot_run" header >header.sh &&
+	mkdir -p top/contrib &&
+	cp "$C/docker-compose.yml" top/contrib/ &&
+	(cd top && sh -e "$TRASH/header.sh") &&
+	python3 contrib.py paths >paths &&
+	test "$(wc -l <paths)" -ge 2 &&
+	while read -r p; do
+		test -e "top/contrib/$p" ||
+		    { echo "no $p beside docker-compose.yml" >&2; return 1; }
+	done <paths &&
+	test -s top/contrib/db_password.txt
 '
 
 test_expect_success 'k8s: a Job that is not restarted in place, a Deployment with init containers that wait, then migrate' '
