@@ -934,6 +934,30 @@ test_expect_success 'k8s: the init containers wait for the database, then migrat
 	test_grep " wait --timeout 120 " out &&
 	test "$(grep -c "MSR_BIN" "run-init.sh")" = 2
 '
+
+test_expect_success 'systemd: the shell line of the unit'"'"'s header reads the credential of its config' '
+	sed -n "s/^#   \(sudo .*\)$/\1/p" "$unit" >sd-shell &&
+	test "$(wc -l <sd-shell)" = 1 &&
+	: not as root, and the files of /etc/msr in etc-msr &&
+	sed -e "s/^sudo //" -e "s|/etc/msr|$TRASH/etc-msr|g" \
+	    -e "s| msr | \$MSR_VALGRIND \"\$MSR_BIN\" |" sd-shell >sd-shell.sh &&
+	test_grep "CREDENTIALS_DIRECTORY=$TRASH/etc-msr " sd-shell.sh &&
+	pg_newdb d_unit &&
+	mkdir -p etc-msr &&
+	mig etc-msr/mig 0001_users "CREATE TABLE users (id bigint);" &&
+	printf %s pw_s3cret >etc-msr/db_password &&
+	cat >etc-msr/msr.ini <<-EOF &&
+	[database]
+	url = $(pg_tcp_url d_unit msr_pw)
+	password_file = \${CREDENTIALS_DIRECTORY}/db_password
+
+	[migrations]
+	dir = $TRASH/etc-msr/mig
+	EOF
+	chmod 600 etc-msr/msr.ini &&
+	mkdir -p cwd && (cd cwd && . "$TRASH/sd-shell.sh") >out 2>err &&
+	test_grep "^0001  *users  *pending" out
+'
 fi
 
 test_done
