@@ -362,16 +362,20 @@ fi
 
 # --- systemd ----------------------------------------------------------
 
-unit=$C/systemd/msr-migrate.service
+# The unit, with this build's bindir in ExecStart=, as make install
+# installs it.
+unit=$(cd "$(dirname "$MSR_BIN")/.." && pwd)/contrib/systemd/msr-migrate.service
 
 # The msr arguments of ExecStart=.
 execstart_args() {
-	sed -n 's|^ExecStart=/usr/bin/msr ||p' "$unit"
+	sed -n 's|^ExecStart=/[^ ]*/msr ||p' "$unit"
 }
 
 test_expect_success 'systemd: a oneshot unit that stays active, ordered before the application' '
+	bindir=$(sed -n "s|^ExecStart=\\(/[^ @]*\\)/msr .*|\\1|p" "$unit") &&
+	test -n "$bindir" &&
 	for l in Type=oneshot RemainAfterExit=yes "Before=app.service" \
-	    "ExecStart=/usr/bin/msr -c /etc/msr/msr.ini migrate --wait 60" \
+	    "ExecStart=$bindir/msr -c /etc/msr/msr.ini migrate --wait 60" \
 	    StateDirectory=msr ProtectSystem=strict; do
 		grep -x -e "$l" "$unit" || { echo "no $l" >&2; return 1; }
 	done &&
@@ -384,10 +388,20 @@ if command -v systemd-analyze >/dev/null 2>&1 &&
     systemd-analyze verify --help >/dev/null 2>&1; then
 test_expect_success 'systemd: systemd-analyze verify finds nothing to say of the unit' '
 	mkdir sd &&
-	: verify checks that ExecStart exists: the msr under test instead &&
-	sed "s|^ExecStart=/usr/bin/msr |ExecStart=$MSR_BIN |" "$unit" \
+	: the unit that make install installs, and the msr it installs &&
+	(
+		cd "$(dirname "$MSR_BIN")/.." &&
+		unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS &&
+		make install DESTDIR="$TRASH/sdinst"
+	) >make.log 2>&1 &&
+	find sdinst -name msr-migrate.service >found &&
+	test "$(wc -l <found)" = 1 &&
+	exe=$(sed -n "s|^ExecStart=\\([^ ]*\\) .*|\\1|p" "$(cat found)") &&
+	test -x "sdinst$exe" &&
+	: verify checks that ExecStart exists: where DESTDIR put it &&
+	sed "s|^ExecStart=$exe |ExecStart=$TRASH/sdinst$exe |" "$(cat found)" \
 	    >sd/msr-migrate.service &&
-	test_grep "^ExecStart=$MSR_BIN " sd/msr-migrate.service &&
+	test_grep "^ExecStart=$TRASH/sdinst$exe " sd/msr-migrate.service &&
 	systemd-analyze verify --man=no sd/msr-migrate.service >out 2>&1 &&
 	test_grep -v msr-migrate out &&
 	: and it would, of a wrong key &&
