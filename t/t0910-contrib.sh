@@ -362,16 +362,20 @@ fi
 
 # --- systemd ----------------------------------------------------------
 
-unit=$C/systemd/msr-migrate.service
+# The unit, with this build's bindir in ExecStart=, as make install
+# installs it.
+unit=$(cd "$(dirname "$MSR_BIN")/.." && pwd)/contrib/systemd/msr-migrate.service
 
 # The msr arguments of ExecStart=.
 execstart_args() {
-	sed -n 's|^ExecStart=/usr/bin/msr ||p' "$unit"
+	sed -n 's|^ExecStart=/[^ ]*/msr ||p' "$unit"
 }
 
 test_expect_success 'systemd: a oneshot unit that stays active, ordered before the application' '
+	bindir=$(sed -n "s|^ExecStart=\\(/[^ @]*\\)/msr .*|\\1|p" "$unit") &&
+	test -n "$bindir" &&
 	for l in Type=oneshot RemainAfterExit=yes "Before=app.service" \
-	    "ExecStart=/usr/bin/msr -c /etc/msr/msr.ini migrate --wait 60" \
+	    "ExecStart=$bindir/msr -c /etc/msr/msr.ini migrate --wait 60" \
 	    StateDirectory=msr ProtectSystem=strict; do
 		grep -x -e "$l" "$unit" || { echo "no $l" >&2; return 1; }
 	done &&
@@ -384,10 +388,20 @@ if command -v systemd-analyze >/dev/null 2>&1 &&
     systemd-analyze verify --help >/dev/null 2>&1; then
 test_expect_success 'systemd: systemd-analyze verify finds nothing to say of the unit' '
 	mkdir sd &&
-	: verify checks that ExecStart exists: the msr under test instead &&
-	sed "s|^ExecStart=/usr/bin/msr |ExecStart=$MSR_BIN |" "$unit" \
+	: the unit that make install installs, and the msr it installs &&
+	(
+		cd "$(dirname "$MSR_BIN")/.." &&
+		unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS &&
+		make install DESTDIR="$TRASH/sdinst"
+	) >make.log 2>&1 &&
+	find sdinst -name msr-migrate.service >found &&
+	test "$(wc -l <found)" = 1 &&
+	exe=$(sed -n "s|^ExecStart=\\([^ ]*\\) .*|\\1|p" "$(cat found)") &&
+	test -x "sdinst$exe" &&
+	: verify checks that ExecStart exists: where DESTDIR put it &&
+	sed "s|^ExecStart=$exe |ExecStart=$TRASH/sdinst$exe |" "$(cat found)" \
 	    >sd/msr-migrate.service &&
-	test_grep "^ExecStart=$MSR_BIN " sd/msr-migrate.service &&
+	test_grep "^ExecStart=$TRASH/sdinst$exe " sd/msr-migrate.service &&
 	systemd-analyze verify --man=no sd/msr-migrate.service >out 2>&1 &&
 	test_grep -v msr-migrate out &&
 	: and it would, of a wrong key &&
@@ -824,8 +838,23 @@ def check_man():
            "compose")
     subset(man_example("initContainers:"), pod("init"), "initContainers")
 
+def host_paths():
+    # The files and directories of the host that docker-compose.yml
+    # names by a relative path, which Compose resolves against its
+    # directory.
+    (doc,) = load("docker-compose.yml")
+    for s in doc["secrets"].values():
+        print(s["file"])
+    for svc in doc["services"].values():
+        for v in svc.get("volumes", []):
+            src = v.split(":")[0]
+            if src.startswith("."):
+                print(src)
+
 what = sys.argv[1]
-if what == "check":
+if what == "paths":
+    host_paths()
+elif what == "check":
     {"compose": check_compose, "k8s": check_k8s, "man": check_man}[
         sys.argv[2]]()
 elif what == "run" and sys.argv[2] == "compose":
@@ -849,6 +878,32 @@ EOF
 if [ -n "$have_yaml" ]; then
 test_expect_success 'docker-compose.yml: db with a healthcheck, migrate running migrate --wait 60 with its secret, app after migrate succeeded' '
 	python3 contrib.py check compose
+'
+
+# The command lines of docker-compose.yml's header ("#   " and a
+# command), and those of them that need a docker daemon, which CI has
+# not: the others run.
+compose_header() {
+	sed -n '/^services:/q; s/^#   \([^ ].*\)$/\1/p' "$C/docker-compose.yml"
+}
+compose_cannot_run='^docker '
+
+test_expect_success 'docker-compose.yml: its header, run from the top of the tree, makes the files it names' '
+	compose_header >header &&
+	test "$(wc -l <header)" -ge 3 &&
+	grep -e "$compose_cannot_run" header >docker-lines &&
+	test "$(wc -l <docker-lines)" = 1 &&
+	grep -v -e "$compose_cannot_run" header >header.sh &&
+	mkdir -p top/contrib &&
+	cp "$C/docker-compose.yml" top/contrib/ &&
+	(cd top && sh -e "$TRASH/header.sh") &&
+	python3 contrib.py paths >paths &&
+	test "$(wc -l <paths)" -ge 2 &&
+	while read -r p; do
+		test -e "top/contrib/$p" ||
+		    { echo "no $p beside docker-compose.yml" >&2; return 1; }
+	done <paths &&
+	test -s top/contrib/db_password.txt
 '
 
 test_expect_success 'k8s: a Job that is not restarted in place, a Deployment with init containers that wait, then migrate, and a readiness probe of version --expect-at-least' '
@@ -938,6 +993,30 @@ test_expect_success 'k8s: the readiness probe reads the version without the migr
 	test_cmp want out &&
 	test_expect_code 5 probe 3 2>err &&
 	test_grep "at version 2, expected 3 or newer" err
+'
+
+test_expect_success 'systemd: the shell line of the unit'"'"'s header reads the credential of its config' '
+	sed -n "s/^#   \(sudo .*\)$/\1/p" "$unit" >sd-shell &&
+	test "$(wc -l <sd-shell)" = 1 &&
+	: not as root, and the files of /etc/msr in etc-msr &&
+	sed -e "s/^sudo //" -e "s|/etc/msr|$TRASH/etc-msr|g" \
+	    -e "s| msr | \$MSR_VALGRIND \"\$MSR_BIN\" |" sd-shell >sd-shell.sh &&
+	test_grep "CREDENTIALS_DIRECTORY=$TRASH/etc-msr " sd-shell.sh &&
+	pg_newdb d_unit &&
+	mkdir -p etc-msr &&
+	mig etc-msr/mig 0001_users "CREATE TABLE users (id bigint);" &&
+	printf %s pw_s3cret >etc-msr/db_password &&
+	cat >etc-msr/msr.ini <<-EOF &&
+	[database]
+	url = $(pg_tcp_url d_unit msr_pw)
+	password_file = \${CREDENTIALS_DIRECTORY}/db_password
+
+	[migrations]
+	dir = $TRASH/etc-msr/mig
+	EOF
+	chmod 600 etc-msr/msr.ini &&
+	mkdir -p cwd && (cd cwd && . "$TRASH/sd-shell.sh") >out 2>err &&
+	test_grep "^0001  *users  *pending" out
 '
 fi
 
