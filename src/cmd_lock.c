@@ -68,8 +68,8 @@ cmd_lock(struct msr *m)
 		} else
 			printf("released the lock held by %s\n", holder.s);
 	} else {
-		log_error("the lock is held by %s; it is the session's own and"
-		    " goes away when that session ends", holder.s);
+		log_error("the lock is held by %s; only its holder can free"
+		    " it, and it goes away when that holder ends", holder.s);
 		rc = MSR_ELOCK;
 	}
 	buf_release(&holder);

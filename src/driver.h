@@ -11,6 +11,7 @@
 #define MSR_DRIVER_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "buf.h"
 #include "sqlscan.h"
@@ -231,5 +232,11 @@ const struct driver *driver_find(const char *url, struct buf *err);
  */
 void	driver_quote_ident(struct buf *b, const char *schema,
 	    const char *name);
+
+/*
+ * The time t as lock holders are described, ISO 8601 in UTC to the
+ * second: 2026-11-23T10:00:00Z.
+ */
+void	driver_utc(char out[32], time_t t);
 
 #endif

@@ -716,8 +716,6 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 	struct buf path = BUF_INIT, info = BUF_INIT;
 	struct flock fl;
 	char host[256], stamp[32];
-	struct tm tm;
-	time_t now;
 	ssize_t n;
 	char rbuf[512];
 
@@ -754,9 +752,7 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%SZ", &tm);
+	driver_utc(stamp, time(NULL));
 	buf_addf(&info, "pid %ld on %s since %s\n", (long)getpid(), host,
 	    stamp);
 	if (ftruncate(c->lockfd, 0) == 0 &&

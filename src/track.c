@@ -740,7 +740,7 @@ track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 	enum dblock rc = DBLOCK_ERROR;
 
 	if (t->holder == NULL) {
-		track_now(now);
+		driver_utc(now, time(NULL));
 		t->holder = xasprintf("pid %ld on %s since %s",
 		    (long)getpid(), strchr(os_user(t), '@') + 1, now);
 	}

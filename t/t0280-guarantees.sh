@@ -61,6 +61,7 @@ wait_lock_row() {
 }
 
 UTC_MS='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{3\}Z'
+UTC_S='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'
 
 #
 # Migration files
@@ -912,7 +913,34 @@ test_for sqlite 'the SQLite lock file names the holder while held and is emptied
 	test_when_finished "free_lock lf2" &&
 	msr -u sqlite:lf2.db lock status >out &&
 	free_lock lf2 &&
-	test_grep "^held by pid 4242 on build1 since 2025-01-15 10:00:00Z$" out
+	test_grep "^held by pid 4242 on build1 since 2025-01-15T10:00:00Z$" out
+'
+
+test_expect_success 'lock status gives the time of a running msr in ISO 8601 UTC' '
+	db_new lw &&
+	mig lw 1_s "CREATE TABLE s (n integer);
+$(slow_sql)" &&
+	msr_bg out lw.err -u "$(u lw)" -d lw migrate &&
+	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null" &&
+	wait_running lw lw.err &&
+	msr -u "$(u lw)" lock status >held &&
+	kill -TERM $pid &&
+	test_expect_code 143 wait $pid &&
+	test_grep "^held by .* since $UTC_S$" held
+'
+
+test_expect_success 'lock release of a lock that is no lock table row: exit 4, the same words for both databases' '
+	db_new lh &&
+	mig lh 1_a "CREATE TABLE a (x integer);" &&
+	msr -u "$(u lh)" -d lh migrate 2>err &&
+	hold_lock lh &&
+	test_when_finished "free_lock lh" &&
+	test_expect_code 4 msr -u "$(u lh)" lock release >out 2>err &&
+	free_lock lh &&
+	test_must_be_empty out &&
+	test_grep "^msr: error: the lock is held by .*; only its holder can free it, and it goes away when that holder ends$" err &&
+	test_grep -v session err
 '
 
 test_for sqlite '[lock] enabled = false takes no lock, as --no-lock' '
@@ -954,7 +982,7 @@ $(slow_sql)" &&
 	row=$(dbq lr "SELECT id, holder FROM msr_migrations_lock") &&
 	kill -TERM $pid &&
 	test_expect_code 143 wait $pid &&
-	echo "$row" | grep "^1|pid $pid on .* since $UTC_MS$" &&
+	echo "$row" | grep "^1|pid $pid on .* since $UTC_S$" &&
 	test "$(dbq lr "SELECT count(*) FROM msr_migrations_lock")" = 0
 '
 
