@@ -199,6 +199,13 @@ struct driver {
 	enum dblock (*trylock)(struct dbconn *, const char *schema,
 		    const char *table, struct buf *holder, struct dberr *err);
 	int	(*unlock)(struct dbconn *, struct dberr *err);
+	/*
+	 * Whether another process holds the lock of trylock, found without
+	 * taking it or writing anything: 1 with holder described as for
+	 * trylock, 0 when it is free, -1 with err set.
+	 */
+	int	(*lock_holder)(struct dbconn *, const char *schema,
+		    const char *table, struct buf *holder, struct dberr *err);
 
 	/*
 	 * Asks the database to stop the running statement.  Must be safe to

@@ -770,6 +770,27 @@ done:
 }
 
 int
+track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
+{
+	struct buf sql = BUF_INIT, got = BUF_INIT;
+	int rc;
+
+	if ((rc = track_lock_exists(t, err)) != 1)
+		return rc;
+	buf_addf(&sql, "SELECT coalesce(holder, '') || '.' FROM %s"
+	    " WHERE id = 1", t->lock);
+	rc = t->drv->query(t->conn, sql.s, 0, NULL, holder_cb, &got, err);
+	if (rc != -1 && (rc = got.len > 0)) {
+		buf_truncate(&got, got.len - 1);
+		buf_reset(holder);
+		buf_adds(holder, got.len > 0 ? got.s : "another process");
+	}
+	buf_release(&sql);
+	buf_release(&got);
+	return rc;
+}
+
+int
 track_lock_release(struct track *t, int any, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
