@@ -109,4 +109,10 @@ const char *cmd_newest(const struct msr *);
 /* The same as written in its file name. */
 const char *cmd_current_version(const struct msr *);
 
+/*
+ * Who holds the migration lock, found without taking it or writing:
+ * 1 with holder described, 0 when it is free, -1 with err set.
+ */
+int	cmd_lock_holder(struct msr *, struct buf *holder, struct dberr *err);
+
 #endif

@@ -14,26 +14,15 @@
 #include "log.h"
 #include "msr.h"
 
-/* Tries the lock once: DBLOCK_TAKEN (then released), or who holds it. */
-static enum dblock
-probe(struct msr *m, struct buf *holder, struct dberr *err)
+int
+cmd_lock_holder(struct msr *m, struct buf *holder, struct dberr *err)
 {
-	enum dblock got;
-	int rc;
-
-	if (m->cfg.lock_method == LOCKMETHOD_TABLE) {
-		if ((rc = track_lock_exists(&m->track, err)) != 1)
-			return rc == 0 ? DBLOCK_TAKEN : DBLOCK_ERROR;
-		got = track_lock_try(&m->track, holder, err);
-		if (got == DBLOCK_TAKEN)
-			track_lock_release(&m->track, 0, err);
-		return got;
-	}
-	got = m->drv->trylock(m->conn, m->track.schema, m->track.name, holder,
-	    err);
-	if (got == DBLOCK_TAKEN)
-		m->drv->unlock(m->conn, err);
-	return got;
+	if (m->cfg.lock_method == LOCKMETHOD_TABLE)
+		return track_lock_holder(&m->track, holder, err);
+	if (m->drv->lock_holder == NULL)
+		return 0;
+	return m->drv->lock_holder(m->conn, m->track.schema, m->track.name,
+	    holder, err);
 }
 
 int
@@ -41,8 +30,7 @@ cmd_lock(struct msr *m)
 {
 	struct buf holder = BUF_INIT;
 	struct dberr err;
-	enum dblock got;
-	int release, rc = MSR_OK;
+	int got, release, rc = MSR_OK;
 
 	if (m->argc != 1 || (strcmp(m->argv[0], "status") != 0 &&
 	    strcmp(m->argv[0], "release") != 0)) {
@@ -53,11 +41,11 @@ cmd_lock(struct msr *m)
 	}
 	release = strcmp(m->argv[0], "release") == 0;
 	dberr_init(&err);
-	got = probe(m, &holder, &err);
-	if (got == DBLOCK_ERROR) {
+	got = cmd_lock_holder(m, &holder, &err);
+	if (got == -1) {
 		log_error("cannot read the migration lock: %s", err.msg.s);
 		rc = MSR_ECONNECT;
-	} else if (got == DBLOCK_TAKEN)
+	} else if (got == 0)
 		printf("not held\n");
 	else if (!release)
 		printf("held by %s\n", holder.s);
@@ -68,8 +56,8 @@ cmd_lock(struct msr *m)
 		} else
 			printf("released the lock held by %s\n", holder.s);
 	} else {
-		log_error("the lock is held by %s; it is the session's own and"
-		    " goes away when that session ends", holder.s);
+		log_error("the lock is held by %s; only its holder can free"
+		    " it, and it goes away when that holder ends", holder.s);
 		rc = MSR_ELOCK;
 	}
 	buf_release(&holder);

@@ -132,7 +132,7 @@ origin(const struct trackrow *r)
 }
 
 static void
-print_json(struct msr *m, const struct view *w)
+print_json(struct msr *m, const struct view *w, const char *holder)
 {
 	struct buf b = BUF_INIT;
 	const struct entry *e;
@@ -180,7 +180,12 @@ print_json(struct msr *m, const struct view *w)
 		}
 		buf_addch(&b, '}');
 	}
-	buf_adds(&b, "]}\n");
+	buf_adds(&b, "],\"lock\":");
+	if (holder != NULL)
+		log_json_str(&b, holder);
+	else
+		buf_adds(&b, "null");
+	buf_adds(&b, "}\n");
 	fwrite(b.s, 1, b.len, stdout);
 	buf_release(&b);
 }
@@ -231,19 +236,45 @@ print_table(const struct view *w)
 	buf_release(&o);
 }
 
+/*
+ * Whether a run holds the migration lock, said on standard error: what
+ * it runs shows as pending until it commits.  The holder, or NULL.
+ */
+static int
+lock_note(struct msr *m, struct buf *holder)
+{
+	struct dberr err;
+	int got;
+
+	dberr_init(&err);
+	if ((got = cmd_lock_holder(m, holder, &err)) == -1)
+		log_warn("cannot read the migration lock: %s", err.msg.s);
+	else if (got == 1)
+		log_notice("a run holds the migration lock, held by %s;"
+		    " what it runs shows as pending until it commits",
+		    holder->s);
+	dberr_release(&err);
+	return got == 1;
+}
+
 int
 cmd_status(struct msr *m)
 {
+	struct buf holder = BUF_INIT;
 	struct view w;
-	int rc = MSR_OK;
+	int held, rc = MSR_OK;
 
 	if (view_build(m, &w) == -1)
 		rc = MSR_EUSAGE;
-	else if (m->o.json)
-		print_json(m, &w);
-	else
-		print_table(&w);
+	else {
+		held = lock_note(m, &holder);
+		if (m->o.json)
+			print_json(m, &w, held ? holder.s : NULL);
+		else
+			print_table(&w);
+	}
 	free(w.v);
+	buf_release(&holder);
 	return rc;
 }
 

@@ -1,11 +1,12 @@
 /*
- * The list of drivers, and what they share: errors and identifier
- * quoting.
+ * The list of drivers, and what they share: errors, identifier quoting
+ * and the time format of lock holders.
  */
 #include "buildconf.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "driver.h"
@@ -93,4 +94,14 @@ dberr_release(struct dberr *e)
 	buf_release(&e->hint);
 	buf_release(&e->context);
 	dberr_init(e);
+}
+
+void
+driver_utc(char out[32], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';
 }

@@ -11,6 +11,7 @@
 #define MSR_DRIVER_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "buf.h"
 #include "sqlscan.h"
@@ -198,6 +199,13 @@ struct driver {
 	enum dblock (*trylock)(struct dbconn *, const char *schema,
 		    const char *table, struct buf *holder, struct dberr *err);
 	int	(*unlock)(struct dbconn *, struct dberr *err);
+	/*
+	 * Whether another process holds the lock of trylock, found without
+	 * taking it or writing anything: 1 with holder described as for
+	 * trylock, 0 when it is free, -1 with err set.
+	 */
+	int	(*lock_holder)(struct dbconn *, const char *schema,
+		    const char *table, struct buf *holder, struct dberr *err);
 
 	/*
 	 * Asks the database to stop the running statement.  Must be safe to
@@ -231,5 +239,11 @@ const struct driver *driver_find(const char *url, struct buf *err);
  */
 void	driver_quote_ident(struct buf *b, const char *schema,
 	    const char *name);
+
+/*
+ * The time t as lock holders are described, ISO 8601 in UTC to the
+ * second: 2026-11-23T10:00:00Z.
+ */
+void	driver_utc(char out[32], time_t t);
 
 #endif

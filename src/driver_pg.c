@@ -1331,21 +1331,57 @@ holder_cb(void *arg, int ncols, const char *const *vals)
 	return 1;
 }
 
+/*
+ * The advisory lock's key: the same in every session that means the same
+ * table; when schema is the current schema, the key that msr always used.
+ */
+static int
+lock_key(struct dbconn *c, const char *schema, const char *table,
+    struct dberr *err)
+{
+	const char *params[2] = { schema, table };
+
+	if (c->lockkey != NULL)
+		return 0;
+	return pg_query(c, "SELECT"
+	    " pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I',"
+	    " $1::pg_catalog.text, $2::pg_catalog.text), 0)", 2, params,
+	    first_cb, &c->lockkey, err) == -1 ? -1 : 0;
+}
+
+/* Who holds the advisory lock, from pg_locks: 1, 0 when nobody, -1. */
+static int
+lock_who(struct dbconn *c, struct buf *holder, struct dberr *err)
+{
+	const char *params[1] = { c->lockkey };
+	struct buf got = BUF_INIT;
+	int rc;
+
+	rc = pg_query(c, "SELECT a.pid, a.application_name,"
+	    " pg_catalog.host(a.client_addr), pg_catalog.to_char("
+	    "a.backend_start AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l"
+	    " JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
+	    " l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND"
+	    " ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint",
+	    1, params, holder_cb, &got, err);
+	if (rc != -1 && got.len > 0) {
+		buf_reset(holder);
+		buf_adds(holder, got.s);
+	}
+	rc = rc == -1 ? -1 : got.len > 0;
+	buf_release(&got);
+	return rc;
+}
+
 static enum dblock
 pg_trylock(struct dbconn *c, const char *schema, const char *table,
     struct buf *holder, struct dberr *err)
 {
-	const char *params[2] = { schema, table };
+	const char *params[1];
 	int taken = 0;
 
-	/*
-	 * The same key in every session that means the same table; when
-	 * schema is the current schema, the key that msr always used.
-	 */
-	if (c->lockkey == NULL && pg_query(c, "SELECT"
-	    " pg_catalog.hashtextextended(pg_catalog.format('msr %I.%I',"
-	    " $1::pg_catalog.text, $2::pg_catalog.text), 0)", 2, params,
-	    first_cb, &c->lockkey, err) == -1)
+	if (lock_key(c, schema, table, err) == -1)
 		return DBLOCK_ERROR;
 	params[0] = c->lockkey;
 	if (pg_query(c, "SELECT pg_catalog.pg_try_advisory_lock($1::bigint)",
@@ -1355,16 +1391,18 @@ pg_trylock(struct dbconn *c, const char *schema, const char *table,
 		return DBLOCK_TAKEN;
 	buf_reset(holder);
 	buf_adds(holder, "another session");
-	if (pg_query(c, "SELECT a.pid, a.application_name,"
-	    " pg_catalog.host(a.client_addr), pg_catalog.to_char("
-	    "a.backend_start AT TIME ZONE 'UTC',"
-	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_catalog.pg_locks l"
-	    " JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE"
-	    " l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND"
-	    " ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint",
-	    1, params, holder_cb, holder, err) == -1)
+	if (lock_who(c, holder, err) == -1)
 		return DBLOCK_ERROR;
 	return DBLOCK_BUSY;
+}
+
+static int
+pg_lock_holder(struct dbconn *c, const char *schema, const char *table,
+    struct buf *holder, struct dberr *err)
+{
+	if (lock_key(c, schema, table, err) == -1)
+		return -1;
+	return lock_who(c, holder, err);
 }
 
 static int
@@ -1449,6 +1487,7 @@ const struct driver driver_pg = {
 	.reset_session = pg_reset_session,
 	.trylock = pg_trylock,
 	.unlock = pg_unlock,
+	.lock_holder = pg_lock_holder,
 	.cancel = pg_cancel,
 	.set_notice = pg_set_notice,
 	.index_invalid = pg_index_invalid,

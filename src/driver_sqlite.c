@@ -716,8 +716,6 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 	struct buf path = BUF_INIT, info = BUF_INIT;
 	struct flock fl;
 	char host[256], stamp[32];
-	struct tm tm;
-	time_t now;
 	ssize_t n;
 	char rbuf[512];
 
@@ -754,9 +752,7 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%SZ", &tm);
+	driver_utc(stamp, time(NULL));
 	buf_addf(&info, "pid %ld on %s since %s\n", (long)getpid(), host,
 	    stamp);
 	if (ftruncate(c->lockfd, 0) == 0 &&
@@ -771,6 +767,57 @@ fail:
 	c->lockfd = -1;
 	buf_release(&path);
 	return DBLOCK_ERROR;
+}
+
+/* F_GETLK on the lock file, opened read-only: a probe takes nothing. */
+static int
+sq_lock_holder(struct dbconn *c, const char *schema, const char *table,
+    struct buf *holder, struct dberr *err)
+{
+	struct buf path = BUF_INIT;
+	struct flock fl;
+	struct stat st;
+	char rbuf[512];
+	ssize_t n;
+	int fd, rc = -1;
+
+	(void)schema;
+	(void)table;
+	if (strcmp(c->path, ":memory:") == 0)
+		return 0;
+	dberr_reset(err);
+	if (lock_name(c->path, &path, &err->msg) == -1)
+		goto done;
+	if ((fd = open(path.s, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if ((rc = errno == ENOENT ? 0 : -1) == -1)
+			buf_addf(&err->msg, "cannot open lock file '%s': %s",
+			    path.s, strerror(errno));
+		goto done;
+	}
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		buf_addf(&err->msg, "refusing lock file '%s': it is not a"
+		    " regular file", path.s);
+	else if (fcntl(fd, F_GETLK, &fl) == -1)
+		buf_addf(&err->msg, "cannot read the lock of '%s': %s",
+		    path.s, strerror(errno));
+	else if (fl.l_type == F_UNLCK)
+		rc = 0;
+	else {
+		n = pread(fd, rbuf, sizeof(rbuf) - 1, 0);
+		rbuf[n > 0 ? n : 0] = '\0';
+		rbuf[strcspn(rbuf, "\n")] = '\0';
+		buf_reset(holder);
+		buf_adds(holder, rbuf[0] != '\0' ? rbuf : "another process");
+		rc = 1;
+	}
+	close(fd);
+done:
+	buf_release(&path);
+	return rc;
 }
 
 static int
@@ -854,6 +901,7 @@ const struct driver driver_sqlite = {
 	.reset_session = sq_reset_session,
 	.trylock = sq_trylock,
 	.unlock = sq_unlock,
+	.lock_holder = sq_lock_holder,
 	.cancel = sq_cancel,
 	.set_notice = NULL,
 	/* No CONCURRENTLY, no invalid indexes. */

@@ -740,7 +740,7 @@ track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 	enum dblock rc = DBLOCK_ERROR;
 
 	if (t->holder == NULL) {
-		track_now(now);
+		driver_utc(now, time(NULL));
 		t->holder = xasprintf("pid %ld on %s since %s",
 		    (long)getpid(), strchr(os_user(t), '@') + 1, now);
 	}
@@ -764,6 +764,27 @@ track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 		rc = DBLOCK_BUSY;
 	}
 done:
+	buf_release(&sql);
+	buf_release(&got);
+	return rc;
+}
+
+int
+track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
+{
+	struct buf sql = BUF_INIT, got = BUF_INIT;
+	int rc;
+
+	if ((rc = track_lock_exists(t, err)) != 1)
+		return rc;
+	buf_addf(&sql, "SELECT coalesce(holder, '') || '.' FROM %s"
+	    " WHERE id = 1", t->lock);
+	rc = t->drv->query(t->conn, sql.s, 0, NULL, holder_cb, &got, err);
+	if (rc != -1 && (rc = got.len > 0)) {
+		buf_truncate(&got, got.len - 1);
+		buf_reset(holder);
+		buf_adds(holder, got.len > 0 ? got.s : "another process");
+	}
 	buf_release(&sql);
 	buf_release(&got);
 	return rc;

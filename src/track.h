@@ -156,6 +156,12 @@ int	track_delete(struct track *, const char *version, struct dberr *err);
 enum dblock track_lock_try(struct track *, struct buf *holder,
 	    struct dberr *err);
 int	track_lock_release(struct track *, int any, struct dberr *err);
+/*
+ * Who holds the lock of method table, read without writing: 1 with
+ * holder, 0 when the row or the lock table is not there, -1.
+ */
+int	track_lock_holder(struct track *, struct buf *holder,
+	    struct dberr *err);
 /* Whether the lock table exists: 1, 0, or -1 with err set. */
 int	track_lock_exists(struct track *, struct dberr *err);
 

@@ -120,7 +120,7 @@ test_expect_success 'without --lock-timeout or [lock] timeout a second run waits
 	hold .holdlock.py app.db-msr.lock &&
 	msr_bg_status out wait.err -u sqlite:app.db -d m migrate &&
 	wait_for wait.err "waiting" &&
-	test_grep "^msr: waiting for the migration lock held by pid 4242 on build1 since 2025-01-15 10:00:00Z (timeout 600 s)$" wait.err &&
+	test_grep "^msr: waiting for the migration lock held by pid 4242 on build1 since 2025-01-15T10:00:00Z (timeout 600 s)$" wait.err &&
 	sleep 1 &&
 	test ! -s code &&
 	kill -TERM $msr_pid &&

@@ -173,7 +173,7 @@ test_expect_success 'msr.1 lists the members of every event msr prints' '
 	for n, m in ev.items():
 	    assert list(m)[:2] == ["event", "time"], (n, m)
 	    assert len(m) > 2, n
-	assert set(top) == {"database", "version", "migrations"}, top
+	assert set(top) == {"database", "version", "migrations", "lock"}, top
 	text = open(os.path.join(src, "cmd_status.c")).read()
 	body = re.search(r"state_names\[\] = \{([^}]*)\}", text).group(1)
 	assert re.findall(r"\"([a-z-]+)\"", body) == states, states

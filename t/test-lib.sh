@@ -60,7 +60,7 @@ import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
 fcntl.lockf(fd, fcntl.LOCK_EX)
 os.ftruncate(fd, 0)
-os.write(fd, b"pid 4242 on build1 since 2025-01-15 10:00:00Z\n")
+os.write(fd, b"pid 4242 on build1 since 2025-01-15T10:00:00Z\n")
 open(sys.argv[2], "w").write("ready\n")
 time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 60)
 EOF
