@@ -661,17 +661,21 @@ file_kind(mode_t mode)
  * Opens the lock file name, never through a symbolic link, and accepts
  * only a regular file with one link that belongs to msr's user, root or
  * the owner of the database file path: anything else is refused before
- * it is locked or written.  O_NONBLOCK: opening a FIFO must not wait.
+ * it is locked, written or read.  O_NONBLOCK: opening a FIFO must not
+ * wait.  With probe, it is opened to be read and not created: -2 when
+ * it does not exist.
  */
 static int
-lock_open(const char *name, const char *path, struct buf *err)
+lock_open(const char *name, const char *path, int probe, struct buf *err)
 {
 	struct stat st, dbst;
 	int fd;
 
-	fd = open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC, 0644);
+	fd = open(name, (probe ? O_RDONLY : O_RDWR | O_CREAT) | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
 	if (fd == -1) {
+		if (probe && errno == ENOENT)
+			return -2;
 		if ((errno == ELOOP || errno == EMLINK) &&
 		    lstat(name, &st) == 0 && S_ISLNK(st.st_mode))
 			buf_addf(err, "refusing lock file '%s': it is a"
@@ -725,7 +729,7 @@ sq_trylock(struct dbconn *c, const char *schema, const char *table,
 		return DBLOCK_TAKEN;
 	dberr_reset(err);
 	if (lock_name(c->path, &path, &err->msg) == -1 ||
-	    (c->lockfd = lock_open(path.s, c->path, &err->msg)) == -1) {
+	    (c->lockfd = lock_open(path.s, c->path, 0, &err->msg)) == -1) {
 		buf_release(&path);
 		return DBLOCK_ERROR;
 	}
@@ -776,7 +780,6 @@ sq_lock_holder(struct dbconn *c, const char *schema, const char *table,
 {
 	struct buf path = BUF_INIT;
 	struct flock fl;
-	struct stat st;
 	char rbuf[512];
 	ssize_t n;
 	int fd, rc = -1;
@@ -788,20 +791,14 @@ sq_lock_holder(struct dbconn *c, const char *schema, const char *table,
 	dberr_reset(err);
 	if (lock_name(c->path, &path, &err->msg) == -1)
 		goto done;
-	if ((fd = open(path.s, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
-		if ((rc = errno == ENOENT ? 0 : -1) == -1)
-			buf_addf(&err->msg, "cannot open lock file '%s': %s",
-			    path.s, strerror(errno));
+	if ((fd = lock_open(path.s, c->path, 1, &err->msg)) < 0) {
+		rc = fd == -2 ? 0 : -1;
 		goto done;
 	}
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
-		buf_addf(&err->msg, "refusing lock file '%s': it is not a"
-		    " regular file", path.s);
-	else if (fcntl(fd, F_GETLK, &fl) == -1)
+	if (fcntl(fd, F_GETLK, &fl) == -1)
 		buf_addf(&err->msg, "cannot read the lock of '%s': %s",
 		    path.s, strerror(errno));
 	else if (fl.l_type == F_UNLCK)
