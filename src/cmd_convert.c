@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,7 +205,8 @@ cmd_convert(struct msr *m)
 	struct out *o;
 	size_t i, nup = 0, ndown = 0;
 	char *target, *masked;
-	int rc = MSR_EUSAGE, made = 0, writing;
+	int rc = MSR_EUSAGE, made = 0, writing, blocked = 0;
+	sigset_t block, saved;
 
 	memset(&list, 0, sizeof(list));
 	memset(&outs, 0, sizeof(outs));
@@ -236,6 +238,16 @@ cmd_convert(struct msr *m)
 		log_error("%s", err.s);
 		goto done;
 	}
+	/*
+	 * A signal waits until the pairs are all in place, or all gone
+	 * again: a run is never left half done.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	if (writing)
+		blocked = sigprocmask(SIG_BLOCK, &block, &saved) == 0;
 	if (writing && !exists(dir)) {
 		if (mkdirs(dir, &err) == -1) {
 			log_error("%s", err.s);
@@ -329,6 +341,8 @@ cleanup:
 	if (made)
 		rmdir(dir);
 done:
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &saved, NULL);
 	convert_file_release(&f);
 	convert_file_release(&uf);
 	convert_list_release(&list);

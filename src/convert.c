@@ -368,9 +368,19 @@ convert_list(struct convlist *l, enum convert_tool tool, const char *dir,
 			continue;
 		buf_reset(&why);
 		convert_name(tool, de->d_name, &cn, &why);
-		if (cn.kind == CONVKIND_NONE)
-			continue;
 		path = join(dir, de->d_name);
+		if (cn.kind == CONVKIND_NONE) {
+			/* Flyway reads the directories below too. */
+			if (tool == CONVERT_FLYWAY && lstat(path, &st) == 0 &&
+			    S_ISDIR(st.st_mode))
+				strlist_addf(errs, "%s: a directory: Flyway"
+				    " reads the migrations in it too, msr"
+				    " converts one directory at a time; convert"
+				    " it on its own, or move its files up",
+				    path);
+			free(path);
+			continue;
+		}
 		if (lstat(path, &st) == -1) {
 			strlist_addf(errs, "%s: %s", path, strerror(errno));
 		} else if (S_ISLNK(st.st_mode)) {
@@ -894,6 +904,26 @@ check_text(struct parse *p)
 	return 0;
 }
 
+/*
+ * Flyway replaces ${name} before it runs a file, by default; what it
+ * runs depends on its configuration, which msr does not read.
+ */
+static void
+flyway_placeholders(struct parse *p)
+{
+	const char *s = p->f->text, *q;
+	unsigned line = 1;
+
+	for (q = s; (q = strstr(q, "${")) != NULL; q += 2) {
+		for (; s < q; s++)
+			line += *s == '\n';
+		perr(p, line, "a Flyway placeholder '${': Flyway replaces it"
+		    " with a value of its configuration, msr runs the text as"
+		    " written; write the value in its place");
+		return;
+	}
+}
+
 int
 convert_file(struct convfile *f, enum convert_tool tool, const char *path,
     int whole, enum sqldialect dialect, struct strlist *errs)
@@ -921,6 +951,8 @@ convert_file(struct convfile *f, enum convert_tool tool, const char *path,
 	}
 	if (check_text(&p) == -1)
 		goto done;
+	if (tool == CONVERT_FLYWAY)
+		flyway_placeholders(&p);
 	if (whole) {
 		f->up.present = 1;
 		f->up.start = 0;

@@ -365,7 +365,11 @@ test_expect_success 'Flyway: dotted versions, repeatable files, lone undo files 
 	echo "SELECT 1;" >bad/V8nodesc.sql &&
 	echo "SELECT 1;" >bad/V9__x.sql &&
 	printf "%s\n" "encoding=UTF-8" >bad/V9__x.sql.conf &&
-	refused flyway bad "bad/V1.1__dotted.sql: a version of several parts" \
+	printf "%s\n" "SELECT 1;" "GRANT SELECT ON t TO \${reader};" >bad/V10__grant.sql &&
+	mkdir bad/more &&
+	refused flyway bad "bad/V10__grant.sql:2: a Flyway placeholder ${SQ}\\\${${SQ}" \
+	    "bad/more: a directory: Flyway reads the migrations in it too" \
+	    "bad/V1.1__dotted.sql: a version of several parts" \
 	    "bad/V1_2__underscored.sql: a version of several parts" \
 	    "bad/R__views.sql: a repeatable migration" \
 	    "bad/U7__lone.sql: an undo file without a versioned migration 7$" \
