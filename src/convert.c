@@ -411,6 +411,13 @@ convert_list(struct convlist *l, enum convert_tool tool, const char *dir,
 			strlist_addf(errs, "%s: version %s is also that of"
 			    " '%s'", l->v[i].up, l->v[i].vtext,
 			    l->v[i - 1].up);
+		else if (tool == CONVERT_DBMATE &&
+		    strcmp(l->v[i - 1].up, l->v[i].up) > 0)
+			/* dbmate runs its files in the order of their names. */
+			strlist_addf(errs, "%s: dbmate runs it before '%s', in"
+			    " the order of the file names, and msr after it,"
+			    " in the order of the numbers; give the versions"
+			    " as many digits", l->v[i].up, l->v[i - 1].up);
 	for (i = 0, j = 0; i < downs.n; i++) {
 		if (i > 0 && strcmp(downs.v[i - 1].version,
 		    downs.v[i].version) == 0) {

@@ -166,7 +166,11 @@ test_expect_success 'dbmate: every bad file is an error with its line, nothing w
 	refused dbmate bad "bad/1_x.sql:2:8: unterminated quoted string" &&
 	bad_file 1_x.sql "-- migrate:up" "SELECT 1;" &&
 	printf "%s\n" "-- migrate:up" "SELECT 2;" >bad/01_y.sql &&
-	refused dbmate bad "bad/1_x.sql: version 1 is also that of ${SQ}bad/01_y.sql${SQ}$"
+	refused dbmate bad "bad/1_x.sql: version 1 is also that of ${SQ}bad/01_y.sql${SQ}$" &&
+	: dbmate runs 10 before 9, by name &&
+	bad_file 9_x.sql "-- migrate:up" "SELECT 1;" &&
+	printf "%s\n" "-- migrate:up" "SELECT 2;" >bad/10_y.sql &&
+	refused dbmate bad "bad/10_y.sql: dbmate runs it before ${SQ}bad/9_x.sql${SQ}, in the order of the file names, and msr after it"
 '
 
 test_expect_success 'every tool: a file that is not UTF-8 text, or a symbolic link, is refused' '
