@@ -159,8 +159,11 @@ write_tmp(struct out *o, const char *dir, const char *tool,
 		return -1;
 	}
 	o->tmp = tmp;
-	buf_addf(&head, "-- converted by msr convert from the %s file %s"
-	    " (%s, line %u)\n", tool, f->path, what, sec->line);
+	/* A new line in a file name must not end the comment. */
+	buf_addf(&head, "-- converted by msr convert from the %s file ",
+	    tool);
+	buf_add_printable(&head, f->path, 0);
+	buf_addf(&head, " (%s, line %u)\n", what, sec->line);
 	if (notx)
 		buf_adds(&head, "-- msr:no-transaction\n");
 	if (fchmod(fd, file_mode()) == -1 ||

@@ -785,7 +785,7 @@ parse_lines(struct parse *p)
 		perr(p, p->blocks[p->nblocks - 1].line, "StatementBegin"
 		    " without a StatementEnd");
 	if (!f->up.present)
-		perr(p, line > 0 ? 1 : 0, "no up section: %s",
+		perr(p, 1, "no up section: %s",
 		    p->tool == CONVERT_DBMATE ? "no '-- migrate:up' line" :
 		    p->tool == CONVERT_GOOSE ? "no '-- +goose Up' line" :
 		    "no '-- +migrate Up' line");

@@ -189,6 +189,15 @@ test_expect_success 'every tool: a file that is not UTF-8 text, or a symbolic li
 	refused goose bad "bad/3_link.sql: a symbolic link: convert reads regular files only"
 '
 
+test_expect_success 'a new line in a file name does not end the comment naming it' '
+	nl="$(printf "\nx")" && nl=${nl%x} &&
+	mkdir "odd${nl}DROP TABLE users;" &&
+	printf "%s\n" "-- migrate:up" "SELECT 1;" >"odd${nl}DROP TABLE users;/1_x.sql" &&
+	msr -d omig convert dbmate "odd${nl}DROP TABLE users;" >out &&
+	test $(wc -l <omig/1_x.up.sql) = 2 &&
+	test_grep "^-- converted by msr convert from the dbmate file odd.x0aDROP TABLE users;/1_x.sql (up section, line 2)$" omig/1_x.up.sql
+'
+
 # --- goose -------------------------------------------------------------
 
 test_expect_success 'goose: annotations, blocks and NO TRANSACTION map to msr' '
