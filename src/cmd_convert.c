@@ -285,7 +285,8 @@ cmd_convert(struct msr *m)
 			writing = 0;
 		}
 		if (writing && write_tmp(o, dir, tname, &f, &f.up,
-		    f.up.notx || c->conf_notx, "up section", &err) == -1)
+		    f.up.notx || c->conf_notx, tool == CONVERT_FLYWAY ?
+		    "versioned migration" : "up section", &err) == -1)
 			goto io_failed;
 		nup++;
 		if (down == NULL)

@@ -359,6 +359,7 @@ test_expect_success 'Flyway: V files are up files, U files their down files' '
 	lines fmig/002_add_name.down.sql 2 >got &&
 	test_cmp want got &&
 	test_grep "^-- converted by msr convert from the flyway file fw/U002__add_name.sql (undo migration, line 1)$" fmig/002_add_name.down.sql &&
+	test_grep "^-- converted by msr convert from the flyway file fw/V002__add_name.sql (versioned migration, line 1)$" fmig/002_add_name.up.sql &&
 	lines fmig/3_index.up.sql 2 2 >got &&
 	echo "-- msr:no-transaction" >want &&
 	test_cmp want got &&
