@@ -192,6 +192,16 @@ exists(const char *path)
 	return lstat(path, &st) == 0 || errno != ENOENT;
 }
 
+/* Whether a and b are one directory. */
+static int
+same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int
 cmd_convert(struct msr *m)
 {
@@ -235,6 +245,12 @@ cmd_convert(struct msr *m)
 	}
 	if (list.n == 0) {
 		log_error("no %s migrations in '%s'", tname, m->argv[1]);
+		goto done;
+	}
+	if (same_dir(dir, m->argv[1])) {
+		log_error("'%s' is the migrations directory: write the pairs"
+		    " into another one (--dir), where the %s files do not"
+		    " stand beside them", m->argv[1], tname);
 		goto done;
 	}
 	if (exists(dir) && migfile_scan(&set, dir, 0, &warn, &err) == -1) {

@@ -407,6 +407,8 @@ test_expect_success 'golang-migrate, unknown tools, missing operands and empty d
 	test_grep "^msr: error: no dbmate migrations in ${SQ}empty${SQ}$" err &&
 	test_expect_code 2 msr -d mig convert dbmate nowhere 2>err &&
 	test_grep "^msr: error: cannot open the dbmate directory ${SQ}nowhere${SQ}" err &&
+	test_expect_code 2 msr -d dbm/ convert dbmate dbm 2>err &&
+	test_grep "^msr: error: ${SQ}dbm${SQ} is the migrations directory: write the pairs into another one" err &&
 	test_expect_code 2 msr -d mig convert dbmate dbm --to 3 2>err &&
 	test_grep "does not apply to ${SQ}convert${SQ}" err
 '
