@@ -89,6 +89,7 @@ int	cmd_repair(struct msr *);
 int	cmd_lock(struct msr *);
 int	cmd_wait(struct msr *);
 int	cmd_baseline(struct msr *);
+int	cmd_convert(struct msr *);
 
 /*
  * Finds the driver of the configured URL and connects (DBCONN_* flags),

@@ -76,6 +76,10 @@ static const struct cmd commands[] = {
 	    "wait until the database accepts connections" },
 	{ "new", NULL, cmd_new, "NAME", 0, 0, 1,
 	    "create VERSION_NAME.up.sql and .down.sql" },
+	{ "convert", NULL, cmd_convert, "TOOL DIR [--dry-run]", 0,
+	    OPT_DRYRUN, 2,
+	    "write msr's pairs from the migrations of dbmate, goose, Flyway"
+	    " or sql-migrate" },
 	{ "help", NULL, NULL, "[COMMAND]", 0, 0, 1,
 	    "show the usage of msr or of a command" },
 };

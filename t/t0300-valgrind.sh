@@ -56,6 +56,20 @@ test_expect_success 'down --all and redo' '
 	vg -u sqlite:app.db -d m down --all 2>err
 '
 
+test_expect_success 'convert, and a convert that refuses' '
+	mkdir dbm &&
+	printf "%s\n" "-- migrate:up transaction:false" "CREATE TABLE f (x);" \
+	    "-- migrate:down" "DROP TABLE f;" >dbm/5_f.sql &&
+	vg -d conv convert dbmate dbm >out 2>err &&
+	test_grep "conv/5_f.down.sql" out &&
+	printf "%s\n" "-- +goose Up" "-- +goose StatementBegin" "SELECT 1;" \
+	    "SELECT 2;" "-- +goose StatementEnd" >dbm/6_g.sql &&
+	echo "package x" >dbm/7_h.go &&
+	test_expect_code 2 vg -d conv2 convert goose dbm >out 2>err &&
+	test_grep "would split" err &&
+	test_grep -v "==[0-9]*==" err
+'
+
 test_expect_success 'failure paths' '
 	mig m 4_bad "CREATE TABLE e (x); SELECT nope FROM e;" &&
 	test_expect_code 1 vg -u sqlite:app.db -d m migrate 2>err &&

@@ -7,7 +7,7 @@
 # t/t0910-contrib.sh checks that they agree.
 
 _msr_commands='migrate up down rollback redo status list version check
-validate lint baseline repair lock wait new help'
+validate lint baseline repair lock wait new convert help'
 _msr_global_opts='-c --config --config-file -u --url -d --dir --table
 --json -q --quiet -v --verbose --no-lock --lock-timeout --transaction
 --wait -h --help -V --version'
@@ -18,7 +18,7 @@ _msr_command_opts()
 	case $1 in
 	migrate|up) echo --to --dry-run --out-of-order ;;
 	down|rollback) echo --steps --all --dry-run ;;
-	redo|baseline) echo --dry-run ;;
+	redo|baseline|convert) echo --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
 	version) echo --expect --expect-at-least ;;
 	wait) echo --timeout ;;
@@ -106,8 +106,17 @@ _msr()
 		    $(compgen -d -- "$cur"))
 		return
 	fi
+	if [[ $cmd == convert ]] && ((nargs == 1)); then
+		# The directory of the other tool's migrations.
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+	fi
 	((nargs == 0)) || return
 	case $cmd in
+	convert)
+		COMPREPLY=($(compgen -W 'dbmate goose flyway sql-migrate' \
+		    -- "$cur")) ;;
 	lock)
 		COMPREPLY=($(compgen -W 'status release' -- "$cur")) ;;
 	help)
