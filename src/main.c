@@ -61,6 +61,12 @@ static const struct cmd commands[] = {
 	    OPT_DRYRUN, 1,
 	    "record migrations up to VERSION as applied without running"
 	    " them" },
+	{ "adopt", NULL, cmd_adopt,
+	    "[TOOL] [--from-table NAME] [--from-schema NAME] [--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_TOOL,
+	    OPT_DRYRUN | OPT_FROMTABLE | OPT_FROMSCHEMA, 1,
+	    "record what golang-migrate, dbmate, goose, flyway or"
+	    " sql-migrate applied, as applied without running it" },
 	{ "repair", NULL, cmd_repair,
 	    "[--forget VERSION [--force]] [--dry-run]",
 	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
@@ -84,7 +90,7 @@ static const struct cmd commands[] = {
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
-	O_FORGET, O_FORCE, O_ATLEAST
+	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA
 };
 
 static const struct option longopts[] = {
@@ -112,6 +118,8 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "forget", required_argument, NULL, O_FORGET },
 	{ "force", no_argument, NULL, O_FORCE },
+	{ "from-table", required_argument, NULL, O_FROMTABLE },
+	{ "from-schema", required_argument, NULL, O_FROMSCHEMA },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -143,7 +151,8 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 
 static const char *const optnames[] = {
 	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
-	"--timeout", "--forget", "--force", "--expect-at-least"
+	"--timeout", "--forget", "--force", "--expect-at-least",
+	"--from-table", "--from-schema"
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
@@ -570,6 +579,20 @@ run(int argc, char *argv[])
 			m.o.force = 1;
 			given |= OPT_FORCE;
 			break;
+		case O_FROMTABLE:
+		case O_FROMSCHEMA:
+			if (*optarg == '\0')
+				return usage_arg(NULL, ch == O_FROMTABLE ?
+				    "invalid --from-table" :
+				    "invalid --from-schema", optarg,
+				    ": expected a name");
+			if (ch == O_FROMTABLE)
+				m.o.from_table = optarg;
+			else
+				m.o.from_schema = optarg;
+			given |= ch == O_FROMTABLE ? OPT_FROMTABLE :
+			    OPT_FROMSCHEMA;
+			break;
 		case ':':
 			return usage_arg(NULL, "option", argv[optind - 1],
 			    " needs a value");
@@ -627,6 +650,8 @@ run(int argc, char *argv[])
 			bad_version("version", m.argv[i]);
 			return MSR_EUSAGE;
 		}
+	if ((c->flags & CMD_TOOL) && m.argc > 0 && !cmd_adopt_tool(m.argv[0]))
+		return MSR_EUSAGE;
 	log_json = m.o.json;
 
 	config_init(&m.cfg);

@@ -552,21 +552,6 @@ row_cb(void *arg, int ncols, const char *const *v)
 	return 0;
 }
 
-/* The driver's UTC text of a timestamp column: fmt holds one "%s". */
-static void
-add_utc(struct buf *b, const char *fmt, const char *column)
-{
-	const char *p = strstr(fmt, "%s");
-
-	if (p == NULL) {
-		buf_adds(b, column);
-		return;
-	}
-	buf_add(b, fmt, (size_t)(p - fmt));
-	buf_adds(b, column);
-	buf_adds(b, p + 2);
-}
-
 int
 track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 {
@@ -576,7 +561,7 @@ track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 	memset(rows, 0, sizeof(*rows));
 	buf_adds(&sql, "SELECT version, name, checksum, state,"
 	    " statements_done, ");
-	add_utc(&sql, t->drv->utc_text, "applied_at");
+	driver_subst(&sql, t->drv->utc_text, "applied_at");
 	buf_addf(&sql, ", execution_ms, applied_by, os_user, seq, %s FROM %s"
 	    " ORDER BY seq", t->cols & TRACKCOL_ORIGIN ? "origin" : "NULL",
 	    t->table);
@@ -618,10 +603,11 @@ track_find(const struct trackrows *rows, const char *version)
 	return NULL;
 }
 
-int
-track_record(struct track *t, const char *version, const char *name,
-    const char *checksum, const char *origin, int partial, long done,
-    long long ms, int replace, struct dberr *err)
+/* track_record(), applied at the time at, or now when at is NULL. */
+static int
+record(struct track *t, const char *version, const char *name,
+    const char *checksum, const char *origin, const char *at, int partial,
+    long done, long long ms, int replace, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
 	char now[32], sdone[24], sms[24], sseq[24];
@@ -639,7 +625,7 @@ track_record(struct track *t, const char *version, const char *name,
 	params[2] = checksum;
 	params[3] = partial ? "partial" : "applied";
 	params[4] = sdone;
-	params[5] = now;
+	params[5] = at != NULL ? at : now;
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
 	params[8] = os_user(t);
@@ -664,6 +650,24 @@ track_record(struct track *t, const char *version, const char *name,
 		    " os_user = excluded.os_user, seq = excluded.seq%s",
 		    n == 11 ? ", origin = excluded.origin" : "");
 	return put(t, buf_detach(&sql), n, params, "tracking row", own, err);
+}
+
+int
+track_record(struct track *t, const char *version, const char *name,
+    const char *checksum, const char *origin, int partial, long done,
+    long long ms, int replace, struct dberr *err)
+{
+	return record(t, version, name, checksum, origin, NULL, partial,
+	    done, ms, replace, err);
+}
+
+int
+track_record_at(struct track *t, const char *version, const char *name,
+    const char *checksum, const char *origin, const char *at,
+    struct dberr *err)
+{
+	return record(t, version, name, checksum, origin, at, 0, 0, 0, 0,
+	    err);
 }
 
 int

@@ -47,6 +47,7 @@ struct trackrows {
 /* The origins of rows that msr writes. */
 #define TRACK_ORIGIN_MSR	"msr"
 #define TRACK_ORIGIN_BASELINE	"baseline"
+#define TRACK_ORIGIN_ADOPTED	"adopted:"	/* and the tool's name */
 
 struct track {
 	const struct driver	*drv;
@@ -141,6 +142,13 @@ struct trackrow *track_find(const struct trackrows *, const char *version);
 int	track_record(struct track *, const char *version, const char *name,
 	    const char *checksum, const char *origin, int partial, long done,
 	    long long ms, int replace, struct dberr *err);
+/*
+ * Writes the row of a migration that another tool applied at the time
+ * at (ISO 8601 UTC), or now when at is NULL: state 'applied'.
+ */
+int	track_record_at(struct track *, const char *version, const char *name,
+	    const char *checksum, const char *origin, const char *at,
+	    struct dberr *err);
 /* Marks a row applied with this checksum (repair). */
 int	track_accept(struct track *, const char *version, const char *checksum,
 	    struct dberr *err);
