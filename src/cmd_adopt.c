@@ -344,6 +344,11 @@ entry_cb(void *arg, int ncols, const char *const *vals)
 		buf_release(&b);
 		return 0;
 	}
+	if (raw == NULL && a->tool->id != DBTOOL_FLYWAY) {
+		strlist_add(&a->bad, "a NULL version");
+		buf_release(&b);
+		return 0;
+	}
 	if (strcmp(state, DBTOOL_SKIPPED) == 0 || raw == NULL) {
 		strlist_add(&a->skipped, b.s);
 		buf_release(&b);

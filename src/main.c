@@ -123,6 +123,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The longest name of --from-table and --from-schema. */
+#define NAME_MAX_LEN	128
+
 /* A configuration key set on the command line. */
 struct cliset {
 	const char	*section;
@@ -581,11 +584,11 @@ run(int argc, char *argv[])
 			break;
 		case O_FROMTABLE:
 		case O_FROMSCHEMA:
-			if (*optarg == '\0')
+			if (*optarg == '\0' || strlen(optarg) > NAME_MAX_LEN)
 				return usage_arg(NULL, ch == O_FROMTABLE ?
 				    "invalid --from-table" :
 				    "invalid --from-schema", optarg,
-				    ": expected a name");
+				    ": expected a name of 1 to 128 bytes");
 			if (ch == O_FROMTABLE)
 				m.o.from_table = optarg;
 			else

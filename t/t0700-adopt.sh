@@ -196,6 +196,17 @@ test_expect_success 'dbmate: a version that is not one of msr' '
 	test_cmp before after
 '
 
+test_expect_success 'golang-migrate: a NULL version is refused' '
+	db_new gmnull &&
+	dbq gmnull "CREATE TABLE schema_migrations (version bigint, dirty boolean)" &&
+	dbq gmnull "INSERT INTO schema_migrations VALUES (NULL, $F)" &&
+	db_fp gmnull >before &&
+	test_expect_code 5 msr -u "$(db_url gmnull)" -d m adopt 2>err &&
+	test_grep "golang-migrate records a NULL version, which is not an msr version" err &&
+	db_fp gmnull >after &&
+	test_cmp before after
+'
+
 test_expect_success 'two histories, or Rails: refused until the tool is named' '
 	db_new two &&
 	dbq two "$dbmate_ddl" &&
@@ -342,6 +353,10 @@ test_expect_success 'bad operands are refused before connecting, masked' '
 	! grep s3cret err &&
 	test_expect_code 2 msr -u "sqlite:nodir/x.db" -d m adopt --from-table "" 2>err &&
 	test_grep "invalid --from-table" err &&
+	long=$(printf "%0200d" 0) &&
+	test_expect_code 2 msr -u "sqlite:nodir/x.db" -d m adopt --from-schema "$long" 2>err &&
+	test_grep "invalid --from-schema .0*[.][.][.].: expected a name of 1 to 128 bytes" err &&
+	test "$(wc -c <err)" -lt 300 &&
 	test_expect_code 2 msr -u "sqlite:nodir/x.db" -d m adopt dbmate goose 2>err &&
 	test_grep "unexpected argument .goose." err &&
 	test_expect_code 2 msr -u "sqlite:nodir/x.db" -d m migrate --from-table x 2>err &&
