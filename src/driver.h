@@ -78,6 +78,15 @@ enum dbtool {
 	DBTOOL_SQL_MIGRATE
 };
 
+/* What tool_keep() does. */
+enum dbkeep {
+	DBKEEP_CREATE,		/* create the table as the tool does */
+	DBKEEP_SET,		/* golang-migrate: its one row becomes
+				 * version and dirty, or none when version
+				 * is NULL; dbmate: adds version's row */
+	DBKEEP_REMOVE		/* dbmate: deletes version's row */
+};
+
 /* What tool_history() says of an entry of another tool's history. */
 #define DBTOOL_APPLIED	"applied"	/* it ran */
 #define DBTOOL_FAILED	"failed"	/* golang-migrate's dirty, Flyway's
@@ -175,6 +184,15 @@ struct driver {
 	int	(*tool_history)(struct dbconn *, enum dbtool, const char *schema,
 		    const char *table, dbrow_fn fn, void *arg,
 		    struct dberr *err);
+
+	/*
+	 * Keeps the table of another tool, schema.table, in step with
+	 * msr's ([migrations] keep_tool), in the open transaction if any:
+	 * see enum dbkeep.  Only golang-migrate and dbmate.
+	 */
+	int	(*tool_keep)(struct dbconn *, enum dbtool, const char *schema,
+		    const char *table, enum dbkeep op, const char *version,
+		    int dirty, struct dberr *err);
 
 	/* The database user, for the tracking rows; may return NULL. */
 	const char *(*user)(struct dbconn *);

@@ -924,6 +924,58 @@ sq_cancel(struct dbconn *c)
 	sqlite3_interrupt(c->db);
 }
 
+/* The tables of golang-migrate and dbmate, as they create them. */
+static int
+sq_tool_keep(struct dbconn *c, enum dbtool tool, const char *schema,
+    const char *table, enum dbkeep op, const char *version, int dirty,
+    struct dberr *err)
+{
+	struct buf name = BUF_INIT, sql = BUF_INIT, second = BUF_INIT;
+	struct dbwrite w[2];
+	const char *params[2] = { version, dirty ? "1" : "0" };
+	size_t n = 1, failed;
+	int rc;
+
+	driver_quote_ident(&name, schema, table);
+	memset(w, 0, sizeof(w));
+	if (op == DBKEEP_CREATE && tool == DBTOOL_GOLANG_MIGRATE) {
+		buf_addf(&sql, "CREATE TABLE IF NOT EXISTS %s (version uint64,"
+		    "dirty bool)", name.s);
+		buf_adds(&second, "CREATE UNIQUE INDEX IF NOT EXISTS ");
+		driver_quote_ident(&second, schema, "version_unique");
+		buf_adds(&second, " ON ");
+		driver_quote_ident(&second, NULL, table);
+		buf_adds(&second, " (version)");
+		n = 2;
+	} else if (op == DBKEEP_CREATE)
+		buf_addf(&sql, "CREATE TABLE IF NOT EXISTS %s (version"
+		    " varchar(128) primary key)", name.s);
+	else if (tool == DBTOOL_GOLANG_MIGRATE) {
+		buf_addf(&sql, "DELETE FROM %s", name.s);
+		if (version != NULL) {
+			buf_addf(&second, "INSERT INTO %s (version, dirty)"
+			    " VALUES (CAST($1 AS INTEGER), CAST($2 AS"
+			    " INTEGER))", name.s);
+			w[1].nparams = 2;
+			w[1].params = params;
+			n = 2;
+		}
+	} else {
+		buf_addf(&sql, op == DBKEEP_SET ? "INSERT INTO %s (version)"
+		    " VALUES ($1) ON CONFLICT DO NOTHING" : "DELETE FROM %s"
+		    " WHERE version = $1", name.s);
+		w[0].nparams = 1;
+		w[0].params = params;
+	}
+	w[0].sql = sql.s;
+	w[1].sql = second.s;
+	rc = sq_write(c, w, n, 0, &failed, err);
+	buf_release(&second);
+	buf_release(&sql);
+	buf_release(&name);
+	return rc;
+}
+
 const struct driver driver_sqlite = {
 	.name = "sqlite",
 	.dialect = SQLDIALECT_SQLITE,
@@ -940,6 +992,7 @@ const struct driver driver_sqlite = {
 	.object_exists = sq_object_exists,
 	.columns = sq_columns,
 	.tool_history = sq_tool_history,
+	.tool_keep = sq_tool_keep,
 	.user = sq_user,
 	.exec = sq_exec,
 	.query = sq_query,

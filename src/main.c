@@ -333,7 +333,7 @@ open_db(struct msr *m, const struct cmd *c)
 {
 	struct buf msg = BUF_INIT;
 	struct dberr dbe;
-	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
+	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc, made;
 
 	rc = cmd_connect(m, write || (c->flags & CMD_RW) ? 0 :
 	    DBCONN_READONLY);
@@ -371,7 +371,19 @@ open_db(struct msr *m, const struct cmd *c)
 	/* Said once, by the commands that write. */
 	if (write && m->has_table && track_missing(&m->track, &msg) != 0)
 		log_notice("%s", msg.s);
-	rc = cmd_reload(m) == 0 ? MSR_OK : MSR_ECONNECT;
+	if (cmd_reload(m) == -1) {
+		rc = MSR_ECONNECT;
+		goto done;
+	}
+	if (write && (made = track_keep_start(&m->track, &dbe)) == -1) {
+		log_error("keep_tool: cannot use %s.%s: %s",
+		    m->track.keep_schema, m->track.keep_table, dbe.msg.s);
+		rc = dbe.code[0] == '\0' ? MSR_EUSAGE : MSR_ECONNECT;
+	} else if (write && made)
+		log_info("created %s.%s for keep_tool, as %s creates it",
+		    m->track.keep_schema, m->track.keep_table,
+		    m->track.keep == DBTOOL_GOLANG_MIGRATE ?
+		    "golang-migrate" : "dbmate");
 done:
 	buf_release(&msg);
 	dberr_release(&dbe);
@@ -431,6 +443,36 @@ close_db(struct msr *m, const struct cmd *c)
 		apply_unlock(&a);
 	m->drv->disconnect(m->conn);
 	m->conn = NULL;
+}
+
+/*
+ * golang-migrate's table holds a version in a bigint: with keep_tool =
+ * golang-migrate, a version above its range is refused before anything
+ * runs.  Returns an exit code.
+ */
+static int
+keep_fits(const struct msr *m)
+{
+	static const char max[] = "9223372036854775807";
+	const struct migration *mig;
+	size_t i, len;
+	int rc = MSR_OK;
+
+	if (m->cfg.keep_tool != KEEP_GOLANG_MIGRATE)
+		return MSR_OK;
+	for (i = 0; i < m->set.n; i++) {
+		mig = &m->set.v[i];
+		len = strlen(mig->version);
+		if (len < sizeof(max) - 1 || (len == sizeof(max) - 1 &&
+		    strcmp(mig->version, max) <= 0))
+			continue;
+		log_error("%s: version %s is above %s, the highest that"
+		    " golang-migrate's table holds (keep_tool ="
+		    " golang-migrate)", mig->up != NULL ? mig->up : mig->down,
+		    mig->vtext, max);
+		rc = MSR_EUSAGE;
+	}
+	return rc;
 }
 
 /* Whether DIR is there; anything but "no such directory" counts as yes. */
@@ -687,6 +729,8 @@ run(int argc, char *argv[])
 		}
 		print_warnings(&m.warnings);
 	}
+	if ((c->flags & CMD_WRITE) && (rc = keep_fits(&m)) != MSR_OK)
+		goto done;
 	if ((c->flags & CMD_DB) ||
 	    ((c->flags & CMD_DBOPT) && m.cfg.url != NULL)) {
 		if ((rc = open_db(&m, c)) != MSR_OK)

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "driver.h"
 
 struct buf;
@@ -66,6 +67,13 @@ struct track {
 	unsigned		 add;		/* those msr lacks and may add */
 	unsigned		 adding;	/* those added in the open
 						 * transaction */
+	/* [migrations] keep_tool: another tool's table kept in step */
+	int			 keep;		/* enum dbtool, or -1: none */
+	const char		*keep_schema;	/* unquoted */
+	const char		*keep_table;	/* unquoted */
+	struct strlist		 applied;	/* versions applied, in order */
+	char			*partial;	/* the version of a partial
+						 * row, or NULL */
 	int			 defer;		/* rows wait for track_commit() */
 	struct trackq {
 		char		*sql;
@@ -121,6 +129,18 @@ int	track_new_run(struct track *, struct buf *err);
 void	track_defer(struct track *);
 int	track_commit(struct track *, const char **what, struct dberr *err);
 void	track_discard(struct track *);
+
+/*
+ * With [migrations] keep_tool, creates that tool's table as the tool
+ * does when it is not there, saying what msr's rows say, in a
+ * transaction of its own; then each change of a tracking row writes it
+ * too, in the same transaction: for golang-migrate, the newest applied
+ * version with dirty false, or the version of a partial row with dirty
+ * true; for dbmate, a row per applied version.  1 when it created the
+ * table, 0, or -1 with err set, also when the table is there and its
+ * columns are not the tool's.
+ */
+int	track_keep_start(struct track *, struct dberr *err);
 
 /* Creates the tables from the driver's DDL, in a transaction. */
 int	track_create(struct track *, struct dberr *err);
