@@ -21,6 +21,7 @@
 #define CMD_VERSIONS	0x80	/* its arguments are versions */
 #define CMD_FILESOPT	0x100	/* reads the migrations directory when
 				 * there is one */
+#define CMD_TOOL	0x200	/* its operand is another tool's name */
 #define CMD_EXACT	0x40	/* refuses files golang-migrate would run
 				 * and msr does not read */
 
@@ -36,6 +37,8 @@ struct opts {
 	int		 json;		/* --json */
 	const char	*forget;	/* --forget */
 	int		 force;		/* --force */
+	const char	*from_table;	/* --from-table */
+	const char	*from_schema;	/* --from-schema */
 };
 
 struct msr {
@@ -64,6 +67,8 @@ struct msr {
 #define OPT_FORGET	0x80
 #define OPT_FORCE	0x100
 #define OPT_ATLEAST	0x200
+#define OPT_FROMTABLE	0x400
+#define OPT_FROMSCHEMA	0x800
 
 struct cmd {
 	const char	*name;
@@ -90,6 +95,9 @@ int	cmd_lock(struct msr *);
 int	cmd_wait(struct msr *);
 int	cmd_baseline(struct msr *);
 int	cmd_convert(struct msr *);
+int	cmd_adopt(struct msr *);
+/* Whether name is a tool that adopt knows, saying so when not. */
+int	cmd_adopt_tool(const char *name);
 
 /*
  * Finds the driver of the configured URL and connects (DBCONN_* flags),
@@ -103,6 +111,14 @@ int	cmd_connect(struct msr *, int flags);
 int	cmd_ensure_tables(struct msr *);
 /* Reports an invalid version given as what ("--to"), masked. */
 void	bad_version(const char *what, const char *arg);
+/*
+ * The one transaction of a command that writes only tracking rows:
+ * cmd_begin() begins it, cmd_finish() commits it, or when failed is set
+ * or committing fails rolls it back and reports; both return an exit
+ * code.
+ */
+int	cmd_begin(struct msr *, struct dberr *err);
+int	cmd_finish(struct msr *, int failed, struct dberr *err);
 /* Reads the tracking rows again, after a change. */
 int	cmd_reload(struct msr *);
 /* The highest fully applied version, canonical, or NULL. */

@@ -24,9 +24,8 @@
 /* Statements read at a time by repair --forget. */
 #define FORGET_BATCH	256
 
-/* Begins the one transaction of the command; returns an exit code. */
-static int
-begin(struct msr *m, struct dberr *err)
+int
+cmd_begin(struct msr *m, struct dberr *err)
 {
 	int sig;
 
@@ -38,9 +37,8 @@ begin(struct msr *m, struct dberr *err)
 	return sig != 0 ? sig : MSR_EFAILED;
 }
 
-/* Commits, or rolls back and reports; returns an exit code. */
-static int
-finish(struct msr *m, int failed, struct dberr *err)
+int
+cmd_finish(struct msr *m, int failed, struct dberr *err)
 {
 	struct dberr e2;
 	int sig;
@@ -336,12 +334,12 @@ forget(struct msr *m)
 		rc = MSR_OK;
 		goto done;
 	}
-	if ((rc = begin(m, &err)) != MSR_OK)
+	if ((rc = cmd_begin(m, &err)) != MSR_OK)
 		goto done;
 	rc = track_delete(&m->track, r->version, &err) == -1 ||
 	    track_audit(&m->track, "forget", r->version, r->name, "ok", msg.s,
 	    0, &err) == -1;
-	if ((rc = finish(m, rc, &err)) == MSR_OK)
+	if ((rc = cmd_finish(m, rc, &err)) == MSR_OK)
 		log_info("forgot version %s (%s); 'msr migrate' runs it from"
 		    " its first statement", r->version, r->name);
 done:
@@ -375,7 +373,7 @@ cmd_repair(struct msr *m)
 		return MSR_OK;
 	}
 	dberr_init(&err);
-	if (!m->o.dry_run && (rc = begin(m, &err)) != MSR_OK)
+	if (!m->o.dry_run && (rc = cmd_begin(m, &err)) != MSR_OK)
 		return rc;
 	for (i = 0; i < m->rows.n && !failed && !apply_interrupted(); i++) {
 		r = &m->rows.v[i];
@@ -415,7 +413,7 @@ cmd_repair(struct msr *m)
 		rc = failed ? MSR_EUSAGE : MSR_OK;
 		fputs(changed == 0 ? "nothing to repair\n" : out.s, stdout);
 	} else {
-		rc = finish(m, failed, &err);
+		rc = cmd_finish(m, failed, &err);
 		if (rc == MSR_OK) {
 			fputs(out.s, stdout);
 			log_info("repaired %zu migration%s", changed,
@@ -453,7 +451,7 @@ cmd_baseline(struct msr *m)
 	if (!m->o.dry_run && (rc = cmd_ensure_tables(m)) != MSR_OK)
 		return rc;
 	dberr_init(&err);
-	if (!m->o.dry_run && (rc = begin(m, &err)) != MSR_OK)
+	if (!m->o.dry_run && (rc = cmd_begin(m, &err)) != MSR_OK)
 		return rc;
 	for (i = 0; i < m->set.n && !failed && !apply_interrupted(); i++) {
 		mig = &m->set.v[i];
@@ -481,7 +479,7 @@ cmd_baseline(struct msr *m)
 	if (m->o.dry_run) {
 		rc = failed ? MSR_EUSAGE : MSR_OK;
 		fputs(out.s, stdout);
-	} else if ((rc = finish(m, failed, &err)) == MSR_OK) {
+	} else if ((rc = cmd_finish(m, failed, &err)) == MSR_OK) {
 		fputs(out.s, stdout);
 		log_info("recorded %zu migration%s as applied without running"
 		    " them", n, n == 1 ? "" : "s");

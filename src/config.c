@@ -46,6 +46,13 @@ const struct cfgkey config_keys[] = {
 	    0, 0, "apply pending migrations older than the newest applied" },
 	{ "migrations", "strict", CFG_BOOL, OFF(strict), "false", 0, 0,
 	    "treat stray or misnamed *.sql files as errors" },
+	{ "migrations", "keep_tool", CFG_KEEPTOOL, OFF(keep_tool), "none", 0,
+	    0, "another tool's table to keep in step: none, golang-migrate"
+	    " or dbmate" },
+	{ "migrations", "keep_table", CFG_IDENT, OFF(keep_table), NULL, 0, 63,
+	    "that table, when not the tool's schema_migrations" },
+	{ "migrations", "keep_schema", CFG_IDENT, OFF(keep_schema), NULL, 0,
+	    63, "its schema, when not that of the tracking tables" },
 	{ "transaction", "mode", CFG_TXMODE, OFF(txmode), "per-migration",
 	    0, 0, "per-migration, per-batch or none" },
 	{ "lock", "enabled", CFG_BOOL, OFF(lock_enabled), "true", 0, 0,
@@ -83,6 +90,13 @@ static const char *const lintdialects[] = {
 	[LINTDIALECT_AUTO] = "auto",
 	[LINTDIALECT_SQLITE] = "sqlite",
 	[LINTDIALECT_POSTGRES] = "postgres",
+	NULL
+};
+
+static const char *const keeptools[] = {
+	[KEEP_NONE] = "none",
+	[KEEP_GOLANG_MIGRATE] = "golang-migrate",
+	[KEEP_DBMATE] = "dbmate",
 	NULL
 };
 
@@ -281,6 +295,11 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 			return 0;
 		return bad_value(err, origin, k, value, "expected auto, sqlite"
 		    " or postgres");
+	case CFG_KEEPTOOL:
+		if (set_enum(keeptools, value, ip) == 0)
+			return 0;
+		return bad_value(err, origin, k, value, "expected none,"
+		    " golang-migrate or dbmate");
 	case CFG_RULES:
 		if (rules_parse(value, &cfg->lint_ignore_set, &bad,
 		    &badlen) == -1) {
@@ -346,7 +365,8 @@ config_release(struct config *cfg)
 		    config_keys[i].type == CFG_BOOL ||
 		    config_keys[i].type == CFG_TXMODE ||
 		    config_keys[i].type == CFG_LOCKMETHOD ||
-		    config_keys[i].type == CFG_DIALECT)
+		    config_keys[i].type == CFG_DIALECT ||
+		    config_keys[i].type == CFG_KEEPTOOL)
 			continue;
 		sp = (char **)(void *)((char *)cfg + config_keys[i].offset);
 		free(*sp);

@@ -29,6 +29,13 @@ enum lockmethod {
 	LOCKMETHOD_TABLE	/* a row in the lock table */
 };
 
+/* [migrations] keep_tool: another tool's table that msr keeps in step. */
+enum keeptool {
+	KEEP_NONE,
+	KEEP_GOLANG_MIGRATE,	/* one row: the version, and dirty */
+	KEEP_DBMATE		/* a row per applied version */
+};
+
 struct config {
 	/* [database] */
 	char		*url;
@@ -41,6 +48,9 @@ struct config {
 	char		*schema;
 	int		 out_of_order;
 	int		 strict;
+	int		 keep_tool;		/* enum keeptool */
+	char		*keep_table;
+	char		*keep_schema;
 	/* [transaction] */
 	int		 txmode;		/* enum txmode */
 	/* [lock] */
@@ -76,7 +86,8 @@ enum cfgtype {
 	CFG_DURATION,	/* PostgreSQL duration: 0, 500ms, 5s, 2min, 1h, 1d */
 	CFG_IDENTLIST,	/* identifiers separated by commas */
 	CFG_RULES,	/* lint rule names separated by commas */
-	CFG_DIALECT	/* enum lintdialect */
+	CFG_DIALECT,	/* enum lintdialect */
+	CFG_KEEPTOOL	/* enum keeptool */
 };
 
 struct cfgkey {

@@ -105,3 +105,17 @@ driver_utc(char out[32], time_t t)
 	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		out[0] = '\0';
 }
+
+void
+driver_subst(struct buf *b, const char *text, const char *name)
+{
+	const char *p = strstr(text, "%s");
+
+	if (p == NULL) {
+		buf_adds(b, text);
+		return;
+	}
+	buf_add(b, text, (size_t)(p - text));
+	buf_adds(b, name);
+	buf_adds(b, p + 2);
+}

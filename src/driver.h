@@ -69,6 +69,33 @@ enum dbobject {
 	DBOBJ_COLUMN		/* a column of a table */
 };
 
+/* The other migration tools whose history msr adopt reads. */
+enum dbtool {
+	DBTOOL_GOLANG_MIGRATE,
+	DBTOOL_DBMATE,
+	DBTOOL_GOOSE,
+	DBTOOL_FLYWAY,
+	DBTOOL_SQL_MIGRATE
+};
+
+/* What tool_keep() does. */
+enum dbkeep {
+	DBKEEP_CREATE,		/* create the table as the tool does */
+	DBKEEP_SET,		/* golang-migrate: its one row becomes
+				 * version and dirty, or none when version
+				 * is NULL; dbmate: adds version's row */
+	DBKEEP_REMOVE		/* dbmate: deletes version's row */
+};
+
+/* What tool_history() says of an entry of another tool's history. */
+#define DBTOOL_APPLIED	"applied"	/* it ran */
+#define DBTOOL_FAILED	"failed"	/* golang-migrate's dirty, Flyway's
+					 * success = false */
+#define DBTOOL_UNDONE	"undone"	/* goose is_applied = false, Flyway
+					 * UNDO_SQL: undoes an earlier entry */
+#define DBTOOL_BASELINE	"baseline"	/* Flyway BASELINE */
+#define DBTOOL_SKIPPED	"skipped"	/* any other Flyway row */
+
 struct driver {
 	const char	*name;		/* "sqlite", "postgres" */
 	enum sqldialect	 dialect;	/* for the scanner */
@@ -143,6 +170,29 @@ struct driver {
 	int	(*columns)(struct dbconn *, const char *schema,
 		    const char *name, struct strlist *cols, int *may_add,
 		    struct dberr *err);
+
+	/*
+	 * Reads the history that tool recorded in its table schema.table,
+	 * calling fn for each entry in the order the tool wrote them, with
+	 * four values: the version as the tool recorded it (sql-migrate:
+	 * the file name; NULL for a Flyway repeatable migration), one of
+	 * DBTOOL_APPLIED..DBTOOL_SKIPPED, when the tool applied it in ISO
+	 * 8601 UTC or NULL when it did not record that, and for messages
+	 * what the entry is (Flyway: its type and script) or NULL.  The
+	 * table is read as it is: nothing is locked or written.
+	 */
+	int	(*tool_history)(struct dbconn *, enum dbtool, const char *schema,
+		    const char *table, dbrow_fn fn, void *arg,
+		    struct dberr *err);
+
+	/*
+	 * Keeps the table of another tool, schema.table, in step with
+	 * msr's ([migrations] keep_tool), in the open transaction if any:
+	 * see enum dbkeep.  Only golang-migrate and dbmate.
+	 */
+	int	(*tool_keep)(struct dbconn *, enum dbtool, const char *schema,
+		    const char *table, enum dbkeep op, const char *version,
+		    int dirty, struct dberr *err);
 
 	/* The database user, for the tracking rows; may return NULL. */
 	const char *(*user)(struct dbconn *);
@@ -239,6 +289,9 @@ const struct driver *driver_find(const char *url, struct buf *err);
  */
 void	driver_quote_ident(struct buf *b, const char *schema,
 	    const char *name);
+
+/* Appends text to b with its first "%s" replaced by name. */
+void	driver_subst(struct buf *b, const char *text, const char *name);
 
 /*
  * The time t as lock holders are described, ISO 8601 in UTC to the

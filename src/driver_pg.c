@@ -833,6 +833,48 @@ pg_columns(struct dbconn *c, const char *schema, const char *name,
 	return 0;
 }
 
+/*
+ * The histories of other tools.  Their times are timestamps without a
+ * time zone, of the server's now(): read in the session's zone.
+ */
+#define PG_UTC(col)	"pg_catalog.to_char(CAST(" col " AS" \
+	" pg_catalog.timestamptz) AT TIME ZONE 'UTC'," \
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+static const char *const pg_history[] = {
+	[DBTOOL_GOLANG_MIGRATE] = "SELECT CAST(version AS pg_catalog.text),"
+	    " CASE WHEN dirty IS FALSE THEN 'applied' ELSE 'failed' END,"
+	    " NULL, NULL FROM %s",
+	[DBTOOL_DBMATE] = "SELECT CAST(version AS pg_catalog.text),"
+	    " 'applied', NULL, NULL FROM %s ORDER BY version",
+	[DBTOOL_GOOSE] = "SELECT CAST(version_id AS pg_catalog.text), CASE"
+	    " WHEN is_applied IS FALSE THEN 'undone' ELSE 'applied' END, "
+	    PG_UTC("tstamp") ", NULL FROM %s ORDER BY id",
+	[DBTOOL_FLYWAY] = "SELECT version, CASE WHEN success IS NOT TRUE"
+	    " THEN 'failed' WHEN type = 'BASELINE' THEN 'baseline'"
+	    " WHEN type = 'UNDO_SQL' THEN 'undone'"
+	    " WHEN type = 'SQL' AND version IS NOT NULL THEN 'applied'"
+	    " ELSE 'skipped' END, " PG_UTC("installed_on") ","
+	    " type || ' ' || script FROM %s ORDER BY installed_rank",
+	[DBTOOL_SQL_MIGRATE] = "SELECT id, 'applied', " PG_UTC("applied_at")
+	    ", NULL FROM %s ORDER BY id",
+};
+
+static int
+pg_tool_history(struct dbconn *c, enum dbtool tool, const char *schema,
+    const char *table, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	struct buf name = BUF_INIT, sql = BUF_INIT;
+	int rc;
+
+	driver_quote_ident(&name, schema, table);
+	driver_subst(&sql, pg_history[tool], name.s);
+	rc = pg_query(c, sql.s, 0, NULL, fn, arg, err);
+	buf_release(&sql);
+	buf_release(&name);
+	return rc;
+}
+
 static const char *
 pg_user(struct dbconn *c)
 {
@@ -1460,6 +1502,52 @@ pg_cancel(struct dbconn *c)
 		PQcancel(c->cancel, errbuf, sizeof(errbuf));
 }
 
+/* The tables of golang-migrate and dbmate, as they create them. */
+static int
+pg_tool_keep(struct dbconn *c, enum dbtool tool, const char *schema,
+    const char *table, enum dbkeep op, const char *version, int dirty,
+    struct dberr *err)
+{
+	struct buf name = BUF_INIT, sql = BUF_INIT, ins = BUF_INIT;
+	struct dbwrite w[2];
+	const char *params[2] = { version, dirty ? "true" : "false" };
+	size_t n = 0, failed;
+	int rc;
+
+	driver_quote_ident(&name, schema, table);
+	memset(w, 0, sizeof(w));
+	if (op == DBKEEP_CREATE && tool == DBTOOL_GOLANG_MIGRATE)
+		buf_addf(&sql, "CREATE TABLE IF NOT EXISTS %s (version bigint"
+		    " not null primary key, dirty boolean not null)", name.s);
+	else if (op == DBKEEP_CREATE)
+		buf_addf(&sql, "CREATE TABLE IF NOT EXISTS %s (version"
+		    " varchar(128) primary key)", name.s);
+	else if (tool == DBTOOL_GOLANG_MIGRATE) {
+		buf_addf(&sql, "DELETE FROM %s", name.s);
+		if (version != NULL) {
+			buf_addf(&ins, "INSERT INTO %s (version, dirty) VALUES"
+			    " (CAST($1 AS pg_catalog.int8), CAST($2 AS"
+			    " pg_catalog.bool))", name.s);
+			w[1].sql = ins.s;
+			w[1].nparams = 2;
+			w[1].params = params;
+			n = 1;
+		}
+	} else {
+		buf_addf(&sql, op == DBKEEP_SET ? "INSERT INTO %s (version)"
+		    " VALUES ($1) ON CONFLICT DO NOTHING" : "DELETE FROM %s"
+		    " WHERE version = $1", name.s);
+		w[0].nparams = 1;
+		w[0].params = params;
+	}
+	w[0].sql = sql.s;
+	rc = pg_write(c, w, n + 1, 0, &failed, err);
+	buf_release(&ins);
+	buf_release(&sql);
+	buf_release(&name);
+	return rc;
+}
+
 const struct driver driver_pg = {
 	.name = "postgres",
 	.dialect = SQLDIALECT_POSTGRES,
@@ -1476,6 +1564,8 @@ const struct driver driver_pg = {
 	.table_exists = pg_table_exists,
 	.object_exists = pg_object_exists,
 	.columns = pg_columns,
+	.tool_history = pg_tool_history,
+	.tool_keep = pg_tool_keep,
 	.user = pg_user,
 	.exec = pg_exec,
 	.query = pg_query,

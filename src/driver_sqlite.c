@@ -365,9 +365,61 @@ sq_columns(struct dbconn *c, const char *schema, const char *name,
 {
 	const char *params[2] = { name, schema };
 
+	int found = 0;
+
 	*may_add = 1;
-	return sq_query(c, "SELECT name FROM pragma_table_info($1, $2)", 2,
-	    params, column_cb, cols, err) == -1 ? -1 : 0;
+	if (sq_query(c, "SELECT name FROM pragma_table_info($1, $2)", 2,
+	    params, column_cb, cols, err) == 0)
+		return 0;
+	/* A database that is not attached has no tables. */
+	if (sq_query(c, "SELECT 1 FROM pragma_database_list WHERE name = $1",
+	    1, params + 1, table_cb, &found, err) == -1 || found)
+		return -1;
+	dberr_reset(err);
+	return 0;
+}
+
+/*
+ * The histories of other tools, as they write them through Go's SQLite
+ * drivers: booleans as 0 and 1, times as text that strftime() reads.
+ * Anything but a plain false counts as true where true is the state
+ * to be wary of.
+ */
+#define SQ_FALSE(col)	col " IN (0, '0', 'f', 'false', 'FALSE')"
+#define SQ_UTC(col)	"strftime('%Y-%m-%dT%H:%M:%fZ', " col ")"
+
+static const char *const sq_history[] = {
+	[DBTOOL_GOLANG_MIGRATE] = "SELECT CAST(version AS TEXT), CASE WHEN "
+	    SQ_FALSE("dirty") " THEN 'applied' ELSE 'failed' END, NULL, NULL"
+	    " FROM %s",
+	[DBTOOL_DBMATE] = "SELECT CAST(version AS TEXT), 'applied', NULL,"
+	    " NULL FROM %s ORDER BY version",
+	[DBTOOL_GOOSE] = "SELECT CAST(version_id AS TEXT), CASE WHEN "
+	    SQ_FALSE("is_applied") " THEN 'undone' ELSE 'applied' END, "
+	    SQ_UTC("tstamp") ", NULL FROM %s ORDER BY id",
+	[DBTOOL_FLYWAY] = "SELECT version, CASE WHEN " SQ_FALSE("success")
+	    " THEN 'failed' WHEN type = 'BASELINE' THEN 'baseline'"
+	    " WHEN type = 'UNDO_SQL' THEN 'undone'"
+	    " WHEN type = 'SQL' AND version IS NOT NULL THEN 'applied'"
+	    " ELSE 'skipped' END, " SQ_UTC("installed_on") ","
+	    " type || ' ' || script FROM %s ORDER BY installed_rank",
+	[DBTOOL_SQL_MIGRATE] = "SELECT id, 'applied', " SQ_UTC("applied_at")
+	    ", NULL FROM %s ORDER BY id",
+};
+
+static int
+sq_tool_history(struct dbconn *c, enum dbtool tool, const char *schema,
+    const char *table, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	struct buf name = BUF_INIT, sql = BUF_INIT;
+	int rc;
+
+	driver_quote_ident(&name, schema, table);
+	driver_subst(&sql, sq_history[tool], name.s);
+	rc = sq_query(c, sql.s, 0, NULL, fn, arg, err);
+	buf_release(&sql);
+	buf_release(&name);
+	return rc;
 }
 
 static const char *
@@ -872,6 +924,58 @@ sq_cancel(struct dbconn *c)
 	sqlite3_interrupt(c->db);
 }
 
+/* The tables of golang-migrate and dbmate, as they create them. */
+static int
+sq_tool_keep(struct dbconn *c, enum dbtool tool, const char *schema,
+    const char *table, enum dbkeep op, const char *version, int dirty,
+    struct dberr *err)
+{
+	struct buf name = BUF_INIT, sql = BUF_INIT, second = BUF_INIT;
+	struct dbwrite w[2];
+	const char *params[2] = { version, dirty ? "1" : "0" };
+	size_t n = 1, failed;
+	int rc;
+
+	driver_quote_ident(&name, schema, table);
+	memset(w, 0, sizeof(w));
+	if (op == DBKEEP_CREATE && tool == DBTOOL_GOLANG_MIGRATE) {
+		buf_addf(&sql, "CREATE TABLE IF NOT EXISTS %s (version uint64,"
+		    "dirty bool)", name.s);
+		buf_adds(&second, "CREATE UNIQUE INDEX IF NOT EXISTS ");
+		driver_quote_ident(&second, schema, "version_unique");
+		buf_adds(&second, " ON ");
+		driver_quote_ident(&second, NULL, table);
+		buf_adds(&second, " (version)");
+		n = 2;
+	} else if (op == DBKEEP_CREATE)
+		buf_addf(&sql, "CREATE TABLE IF NOT EXISTS %s (version"
+		    " varchar(128) primary key)", name.s);
+	else if (tool == DBTOOL_GOLANG_MIGRATE) {
+		buf_addf(&sql, "DELETE FROM %s", name.s);
+		if (version != NULL) {
+			buf_addf(&second, "INSERT INTO %s (version, dirty)"
+			    " VALUES (CAST($1 AS INTEGER), CAST($2 AS"
+			    " INTEGER))", name.s);
+			w[1].nparams = 2;
+			w[1].params = params;
+			n = 2;
+		}
+	} else {
+		buf_addf(&sql, op == DBKEEP_SET ? "INSERT INTO %s (version)"
+		    " VALUES ($1) ON CONFLICT DO NOTHING" : "DELETE FROM %s"
+		    " WHERE version = $1", name.s);
+		w[0].nparams = 1;
+		w[0].params = params;
+	}
+	w[0].sql = sql.s;
+	w[1].sql = second.s;
+	rc = sq_write(c, w, n, 0, &failed, err);
+	buf_release(&second);
+	buf_release(&sql);
+	buf_release(&name);
+	return rc;
+}
+
 const struct driver driver_sqlite = {
 	.name = "sqlite",
 	.dialect = SQLDIALECT_SQLITE,
@@ -887,6 +991,8 @@ const struct driver driver_sqlite = {
 	.table_exists = sq_table_exists,
 	.object_exists = sq_object_exists,
 	.columns = sq_columns,
+	.tool_history = sq_tool_history,
+	.tool_keep = sq_tool_keep,
 	.user = sq_user,
 	.exec = sq_exec,
 	.query = sq_query,

@@ -61,6 +61,12 @@ static const struct cmd commands[] = {
 	    OPT_DRYRUN, 1,
 	    "record migrations up to VERSION as applied without running"
 	    " them" },
+	{ "adopt", NULL, cmd_adopt,
+	    "[TOOL] [--from-table NAME] [--from-schema NAME] [--dry-run]",
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_TOOL,
+	    OPT_DRYRUN | OPT_FROMTABLE | OPT_FROMSCHEMA, 1,
+	    "record what golang-migrate, dbmate, goose, flyway or"
+	    " sql-migrate applied, as applied without running it" },
 	{ "repair", NULL, cmd_repair,
 	    "[--forget VERSION [--force]] [--dry-run]",
 	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
@@ -88,7 +94,7 @@ static const struct cmd commands[] = {
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
-	O_FORGET, O_FORCE, O_ATLEAST
+	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA
 };
 
 static const struct option longopts[] = {
@@ -116,8 +122,13 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "forget", required_argument, NULL, O_FORGET },
 	{ "force", no_argument, NULL, O_FORCE },
+	{ "from-table", required_argument, NULL, O_FROMTABLE },
+	{ "from-schema", required_argument, NULL, O_FROMSCHEMA },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* The longest name of --from-table and --from-schema. */
+#define NAME_MAX_LEN	128
 
 /* A configuration key set on the command line. */
 struct cliset {
@@ -147,7 +158,8 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 
 static const char *const optnames[] = {
 	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
-	"--timeout", "--forget", "--force", "--expect-at-least"
+	"--timeout", "--forget", "--force", "--expect-at-least",
+	"--from-table", "--from-schema"
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
@@ -325,7 +337,7 @@ open_db(struct msr *m, const struct cmd *c)
 {
 	struct buf msg = BUF_INIT;
 	struct dberr dbe;
-	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
+	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc, made;
 
 	rc = cmd_connect(m, write || (c->flags & CMD_RW) ? 0 :
 	    DBCONN_READONLY);
@@ -363,7 +375,19 @@ open_db(struct msr *m, const struct cmd *c)
 	/* Said once, by the commands that write. */
 	if (write && m->has_table && track_missing(&m->track, &msg) != 0)
 		log_notice("%s", msg.s);
-	rc = cmd_reload(m) == 0 ? MSR_OK : MSR_ECONNECT;
+	if (cmd_reload(m) == -1) {
+		rc = MSR_ECONNECT;
+		goto done;
+	}
+	if (write && (made = track_keep_start(&m->track, &dbe)) == -1) {
+		log_error("keep_tool: cannot use %s.%s: %s",
+		    m->track.keep_schema, m->track.keep_table, dbe.msg.s);
+		rc = dbe.code[0] == '\0' ? MSR_EUSAGE : MSR_ECONNECT;
+	} else if (write && made)
+		log_info("created %s.%s for keep_tool, as %s creates it",
+		    m->track.keep_schema, m->track.keep_table,
+		    m->track.keep == DBTOOL_GOLANG_MIGRATE ?
+		    "golang-migrate" : "dbmate");
 done:
 	buf_release(&msg);
 	dberr_release(&dbe);
@@ -423,6 +447,36 @@ close_db(struct msr *m, const struct cmd *c)
 		apply_unlock(&a);
 	m->drv->disconnect(m->conn);
 	m->conn = NULL;
+}
+
+/*
+ * golang-migrate's table holds a version in a bigint: with keep_tool =
+ * golang-migrate, a version above its range is refused before anything
+ * runs.  Returns an exit code.
+ */
+static int
+keep_fits(const struct msr *m)
+{
+	static const char max[] = "9223372036854775807";
+	const struct migration *mig;
+	size_t i, len;
+	int rc = MSR_OK;
+
+	if (m->cfg.keep_tool != KEEP_GOLANG_MIGRATE)
+		return MSR_OK;
+	for (i = 0; i < m->set.n; i++) {
+		mig = &m->set.v[i];
+		len = strlen(mig->version);
+		if (len < sizeof(max) - 1 || (len == sizeof(max) - 1 &&
+		    strcmp(mig->version, max) <= 0))
+			continue;
+		log_error("%s: version %s is above %s, the highest that"
+		    " golang-migrate's table holds (keep_tool ="
+		    " golang-migrate)", mig->up != NULL ? mig->up : mig->down,
+		    mig->vtext, max);
+		rc = MSR_EUSAGE;
+	}
+	return rc;
 }
 
 /* Whether DIR is there; anything but "no such directory" counts as yes. */
@@ -574,6 +628,20 @@ run(int argc, char *argv[])
 			m.o.force = 1;
 			given |= OPT_FORCE;
 			break;
+		case O_FROMTABLE:
+		case O_FROMSCHEMA:
+			if (*optarg == '\0' || strlen(optarg) > NAME_MAX_LEN)
+				return usage_arg(NULL, ch == O_FROMTABLE ?
+				    "invalid --from-table" :
+				    "invalid --from-schema", optarg,
+				    ": expected a name of 1 to 128 bytes");
+			if (ch == O_FROMTABLE)
+				m.o.from_table = optarg;
+			else
+				m.o.from_schema = optarg;
+			given |= ch == O_FROMTABLE ? OPT_FROMTABLE :
+			    OPT_FROMSCHEMA;
+			break;
 		case ':':
 			return usage_arg(NULL, "option", argv[optind - 1],
 			    " needs a value");
@@ -631,6 +699,8 @@ run(int argc, char *argv[])
 			bad_version("version", m.argv[i]);
 			return MSR_EUSAGE;
 		}
+	if ((c->flags & CMD_TOOL) && m.argc > 0 && !cmd_adopt_tool(m.argv[0]))
+		return MSR_EUSAGE;
 	log_json = m.o.json;
 
 	config_init(&m.cfg);
@@ -663,6 +733,8 @@ run(int argc, char *argv[])
 		}
 		print_warnings(&m.warnings);
 	}
+	if ((c->flags & CMD_WRITE) && (rc = keep_fits(&m)) != MSR_OK)
+		goto done;
 	if ((c->flags & CMD_DB) ||
 	    ((c->flags & CMD_DBOPT) && m.cfg.url != NULL)) {
 		if ((rc = open_db(&m, c)) != MSR_OK)

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "config.h"
 #include "driver.h"
+#include "migfile.h"
 #include "sqlscan.h"
 #include "track.h"
 #include "xmalloc.h"
@@ -62,6 +63,12 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 	t->log = qualified(schema, cfg->table, "_log");
 	t->lock = qualified(schema, cfg->table, "_lock");
 	t->lockname = xasprintf("%s_lock", cfg->table);
+	t->keep = cfg->keep_tool == KEEP_GOLANG_MIGRATE ?
+	    DBTOOL_GOLANG_MIGRATE : cfg->keep_tool == KEEP_DBMATE ?
+	    DBTOOL_DBMATE : -1;
+	t->keep_schema = cfg->keep_schema != NULL ? cfg->keep_schema : schema;
+	t->keep_table = cfg->keep_table != NULL ? cfg->keep_table :
+	    "schema_migrations";
 	return 0;
 }
 
@@ -122,6 +129,8 @@ track_release(struct track *t)
 	free(t->lockname);
 	free(t->holder);
 	free(t->os_user);
+	free(t->partial);
+	strlist_release(&t->applied);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -222,6 +231,15 @@ put(struct track *t, char *sql, int nparams, const char *const *params,
 }
 
 static int upgrade(struct track *, int, int *, struct dberr *);
+
+/* A write failed before its row: what put() would do after it. */
+static int
+keep_failed(struct track *t, int own)
+{
+	if (own)
+		abandon(t);
+	return -1;
+}
 
 void
 track_defer(struct track *t)
@@ -552,19 +570,159 @@ row_cb(void *arg, int ncols, const char *const *v)
 	return 0;
 }
 
-/* The driver's UTC text of a timestamp column: fmt holds one "%s". */
-static void
-add_utc(struct buf *b, const char *fmt, const char *column)
+/* Orders versions as migfile_vercmp() does, for qsort(). */
+static int
+vercmp_p(const void *a, const void *b)
 {
-	const char *p = strstr(fmt, "%s");
+	return migfile_vercmp(*(char *const *)a, *(char *const *)b);
+}
 
-	if (p == NULL) {
-		buf_adds(b, column);
-		return;
+/* What keep_tool needs of the rows: which are applied, which partial. */
+static void
+keep_load(struct track *t, const struct trackrows *rows)
+{
+	size_t i;
+
+	strlist_release(&t->applied);
+	free(t->partial);
+	t->partial = NULL;
+	for (i = 0; i < rows->n; i++) {
+		if (!rows->v[i].partial)
+			strlist_add(&t->applied, rows->v[i].version);
+		else if (t->partial == NULL)
+			t->partial = xstrdup(rows->v[i].version);
 	}
-	buf_add(b, fmt, (size_t)(p - fmt));
-	buf_adds(b, column);
-	buf_adds(b, p + 2);
+	if (t->applied.n > 1)
+		qsort(t->applied.v, t->applied.n, sizeof(*t->applied.v),
+		    vercmp_p);
+}
+
+/* What happened to the row of a version, for keep(). */
+enum keepwhat {
+	KEPT_APPLIED,
+	KEPT_PARTIAL,
+	KEPT_DELETED
+};
+
+/* Writes the tool's table of keep_tool as msr's rows now say. */
+static int
+keep_write(struct track *t, struct dberr *err)
+{
+	const char *newest;
+	size_t i;
+
+	if (t->keep == DBTOOL_GOLANG_MIGRATE) {
+		newest = t->applied.n > 0 ? t->applied.v[t->applied.n - 1] :
+		    NULL;
+		return t->drv->tool_keep(t->conn, DBTOOL_GOLANG_MIGRATE,
+		    t->keep_schema, t->keep_table, DBKEEP_SET, t->partial ?
+		    t->partial : newest, t->partial != NULL, err);
+	}
+	for (i = 0; i < t->applied.n; i++)
+		if (t->drv->tool_keep(t->conn, DBTOOL_DBMATE, t->keep_schema,
+		    t->keep_table, DBKEEP_SET, t->applied.v[i], 0, err) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The row of version changed: the tool's table follows, in the
+ * transaction of the change, which *own says the caller is to commit
+ * when it began one.
+ */
+static int
+keep(struct track *t, const char *version, enum keepwhat what, int *own,
+    struct dberr *err)
+{
+	size_t i;
+
+	if (t->keep == -1)
+		return 0;
+	for (i = 0; i < t->applied.n; i++)
+		if (strcmp(t->applied.v[i], version) == 0)
+			break;
+	if (what == KEPT_APPLIED && i == t->applied.n) {
+		strlist_add(&t->applied, version);
+		qsort(t->applied.v, t->applied.n, sizeof(*t->applied.v),
+		    vercmp_p);
+	} else if (what != KEPT_APPLIED && i < t->applied.n) {
+		free(t->applied.v[i]);
+		memmove(&t->applied.v[i], &t->applied.v[i + 1],
+		    (t->applied.n - i - 1) * sizeof(*t->applied.v));
+		t->applied.n--;
+	}
+	if (what == KEPT_PARTIAL) {
+		free(t->partial);
+		t->partial = xstrdup(version);
+	} else if (t->partial != NULL && strcmp(t->partial, version) == 0) {
+		free(t->partial);
+		t->partial = NULL;
+	}
+	if (t->keep == DBTOOL_DBMATE && what == KEPT_PARTIAL)
+		return 0;
+	if (!*own && !t->defer && !t->drv->in_transaction(t->conn)) {
+		if (t->drv->begin(t->conn, err) == -1)
+			return -1;
+		*own = 1;
+	}
+	if (t->keep == DBTOOL_GOLANG_MIGRATE)
+		return keep_write(t, err);
+	return t->drv->tool_keep(t->conn, DBTOOL_DBMATE, t->keep_schema,
+	    t->keep_table, what == KEPT_APPLIED ? DBKEEP_SET : DBKEEP_REMOVE,
+	    version, 0, err);
+}
+
+/*
+ * Whether a table of these columns can be the tool's of keep_tool:
+ * dbmate's has no "dirty", golang-migrate's has one.
+ */
+static int
+keep_fits(const struct track *t, const struct strlist *cols)
+{
+	size_t i;
+	int version = 0, dirty = 0;
+
+	for (i = 0; i < cols->n; i++) {
+		version |= strcmp(cols->v[i], "version") == 0;
+		dirty |= strcmp(cols->v[i], "dirty") == 0;
+	}
+	return version && dirty == (t->keep == DBTOOL_GOLANG_MIGRATE);
+}
+
+int
+track_keep_start(struct track *t, struct dberr *err)
+{
+	struct strlist cols = STRLIST_INIT;
+	size_t i;
+	int rc, may_add;
+
+	if (t->keep == -1)
+		return 0;
+	if (t->drv->columns(t->conn, t->keep_schema, t->keep_table, &cols,
+	    &may_add, err) == -1)
+		return -1;
+	if (cols.n > 0) {
+		rc = keep_fits(t, &cols) ? 0 : -1;
+		if (rc == -1) {
+			buf_addf(&err->msg, "it is not %s's: it has the"
+			    " columns ", t->keep == DBTOOL_GOLANG_MIGRATE ?
+			    "golang-migrate" : "dbmate");
+			for (i = 0; i < cols.n; i++)
+				buf_addf(&err->msg, "%s%s", i > 0 ? ", " : "",
+				    cols.v[i]);
+		}
+		strlist_release(&cols);
+		return rc;
+	}
+	if (t->drv->begin(t->conn, err) == -1)
+		return -1;
+	if (t->drv->tool_keep(t->conn, t->keep, t->keep_schema, t->keep_table,
+	    DBKEEP_CREATE, NULL, 0, err) == -1 || keep_write(t, err) == -1 ||
+	    t->drv->commit(t->conn, err) == -1) {
+		abandon(t);
+		return -1;
+	}
+	return 1;
 }
 
 int
@@ -576,7 +734,7 @@ track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 	memset(rows, 0, sizeof(*rows));
 	buf_adds(&sql, "SELECT version, name, checksum, state,"
 	    " statements_done, ");
-	add_utc(&sql, t->drv->utc_text, "applied_at");
+	driver_subst(&sql, t->drv->utc_text, "applied_at");
 	buf_addf(&sql, ", execution_ms, applied_by, os_user, seq, %s FROM %s"
 	    " ORDER BY seq", t->cols & TRACKCOL_ORIGIN ? "origin" : "NULL",
 	    t->table);
@@ -586,6 +744,8 @@ track_load(struct track *t, struct trackrows *rows, struct dberr *err)
 		buf_adds(&err->msg, "unexpected columns in the tracking table");
 	/* Rows are in seq order; msr holds the lock from here on. */
 	t->seq = rows->n > 0 ? rows->v[rows->n - 1].seq : 0;
+	if (rc == 0 && t->keep != -1)
+		keep_load(t, rows);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -618,18 +778,20 @@ track_find(const struct trackrows *rows, const char *version)
 	return NULL;
 }
 
-int
-track_record(struct track *t, const char *version, const char *name,
-    const char *checksum, const char *origin, int partial, long done,
-    long long ms, int replace, struct dberr *err)
+/* track_record(), applied at the time at, or now when at is NULL. */
+static int
+record(struct track *t, const char *version, const char *name,
+    const char *checksum, const char *origin, const char *at, int partial,
+    long done, long long ms, int replace, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
 	char now[32], sdone[24], sms[24], sseq[24];
 	const char *params[11];
 	int own, n = 10;
 
-	if (upgrade(t, 1, &own, err) == -1)
-		return -1;
+	if (upgrade(t, 1, &own, err) == -1 || keep(t, version, partial ?
+	    KEPT_PARTIAL : KEPT_APPLIED, &own, err) == -1)
+		return keep_failed(t, own);
 	track_now(now);
 	snprintf(sdone, sizeof(sdone), "%ld", done);
 	snprintf(sms, sizeof(sms), "%lld", ms);
@@ -639,7 +801,7 @@ track_record(struct track *t, const char *version, const char *name,
 	params[2] = checksum;
 	params[3] = partial ? "partial" : "applied";
 	params[4] = sdone;
-	params[5] = now;
+	params[5] = at != NULL ? at : now;
 	params[6] = sms;
 	params[7] = t->drv->user(t->conn);
 	params[8] = os_user(t);
@@ -664,6 +826,24 @@ track_record(struct track *t, const char *version, const char *name,
 		    " os_user = excluded.os_user, seq = excluded.seq%s",
 		    n == 11 ? ", origin = excluded.origin" : "");
 	return put(t, buf_detach(&sql), n, params, "tracking row", own, err);
+}
+
+int
+track_record(struct track *t, const char *version, const char *name,
+    const char *checksum, const char *origin, int partial, long done,
+    long long ms, int replace, struct dberr *err)
+{
+	return record(t, version, name, checksum, origin, NULL, partial,
+	    done, ms, replace, err);
+}
+
+int
+track_record_at(struct track *t, const char *version, const char *name,
+    const char *checksum, const char *origin, const char *at,
+    struct dberr *err)
+{
+	return record(t, version, name, checksum, origin, at, 0, 0, 0, 0,
+	    err);
 }
 
 int
@@ -693,8 +873,9 @@ track_accept(struct track *t, const char *version, const char *checksum,
 	const char *params[2] = { version, checksum };
 	int own;
 
-	if (upgrade(t, 1, &own, err) == -1)
-		return -1;
+	if (upgrade(t, 1, &own, err) == -1 ||
+	    keep(t, version, KEPT_APPLIED, &own, err) == -1)
+		return keep_failed(t, own);
 	/* The row keeps its origin. */
 	buf_addf(&sql, "UPDATE %s SET checksum = $2, state = 'applied',"
 	    " statements_done = 0 WHERE version = $1", t->table);
@@ -708,8 +889,9 @@ track_delete(struct track *t, const char *version, struct dberr *err)
 	const char *params[1] = { version };
 	int own;
 
-	if (upgrade(t, 1, &own, err) == -1)
-		return -1;
+	if (upgrade(t, 1, &own, err) == -1 ||
+	    keep(t, version, KEPT_DELETED, &own, err) == -1)
+		return keep_failed(t, own);
 	buf_addf(&sql, "DELETE FROM %s WHERE version = $1", t->table);
 	return put(t, buf_detach(&sql), 1, params, "tracking row", own, err);
 }

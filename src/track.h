@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "driver.h"
 
 struct buf;
@@ -47,6 +48,7 @@ struct trackrows {
 /* The origins of rows that msr writes. */
 #define TRACK_ORIGIN_MSR	"msr"
 #define TRACK_ORIGIN_BASELINE	"baseline"
+#define TRACK_ORIGIN_ADOPTED	"adopted:"	/* and the tool's name */
 
 struct track {
 	const struct driver	*drv;
@@ -65,6 +67,13 @@ struct track {
 	unsigned		 add;		/* those msr lacks and may add */
 	unsigned		 adding;	/* those added in the open
 						 * transaction */
+	/* [migrations] keep_tool: another tool's table kept in step */
+	int			 keep;		/* enum dbtool, or -1: none */
+	const char		*keep_schema;	/* unquoted */
+	const char		*keep_table;	/* unquoted */
+	struct strlist		 applied;	/* versions applied, in order */
+	char			*partial;	/* the version of a partial
+						 * row, or NULL */
 	int			 defer;		/* rows wait for track_commit() */
 	struct trackq {
 		char		*sql;
@@ -121,6 +130,18 @@ void	track_defer(struct track *);
 int	track_commit(struct track *, const char **what, struct dberr *err);
 void	track_discard(struct track *);
 
+/*
+ * With [migrations] keep_tool, creates that tool's table as the tool
+ * does when it is not there, saying what msr's rows say, in a
+ * transaction of its own; then each change of a tracking row writes it
+ * too, in the same transaction: for golang-migrate, the newest applied
+ * version with dirty false, or the version of a partial row with dirty
+ * true; for dbmate, a row per applied version.  1 when it created the
+ * table, 0, or -1 with err set, also when the table is there and its
+ * columns are not the tool's.
+ */
+int	track_keep_start(struct track *, struct dberr *err);
+
 /* Creates the tables from the driver's DDL, in a transaction. */
 int	track_create(struct track *, struct dberr *err);
 /* The same in the transaction that is open. */
@@ -141,6 +162,13 @@ struct trackrow *track_find(const struct trackrows *, const char *version);
 int	track_record(struct track *, const char *version, const char *name,
 	    const char *checksum, const char *origin, int partial, long done,
 	    long long ms, int replace, struct dberr *err);
+/*
+ * Writes the row of a migration that another tool applied at the time
+ * at (ISO 8601 UTC), or now when at is NULL: state 'applied'.
+ */
+int	track_record_at(struct track *, const char *version, const char *name,
+	    const char *checksum, const char *origin, const char *at,
+	    struct dberr *err);
 /* Marks a row applied with this checksum (repair). */
 int	track_accept(struct track *, const char *version, const char *checksum,
 	    struct dberr *err);

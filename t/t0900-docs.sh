@@ -122,6 +122,8 @@ man5_expected() {
 			type = "list of lint rules"
 		else if (t == "CFG_DIALECT")
 			type = "auto, sqlite or postgres"
+		else if (t == "CFG_KEEPTOOL")
+			type = "none, golang-migrate or dbmate"
 		else
 			type = "type " t " is unknown to t0900-docs.sh"
 		def = $4 == "NULL" ? "not set" : ".Li " substr($4, 2)

@@ -7,7 +7,7 @@
 # t/t0910-contrib.sh checks that they agree.
 
 _msr_commands='migrate up down rollback redo status list version check
-validate lint baseline repair lock wait new convert help'
+validate lint baseline adopt repair lock wait new convert help'
 _msr_global_opts='-c --config --config-file -u --url -d --dir --table
 --json -q --quiet -v --verbose --no-lock --lock-timeout --transaction
 --wait -h --help -V --version'
@@ -19,6 +19,7 @@ _msr_command_opts()
 	migrate|up) echo --to --dry-run --out-of-order ;;
 	down|rollback) echo --steps --all --dry-run ;;
 	redo|baseline|convert) echo --dry-run ;;
+	adopt) echo --from-table --from-schema --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
 	version) echo --expect --expect-at-least ;;
 	wait) echo --timeout ;;
@@ -31,7 +32,7 @@ _msr_takes_value()
 	case $1 in
 	-c|--config|--config-file|-u|--url|-d|--dir|--table|\
 	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout|\
-	--forget|--expect-at-least)
+	--forget|--expect-at-least|--from-table|--from-schema)
 		return 0 ;;
 	esac
 	return 1
@@ -119,6 +120,9 @@ _msr()
 		    -- "$cur")) ;;
 	lock)
 		COMPREPLY=($(compgen -W 'status release' -- "$cur")) ;;
+	adopt)
+		COMPREPLY=($(compgen -W 'golang-migrate dbmate goose flyway
+		    sql-migrate' -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W "$_msr_commands" -- "$cur")) ;;
 	esac

@@ -95,7 +95,7 @@ check_config(const struct config *cfg)
 		f = (const char *)cfg + k->offset;
 		if (k->type == CFG_INT || k->type == CFG_BOOL ||
 		    k->type == CFG_TXMODE || k->type == CFG_LOCKMETHOD ||
-		    k->type == CFG_DIALECT)
+		    k->type == CFG_DIALECT || k->type == CFG_KEEPTOOL)
 			v = *(const int *)(const void *)f;
 		else
 			s = *(char *const *)(const void *)f;
@@ -116,6 +116,9 @@ check_config(const struct config *cfg)
 		case CFG_DIALECT:
 			CHECK(v >= LINTDIALECT_AUTO &&
 			    v <= LINTDIALECT_POSTGRES);
+			break;
+		case CFG_KEEPTOOL:
+			CHECK(v >= KEEP_NONE && v <= KEEP_DBMATE);
 			break;
 		case CFG_RULES:
 			/* Every name a rule, and the set what they name. */
