@@ -173,7 +173,7 @@ log_checkpoints = off
 EOF
 cat >"$PGTMP/data/pg_hba.conf" <<EOF || pg_fail "cannot configure"
 local	all	all			trust
-host	all	msr_pw	127.0.0.1/32	scram-sha-256
+host	all	msr_pw,migrator	127.0.0.1/32	scram-sha-256
 host	all	all	127.0.0.1/32	trust
 EOF
 
