@@ -288,7 +288,7 @@ man/msr\.1 yaml	msr	t0910 msr.1: the inline Compose and init container examples 
 # --- contrib/
 contrib/docker-compose\.yml header	(cd contrib|printf %s '[^']*' >[a-z_]*\.txt|mkdir -p db/migrations)$	t0910 its header, run from the top of the tree
 contrib/docker-compose\.yml header	docker compose up$	no: needs a docker daemon; its msr line is the migrate service's, below
-contrib/docker-compose\.yml yaml	msr migrate --wait 60$	t0910 docker-compose.yml: the migrate service
+contrib/docker-compose\.yml yaml	msr migrate --wait 60$	t0910 docker-compose.yml: the init SQL of db, then the migrate service
 contrib/Dockerfile header	docker build 	no: needs a docker daemon; t0910 checks the stages piece by piece
 contrib/Dockerfile header	docker run 	t0016 contrib/Dockerfile: the msr line of its docker run
 contrib/Dockerfile header	(FROM|COPY) 	no: Dockerfile lines of an application's image, for docker build
