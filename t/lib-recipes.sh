@@ -21,7 +21,8 @@
 #                   probe and healthcheck; the Dockerfile's ENTRYPOINT
 #                   and CMD; the unit's ExecStart=; msr.mk's recipes
 #
-# Each line is "SOURCE KIND<TAB>TEXT"; a command of several lines (a
+# Each line is "SOURCE KIND<TAB>TEXT", SOURCE a file and for README.md
+# its section in parentheses, "(top)" above the first; a command of several lines (a
 # here-document) has them joined by the character \036.  Inline code in
 # running text is not a command line here, nor are contrib/debian and
 # contrib/completion (t0910 and scripts/package check those).
@@ -107,24 +108,30 @@ def walk_yaml(source, node, parent=None):
             walk_yaml(source, v, parent)
 
 def readme(name):
+    # The source of a line names the section too: "README.md (Using
+    # it) sh"; "(top)" before the first "## ".
     lang = None
     block = []
+    section = "top"
     for line in open(os.path.join(S, name)).read().split("\n"):
         if lang is None:
+            if line.startswith("## "):
+                section = line[3:].strip()
             if line.startswith("```"):
                 lang, block = line[3:].strip(), []
             continue
         if not line.startswith("```"):
             block.append(line)
             continue
+        src = "%s (%s) " % (name, section)
         if lang in ("sh", "shell", "bash"):
-            commands(name + " sh", block)
+            commands(src + "sh", block)
         elif lang in ("console", ""):
-            commands(name + " console", block, "$ ")
+            commands(src + "console", block, "$ ")
         elif lang in ("yaml", "yml"):
             for job in (yaml.safe_load("\n".join(block)) or {}).values():
                 for s in job.get("script", []):
-                    emit(name + " yaml", s)
+                    emit(src + "yaml", s)
         lang = None
 
 def mdoc(name):
@@ -245,18 +252,21 @@ if what == "list":
 elif what == "classify":
     for who, src, text in classify(sys.argv[2]):
         print("%s\t%s\t%s" % (who, src, enc(text)))
-elif what == "lines":
-    n = 0
-    for who, src, text in classify(sys.argv[2]):
-        if who == sys.argv[3]:
-            print(enc(text))
-            n += 1
-    sys.exit(0 if n else "recipes.py: no line for " + sys.argv[3])
-elif what == "output":
-    text = sys.argv[2].replace("\036", "\n")
-    if text not in outputs:
-        sys.exit("recipes.py: no output printed for " + text)
-    print("\n".join(outputs[text]).rstrip("\n"))
+elif what == "dump":
+    # Once for a test script: "list", "classify" and the outputs into
+    # the files DIR/recipes.{list,classified,outputs}.
+    d = sys.argv[3]
+    with open(d + "/recipes.list.tmp", "w") as f:
+        for src, text in records:
+            f.write("%s\t%s\n" % (src, enc(text)))
+    with open(d + "/recipes.classified.tmp", "w") as f:
+        for who, src, text in classify(sys.argv[2]):
+            f.write("%s\t%s\t%s\n" % (who, src, enc(text)))
+    with open(d + "/recipes.outputs.tmp", "w") as f:
+        for text, out in outputs.items():
+            f.write("%s\t%s\n" % (enc(text), enc("\n".join(out).rstrip("\n"))))
+    for n in ("list", "outputs", "classified"):
+        os.rename(d + "/recipes.%s.tmp" % n, d + "/recipes." + n)
 EOF
 
 # recipes_table: SOURCE, PATTERN and WHO, tab-separated; SOURCE and
@@ -268,14 +278,14 @@ EOF
 # Tests of this script and t0016 take their lines with recipe_lines WHO.
 cat >"$TRASH/recipes.table" <<'EOF'
 # --- README.md
-README\.md sh	sh scripts/deps && autoreconf -fi && \./configure && make && \(cd examples/sqlite && \.\./\.\./src/msr migrate && \.\./\.\./src/msr status\)$	t0010 the example part of the first command works
-README\.md sh	sh scripts/check$	no: the whole suite, this test among it; CI runs it as printed (t0010 checks .ci/run)
-README\.md sh	msr -u sqlite:	t0015 README.md, Using it: the SQLite lines
-README\.md sh	msr -u postgres://	t0016 README.md, Using it: the PostgreSQL line
-README\.md sh	psql -d app -c 'SET search_path = msr' -f /usr/share/msr/postgres-upgrade-0\.2\.sql$	t0930 after the superuser runs the upgrade file as the README says
-README\.md sh	autoreconf -fi && \./configure && make && make check && sudo make install$	no: sudo make install installs as root; the build is the one under test, and t0290 runs make install into a DESTDIR
-README\.md console	msr -d db/migrations lint$	t0015 README.md: the lint example prints what it shows
-README\.md yaml	.	t0010 lint job:
+README\.md \(top\) sh	sh scripts/deps && autoreconf -fi && \./configure && make && \(cd examples/sqlite && \.\./\.\./src/msr migrate && \.\./\.\./src/msr status\)$	t0010 the example part of the first command works
+README\.md \(top\) sh	sh scripts/check$	no: the whole suite, this test among it; CI runs it as printed (t0010 checks .ci/run)
+README\.md \(Using it\) sh	msr -u sqlite:	t0015 README.md, Using it: the SQLite lines
+README\.md \(Using it\) sh	msr -u postgres://	t0016 README.md, Using it: the PostgreSQL line
+README\.md \(Least privilege\) sh	psql -d app -c 'SET search_path = msr' -f /usr/share/msr/postgres-upgrade-0\.2\.sql$	t0930 after the superuser runs the upgrade file as the README says
+README\.md \(Building\) sh	autoreconf -fi && \./configure && make && make check && sudo make install$	no: sudo make install installs as root; the build is the one under test, and t0290 runs make install into a DESTDIR
+README\.md \(Reviewing migrations: msr lint\) console	msr -d db/migrations lint$	t0015 README.md: the lint example prints what it shows
+README\.md \(Reviewing migrations: msr lint\) yaml	.	t0010 lint job:
 # --- man/msr.1, EXAMPLES
 man/msr\.1 console	msr (migrate|migrate --dry-run|down --steps 1|down 3)$	t0015 msr.1: migrate, dry run and down on the bundled example
 man/msr\.1 console	psql -v ON_ERROR_STOP=1 -U postgres -d app <<'EOF'\n	t0016 msr.1: the least-privilege psql command
@@ -306,26 +316,38 @@ contrib/msr\.mk make	\$\(MSR\) \$\(MSR_FLAGS\) 	t0910 msr.mk: TO= for db-migrate
 contrib/msr\.mk make	\$\(if \$\(NAME\),,\$\(error 	t0910 msr.mk: db-new without NAME fails
 EOF
 
+# recipes_dump_: reads the documents, once for a script.
+recipes_dump_() {
+	test -f "$TRASH/recipes.classified" ||
+	python3 "$TRASH/recipes.py" dump "$TRASH/recipes.table" "$TRASH"
+}
+
 # recipes_list: every command line, "SOURCE KIND<TAB>TEXT".
 recipes_list() {
-	python3 "$TRASH/recipes.py" list
+	recipes_dump_ && cat "$TRASH/recipes.list"
 }
 
 # recipes_classified: "WHO<TAB>SOURCE KIND<TAB>TEXT" for every line, WHO
 # "unknown" when no entry of the table matches it.
 recipes_classified() {
-	python3 "$TRASH/recipes.py" classify "$TRASH/recipes.table"
+	recipes_dump_ && cat "$TRASH/recipes.classified"
 }
 
 # recipe_lines WHO: the lines of WHO, in the order of the documents,
 # one a line; fails when there is none.
 recipe_lines() {
-	python3 "$TRASH/recipes.py" lines "$TRASH/recipes.table" "$1"
+	recipes_dump_ &&
+	W=$1 awk -F '\t' '$1 == ENVIRON["W"] { print $3; n++ }
+	    END { if (!n) print "no line for " ENVIRON["W"] >"/dev/stderr"
+		exit !n }' "$TRASH/recipes.classified"
 }
 
 # recipe_output TEXT: the output printed below the console line TEXT.
 recipe_output() {
-	python3 "$TRASH/recipes.py" output "$1"
+	recipes_dump_ &&
+	T=$1 awk -F '\t' '$1 == ENVIRON["T"] { print $2; n++; exit }
+	    END { if (!n) print "no output printed for " ENVIRON["T"] >"/dev/stderr"
+		exit !n }' "$TRASH/recipes.outputs" | tr '\036' '\n'
 }
 
 # run_printed LINE CODE FILE PATTERN: runs LINE with eval, its output in

@@ -17,7 +17,9 @@ PATH=$TRASH/bin:$PATH
 test_expect_success 'the documents hold the command lines this test knows of' '
 	recipes_list >all &&
 	test "$(wc -l <all)" -ge 50 &&
-	for s in "README.md sh" "README.md console" "README.md yaml" \
+	for s in "README.md (top) sh" "README.md (Using it) sh" \
+	    "README.md (Reviewing migrations: msr lint) console" \
+	    "README.md (Reviewing migrations: msr lint) yaml" \
 	    "man/msr.1 console" "man/msr.1 lines" "man/msr.1 make" \
 	    "man/msr.1 yaml" "contrib/docker-compose.yml header" \
 	    "contrib/docker-compose.yml yaml" "contrib/Dockerfile header" \
@@ -62,7 +64,7 @@ test_expect_success 'a line that the table does not know is found as unknown' '
 	grep -v "	t0015 README.md, Using it: the SQLite lines\$" recipes.table >less.table &&
 	! cmp -s recipes.table less.table &&
 	python3 recipes.py classify less.table >c2 &&
-	test "$(grep -c "^unknown	README.md sh	msr -u sqlite:" c2)" = 6
+	test "$(grep -c "^unknown	README.md (Using it) sh	msr -u sqlite:" c2)" = 6
 '
 
 # --- README.md ---------------------------------------------------------
