@@ -13,21 +13,23 @@
 #                   a display has them; else the recipe lines of a
 #                   Makefile, the msr command lines of YAML (see below)
 #                   or, for any other display but an INI file, each line
-#   contrib/        the command lines in the header comment of each file
-#                   ("#   " and a command, continuation lines joined);
+#   contrib/        in every file (but debian/ and completion/), the
+#                   command lines of the comment at its top ("#   " and
+#                   a command, continuation lines joined);
 #                   in YAML, the msr command line of each container or
 #                   service ("msr" and its command: or args:, msr being
 #                   the entry point of the images they name), each exec
 #                   probe and healthcheck; the Dockerfile's ENTRYPOINT
 #                   and CMD; the unit's ExecStart=; msr.mk's recipes
 #
-# Each line is "SOURCE KIND<TAB>TEXT", SOURCE a file and for README.md
-# its section in parentheses, "(top)" above the first; a command of several lines (a
-# here-document) has them joined by the character \036.  Inline code in
-# running text is not a command line here, nor are contrib/debian and
-# contrib/completion (t0910 and scripts/package check those).
+# Each line is "SOURCE KIND<TAB>TEXT", SOURCE a file and, for
+# README.md, its section in parentheses ("(top)" above the first); a
+# command of several lines (a here-document, a continued line) has them
+# joined by the character \036.  Inline code in running text is not a
+# command line here, nor is what contrib/debian and contrib/completion
+# hold (scripts/package and t0910 check those).
 #
-# The table recipes_table below says, for each line, which test runs it,
+# The table recipes.table below says, for each line, which test runs it,
 # or why nothing can run it here.  A line that no entry matches fails
 # t0015 as an unknown recipe line: a new command line in a document
 # needs an entry, and a test that runs it, before it can be merged.
@@ -189,36 +191,40 @@ def header(name):
     return out
 
 def contrib():
-    c = "contrib/"
-    for name in ("docker-compose.yml", "Dockerfile", "k8s/init-container.yaml",
-                 "k8s/migrate-job.yaml", "k8s/secret.yaml",
-                 "systemd/msr-migrate.service.in", "msr.mk"):
-        for text in header(c + name):
-            if name == "msr.mk" and text.startswith("make "):
+    # Every file of contrib/ but the Debian packaging and the
+    # completions, so that a new file's command lines are found too.
+    files = []
+    for d, dirs, names in os.walk(os.path.join(S, "contrib")):
+        dirs[:] = sorted(x for x in dirs if x not in ("debian", "completion"))
+        files += sorted(os.path.relpath(os.path.join(d, n), S) for n in names)
+    for name in files:
+        path = os.path.join(S, name)
+        for text in header(name):
+            if name.endswith(".mk") and text.startswith("make "):
                 # A table: the command, then what it does.
                 text = re.split(r"\s{2,}", text)[0]
-            emit(c + name + " header", text)
-    for name in ("docker-compose.yml", "k8s/init-container.yaml",
-                 "k8s/migrate-job.yaml", "k8s/secret.yaml"):
-        for doc in yaml.safe_load_all(open(os.path.join(S, c + name))):
-            walk_yaml(c + name + " yaml", doc)
-    entry, cmd = [], []
-    for line in open(os.path.join(S, c + "Dockerfile")):
-        if line.startswith("FROM "):
+            emit(name + " header", text)
+        if name.endswith((".yml", ".yaml")):
+            for doc in yaml.safe_load_all(open(path)):
+                walk_yaml(name + " yaml", doc)
+        elif os.path.basename(name) == "Dockerfile":
             entry, cmd = [], []
-        elif line.startswith("ENTRYPOINT "):
-            entry = json.loads(line[11:])
-        elif line.startswith("CMD "):
-            cmd = json.loads(line[4:])
-    emit(c + "Dockerfile image", shlex.join(entry + cmd))
-    name = c + "systemd/msr-migrate.service.in"
-    for line in open(os.path.join(S, name)):
-        if line.startswith("ExecStart="):
-            emit(name + " unit", line[10:].strip())
-    name = c + "msr.mk"
-    for line in open(os.path.join(S, name)):
-        if line.startswith("\t"):
-            emit(name + " make", line.strip())
+            for line in open(path):
+                if line.startswith("FROM "):
+                    entry, cmd = [], []
+                elif line.startswith("ENTRYPOINT "):
+                    entry = json.loads(line[11:])
+                elif line.startswith("CMD "):
+                    cmd = json.loads(line[4:])
+            emit(name + " image", shlex.join(entry + cmd))
+        elif name.endswith((".service", ".service.in")):
+            for line in open(path):
+                if line.startswith("ExecStart="):
+                    emit(name + " unit", line[10:].strip())
+        elif name.endswith(".mk"):
+            for line in open(path):
+                if line.startswith("\t"):
+                    emit(name + " make", line.strip())
 
 readme("README.md")
 mdoc("man/msr.1")
@@ -354,7 +360,7 @@ recipe_output() {
 # out and err, and checks that it exits with CODE and that FILE (out or
 # err) holds PATTERN, if one is given.
 run_printed() {
-	echo "\$ $1" | tr '\036' '\n' >&2
+	printf '$ %s\n' "$1" | tr '\036' '\n' >&2
 	(eval "$1") >out 2>err
 	rp_rc=$?
 	if [ "$rp_rc" -ne "$2" ]; then
