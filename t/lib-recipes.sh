@@ -356,6 +356,16 @@ recipe_output() {
 		exit !n }' "$TRASH/recipes.outputs" | tr '\036' '\n'
 }
 
+# recipe_count N FILE: FILE, the lines of recipe_lines, has N of them;
+# it shows them when not.
+recipe_count() {
+	if [ "$(wc -l <"$2")" -ne "$1" ]; then
+		echo "expected $1 command lines, found:" >&2
+		tr '\036' '\n' <"$2" >&2
+		return 1
+	fi
+}
+
 # run_printed LINE CODE FILE PATTERN: runs LINE with eval, its output in
 # out and err, and checks that it exits with CODE and that FILE (out or
 # err) holds PATTERN, if one is given.

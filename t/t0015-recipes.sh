@@ -36,7 +36,7 @@ test_expect_success 'every command line is run by a test, or the table says why 
 	recipes_classified >classified &&
 	test "$(wc -l <classified)" -ge 50 &&
 	if grep "^unknown	" classified >unknown; then
-		echo "unknown recipe lines: add them to recipes_table in t/lib-recipes.sh, and a test that runs them:" >&2
+		echo "unknown recipe lines: add them to the table in t/lib-recipes.sh, and a test that runs them:" >&2
 		cut -f 2- unknown | tr "\\036" "\\n" >&2
 		return 1
 	fi &&
@@ -71,7 +71,7 @@ test_expect_success 'a line that the table does not know is found as unknown' '
 
 test_expect_success 'README.md, Using it: the SQLite lines, in order, as printed' '
 	recipe_lines "t0015 README.md, Using it: the SQLite lines" >lines &&
-	test "$(wc -l <lines)" = 6 &&
+	recipe_count 6 lines &&
 	mkdir using &&
 	cd using &&
 	mig db/migrations 0001_users "CREATE TABLE users (id integer PRIMARY KEY);" \
@@ -109,7 +109,7 @@ test_expect_success 'README.md, Using it: the SQLite lines, in order, as printed
 
 test_expect_success 'README.md: the lint example prints what it shows' '
 	recipe_lines "t0015 README.md: the lint example prints what it shows" >lines &&
-	test "$(wc -l <lines)" = 1 &&
+	recipe_count 1 lines &&
 	line=$(cat lines) &&
 	recipe_output "$line" >expect &&
 	test_grep "^msr: 42 migrations checked" expect &&
@@ -153,7 +153,7 @@ top() {
 
 test_expect_success 'msr.1: migrate, dry run and down on the bundled example, as printed' '
 	recipe_lines "t0015 msr.1: migrate, dry run and down on the bundled example" >lines &&
-	test "$(wc -l <lines)" = 4 &&
+	recipe_count 4 lines &&
 	example man &&
 	cd man &&
 	while IFS= read -r line; do
@@ -184,7 +184,7 @@ test_expect_success 'msr.1: migrate, dry run and down on the bundled example, as
 
 test_expect_success 'msr.1: the CI job fails while migrations are not applied, then passes' '
 	recipe_lines "t0015 msr.1: the CI job" >lines &&
-	test "$(wc -l <lines)" = 2 &&
+	recipe_count 2 lines &&
 	test_grep "^msr validate$" lines &&
 	example ci &&
 	cd ci &&
@@ -203,7 +203,7 @@ test_expect_success 'msr.1: the CI job fails while migrations are not applied, t
 
 test_expect_success 'msr.1: the readiness probe, with the database URL and without the migrations' '
 	recipe_lines "t0015 msr.1: the readiness probe" >lines &&
-	test "$(wc -l <lines)" = 1 &&
+	recipe_count 1 lines &&
 	line=$(cat lines) &&
 	v=$(echo "$line" | sed -n "s/.*--expect-at-least \\([0-9]*\\).*/\\1/p") &&
 	test -n "$v" &&
@@ -224,7 +224,7 @@ test_expect_success 'msr.1: the readiness probe, with the database URL and witho
 
 test_expect_success 'msr.1: the Makefile targets, their recipe lines in order' '
 	recipe_lines "t0015 msr.1: the Makefile targets" >lines &&
-	test "$(wc -l <lines)" = 3 &&
+	recipe_count 3 lines &&
 	mkdir mk1 &&
 	cd mk1 &&
 	printf "[database]\nurl = sqlite:app.db\n" >msr.ini &&

@@ -41,7 +41,7 @@ owner() {
 
 test_expect_success 'msr.1: the least-privilege psql command, as printed, as the superuser' '
 	recipe_lines "t0016 msr.1: the least-privilege psql command" >lines &&
-	test "$(wc -l <lines)" = 1 &&
+	recipe_count 1 lines &&
 	recipe_script "$(cat lines)" >printed.sh &&
 	sed "s|^\\\\i /usr/share/msr/postgres.sql\$|\\\\i $MSR_SRCDIR/sql/postgres.sql|" \
 	    printed.sh >lp.sh &&
@@ -60,7 +60,7 @@ test_expect_success 'msr.1: the least-privilege psql command, as printed, as the
 
 test_expect_success 'README.md, Using it: the PostgreSQL line, as migrator' '
 	recipe_lines "t0016 README.md, Using it: the PostgreSQL line" >lines &&
-	test "$(wc -l <lines)" = 1 &&
+	recipe_count 1 lines &&
 	line=$(sed "s|postgres://migrator@db/app |$HOSTURL |" lines) &&
 	test "$line" != "$(cat lines)" &&
 	mkdir using &&
@@ -120,7 +120,7 @@ EOF
 
 test_expect_success 'contrib/Dockerfile: the msr line of its docker run, as migrator' '
 	recipe_lines "t0016 contrib/Dockerfile: the msr line of its docker run" >lines &&
-	test "$(wc -l <lines)" = 1 &&
+	recipe_count 1 lines &&
 	HOSTURL=$HOSTURL python3 docker_run.py "$(cat lines)" >run.sh &&
 	cat run.sh &&
 	test_grep "^dir=\$PWD/db/migrations && cd \"\$dir\" && env MSR_DATABASE_URL=$HOSTURL PGPASSWORD=\"\$PGPASSWORD\" MSR_MIGRATIONS_DIR=\"\$dir\" .* migrate --wait 60\$" run.sh &&
@@ -137,7 +137,7 @@ test_expect_success 'contrib/Dockerfile: the msr line of its docker run, as migr
 
 test_expect_success 'msr.1: the PgBouncer line, on the server itself, as migrator' '
 	recipe_lines "t0016 msr.1: the PgBouncer line" >lines &&
-	test "$(wc -l <lines)" = 1 &&
+	recipe_count 1 lines &&
 	line=$(sed "s|postgres://migrator@pgbouncer:6432/app |$HOSTURL |" lines) &&
 	test "$line" != "$(cat lines)" &&
 	cd using &&
@@ -155,7 +155,7 @@ test_expect_success 'msr.1: the PgBouncer line, on the server itself, as migrato
 
 test_expect_success 'docker-compose.yml: the healthcheck of db, on this server' '
 	recipe_lines "t0016 docker-compose.yml: the healthcheck of db" >lines &&
-	test "$(wc -l <lines)" -ge 1 &&
+	recipe_count 2 lines &&
 	while IFS= read -r line; do
 		(PATH=$PGBIN:$PATH && PGPORT=$PGPORT && export PATH PGPORT &&
 		    run_printed "$line" 0 out "accepting connections") || return 1
