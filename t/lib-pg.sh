@@ -171,9 +171,11 @@ logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
 log_checkpoints = off
 EOF
+# Over TCP, msr_pw (below) and migrator (the least-privilege role of
+# the README, which tests create) need their passwords; the others not.
 cat >"$PGTMP/data/pg_hba.conf" <<EOF || pg_fail "cannot configure"
 local	all	all			trust
-host	all	msr_pw	127.0.0.1/32	scram-sha-256
+host	all	msr_pw,migrator	127.0.0.1/32	scram-sha-256
 host	all	all	127.0.0.1/32	trust
 EOF
 

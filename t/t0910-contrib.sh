@@ -750,8 +750,28 @@ def check_compose():
     expect(secret.startswith("/run/secrets/") and
            secret[len("/run/secrets/"):] in mig["secrets"],
            "the password file is not a secret of the service")
-    expect(db["environment"]["POSTGRES_PASSWORD_FILE"] == secret,
-           "db and migrate use different passwords")
+    # migrate is the migration role of the README's "Least privilege":
+    # the superuser's password stays with db, which gives migrator its
+    # own when its init SQL makes the role.
+    expect(env["MSR_DATABASE_URL"].startswith("postgres://migrator@db/"),
+           "migrate does not connect as migrator")
+    su = db["environment"]["POSTGRES_PASSWORD_FILE"]
+    expect(su != secret and su[len("/run/secrets/"):] not in mig["secrets"],
+           "migrate has the superuser's password")
+    expect(secret[len("/run/secrets/"):] in db["secrets"],
+           "db cannot give migrator the password of migrate")
+    expect(env.get("MSR_MIGRATIONS_SCHEMA") == "msr" and
+           env.get("MSR_POSTGRES_SEARCH_PATH") == "app",
+           "migrate has not the settings of the README for migrator")
+    inits = [v.split(":") for v in db["volumes"]
+             if ":/docker-entrypoint-initdb.d/" in v]
+    expect(len(inits) == 1 and
+           os.path.isfile(os.path.join(C, inits[0][0])),
+           "db mounts no init SQL of contrib/ in /docker-entrypoint-initdb.d")
+    expect(any(v.split(":")[1] == "/usr/share/msr/postgres.sql" and
+               os.path.isfile(os.path.join(C, v.split(":")[0]))
+               for v in db["volumes"]),
+           "db has not msr's postgres.sql where the init SQL reads it")
     expect(any(v.split(":")[1] == env["MSR_MIGRATIONS_DIR"]
                for v in mig["volumes"]),
            "nothing is mounted on MSR_MIGRATIONS_DIR")
@@ -838,6 +858,13 @@ def check_man():
            "compose")
     subset(man_example("initContainers:"), pod("init"), "initContainers")
 
+def init_sql():
+    # The init SQL of db, as a path in contrib/.
+    (doc,) = load("docker-compose.yml")
+    for v in doc["services"]["db"]["volumes"]:
+        if ":/docker-entrypoint-initdb.d/" in v:
+            print(v.split(":")[0])
+
 def host_paths():
     # The files and directories of the host that docker-compose.yml
     # names by a relative path, which Compose resolves against its
@@ -854,6 +881,8 @@ def host_paths():
 what = sys.argv[1]
 if what == "paths":
     host_paths()
+elif what == "init":
+    init_sql()
 elif what == "check":
     {"compose": check_compose, "k8s": check_k8s, "man": check_man}[
         sys.argv[2]]()
@@ -876,8 +905,22 @@ elif what == "run":
 EOF
 
 if [ -n "$have_yaml" ]; then
-test_expect_success 'docker-compose.yml: db with a healthcheck, migrate running migrate --wait 60 with its secret, app after migrate succeeded' '
+test_expect_success 'docker-compose.yml: db with a healthcheck, migrate running migrate --wait 60 as migrator with its own secret, app after migrate succeeded' '
 	python3 contrib.py check compose
+'
+
+test_expect_success 'docker-compose.yml: its init SQL is the README'"'"'s least-privilege SQL, and a password from a secret' '
+	python3 contrib.py init >init &&
+	test "$(cat init)" = ./least-privilege.sql &&
+	awk "/^\`\`\`sql\$/ { inb = 1; next } /^\`\`\`/ { inb = 0 } inb" \
+	    "$MSR_SRCDIR/README.md" >readme.sql &&
+	test "$(wc -l <readme.sql)" -gt 10 &&
+	grep -v -e "^--" -e "^\$" -e "^\\\\set migrator_password " \
+	    -e "^ALTER ROLE migrator PASSWORD " -e "^\\\\unset " \
+	    "$C/least-privilege.sql" >init-core &&
+	test_cmp readme.sql init-core &&
+	test_grep "^\\\\set migrator_password \`cat /run/secrets/migrator_password\`\$" \
+	    "$C/least-privilege.sql"
 '
 
 # The command lines of docker-compose.yml's header ("#   " and a
@@ -894,16 +937,20 @@ test_expect_success 'docker-compose.yml: its header, run from the top of the tre
 	grep -e "$compose_cannot_run" header >docker-lines &&
 	test "$(wc -l <docker-lines)" = 1 &&
 	grep -v -e "$compose_cannot_run" header >header.sh &&
-	mkdir -p top/contrib &&
-	cp "$C/docker-compose.yml" top/contrib/ &&
+	mkdir -p top/contrib top/sql &&
+	: and the files of the tree that it names &&
+	cp "$C/docker-compose.yml" "$C/least-privilege.sql" top/contrib/ &&
+	cp "$MSR_SRCDIR/sql/postgres.sql" top/sql/ &&
 	(cd top && sh -e "$TRASH/header.sh") &&
 	python3 contrib.py paths >paths &&
-	test "$(wc -l <paths)" -ge 2 &&
+	test "$(wc -l <paths)" -ge 5 &&
 	while read -r p; do
 		test -e "top/contrib/$p" ||
 		    { echo "no $p beside docker-compose.yml" >&2; return 1; }
 	done <paths &&
-	test -s top/contrib/db_password.txt
+	test -s top/contrib/postgres_password.txt &&
+	test -s top/contrib/migrator_password.txt &&
+	! cmp -s top/contrib/postgres_password.txt top/contrib/migrator_password.txt
 '
 
 test_expect_success 'k8s: a Job that is not restarted in place, a Deployment with init containers that wait, then migrate, and a readiness probe of version --expect-at-least' '
@@ -955,10 +1002,42 @@ test_expect_success 'the role of these tests needs its password' '
 	test_grep "password" err
 '
 
-test_expect_success 'docker-compose.yml: the migrate service'"'"'s msr command line and environment migrate' '
-	run_example d_compose compose migrate >out 2>&1 &&
-	test_grep "MSR_DATABASE_PASSWORD_FILE=" out &&
-	test_grep " migrate --wait 60 " out
+test_expect_success 'docker-compose.yml: the init SQL of db, then the migrate service as migrator' '
+	pg_newdb app &&
+	: as the postgres image runs it: psql, as the superuser, in POSTGRES_DB &&
+	sed -e "s|/run/secrets/migrator_password|$TRASH/migrator_password|" \
+	    -e "s|^\\\\i /usr/share/msr/postgres.sql\$|\\\\i $MSR_SRCDIR/sql/postgres.sql|" \
+	    "$C/least-privilege.sql" >init.sql &&
+	test "$(diff "$C/least-privilege.sql" init.sql | grep -c "^>")" = 2 &&
+	printf %s mig_s3cret >migrator_password &&
+	pg_psql app -f init.sql >out 2>err &&
+	test_must_be_empty err &&
+	rm -rf mig && mkdir mig &&
+	mig mig 0001_users "CREATE TABLE users (id serial PRIMARY KEY);" \
+	    "DROP TABLE users;" &&
+	mig mig 0002_orders "CREATE TABLE orders (id bigint PRIMARY KEY,
+	    user_id bigint REFERENCES users);" "DROP TABLE orders;" &&
+	: migrator needs the password of its secret &&
+	printf %s wrong >wrong_password &&
+	(MSR_DATABASE_PASSWORD_FILE=$TRASH/wrong_password &&
+	    export MSR_DATABASE_PASSWORD_FILE &&
+	    test_expect_code 3 msr -u "$(pg_tcp_url app migrator)" -d mig status) 2>err &&
+	test_grep "password authentication failed" err &&
+	URL=$(pg_tcp_url app migrator) PWFILE=$TRASH/migrator_password \
+	    MIGDIR=$TRASH/mig python3 contrib.py run compose migrate >run-compose.sh &&
+	test_grep " migrate --wait 60 " run-compose.sh &&
+	test_grep "MSR_POSTGRES_SEARCH_PATH=app" run-compose.sh &&
+	mkdir -p cwd && (cd cwd && . "$TRASH/run-compose.sh") 2>err &&
+	test_grep "applied 2 migrations" err &&
+	test "$(pgq app "SELECT string_agg(version || state || applied_by, '"'"' '"'"'
+	    ORDER BY version) FROM msr.msr_migrations")" = "1appliedmigrator 2appliedmigrator" &&
+	test "$(pgq app "SELECT string_agg(schemaname || '"'"'.'"'"' || tablename || '"'"' '"'"' || tableowner,
+	    '"'"', '"'"' ORDER BY schemaname, tablename) FROM pg_tables
+	    WHERE schemaname IN ('"'"'app'"'"', '"'"'msr'"'"', '"'"'public'"'"')")" = \
+	    "app.orders migrator, app.users migrator, msr.msr_migrations postgres, msr.msr_migrations_lock postgres, msr.msr_migrations_log postgres" &&
+	: and app_user may use the rows only &&
+	test "$(pgq app "SELECT has_table_privilege('"'"'app_user'"'"', '"'"'app.users'"'"', '"'"'INSERT'"'"'),
+	    has_table_privilege('"'"'app_user'"'"', '"'"'app.users'"'"', '"'"'TRUNCATE'"'"')")" = "t|f"
 '
 
 test_expect_success 'k8s: the Job'"'"'s msr command line and environment migrate' '
