@@ -290,10 +290,12 @@ README\.md \(Using it\) sh	msr -u sqlite:	t0015 README.md, Using it: the SQLite 
 README\.md \(Using it\) sh	msr -u postgres://	t0016 README.md, Using it: the PostgreSQL line
 README\.md \(Least privilege\) sh	psql -d app -c 'SET search_path = msr' -f /usr/share/msr/postgres-upgrade-0\.2\.sql$	t0930 after the superuser runs the upgrade file as the README says
 README\.md \(Building\) sh	autoreconf -fi && \./configure && make && make check && sudo make install$	no: sudo make install installs as root; the build is the one under test, and t0290 runs make install into a DESTDIR
+README\.md \(Switching to msr\) sh	msr -u sqlite:app\.db adopt 	t0015 README.md, Switching to msr: adopt after dbmate
 README\.md \(Reviewing migrations: msr lint\) console	msr -d db/migrations lint$	t0015 README.md: the lint example prints what it shows
 README\.md \(Reviewing migrations: msr lint\) yaml	.	t0010 lint job:
 # --- man/msr.1, EXAMPLES
 man/msr\.1 console	msr (migrate|migrate --dry-run|down --steps 1|down 3)$	t0015 msr.1: migrate, dry run and down on the bundled example
+man/msr\.1 console	msr -d db/migrations (convert dbmate db/dbmate|migrate --dry-run)$	t0015 msr.1: switching from dbmate
 man/msr\.1 console	psql -v ON_ERROR_STOP=1 -U postgres -d app <<'EOF'\n	t0016 msr.1: the least-privilege psql command
 man/msr\.1 console	MSR_LOCK_METHOD=table msr -u postgres://	t0016 msr.1: the PgBouncer line
 man/msr\.1 lines	msr validate$|msr -u "sqlite:\$DB" check$	t0015 msr.1: the CI job

@@ -107,6 +107,54 @@ test_expect_success 'README.md, Using it: the SQLite lines, in order, as printed
 	done <../lines
 '
 
+test_expect_success 'README.md, Switching to msr: adopt after dbmate, as printed' '
+	recipe_lines "t0015 README.md, Switching to msr: adopt after dbmate" >lines &&
+	recipe_count 2 lines &&
+	mkdir switch &&
+	cd switch &&
+	mig db/migrations 1_users "CREATE TABLE users (id integer);" &&
+	mig db/migrations 2_orders "CREATE TABLE orders (id integer);" &&
+	sq app.db "CREATE TABLE schema_migrations (version varchar(128) primary key);
+	    INSERT INTO schema_migrations VALUES ('"'1'"'); CREATE TABLE users (id integer)" &&
+	while IFS= read -r line; do
+		case ${line%%#*} in
+		*" adopt --dry-run"*)
+			run_printed "$line" 0 out "^db/migrations/1_users.up.sql$" &&
+			test_must_fail sq app.db "SELECT 1 FROM msr_migrations" 2>/dev/null ;;
+		*" adopt"*)
+			run_printed "$line" 0 err "recorded 1 migration that dbmate applied" &&
+			msr -u sqlite:app.db migrate 2>err &&
+			test_grep "applied 2_orders" err ;;
+		*)
+			echo "no check for the line: $line" >&2
+			false ;;
+		esac || return 1
+	done <../lines
+'
+
+test_expect_success 'msr.1: switching from dbmate, as printed' '
+	recipe_lines "t0015 msr.1: switching from dbmate" >lines &&
+	recipe_count 2 lines &&
+	mkdir -p dbm/db/dbmate &&
+	cd dbm &&
+	printf "%s\n" "-- migrate:up" "CREATE TABLE users (id integer);" \
+	    "-- migrate:down" "DROP TABLE users;" >db/dbmate/20151129054053_create_users.sql &&
+	printf "[database]\nurl = sqlite:app.db\n" >msr.ini &&
+	while IFS= read -r line; do
+		case $line in
+		*" convert "*)
+			run_printed "$line" 0 out "" &&
+			test -f db/migrations/20151129054053_create_users.up.sql &&
+			test -f db/migrations/20151129054053_create_users.down.sql ;;
+		*" migrate --dry-run")
+			run_printed "$line" 0 out "20151129054053_create_users.up.sql" ;;
+		*)
+			echo "no check for the line: $line" >&2
+			false ;;
+		esac || return 1
+	done <../lines
+'
+
 test_expect_success 'README.md: the lint example prints what it shows' '
 	recipe_lines "t0015 README.md: the lint example prints what it shows" >lines &&
 	recipe_count 1 lines &&
