@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "apply.h"
 #include "cmd.h"
+#include "convert.h"
 #include "log.h"
 #include "msr.h"
 #include "sqlfile.h"
@@ -261,18 +262,19 @@ find_history(struct adopt *a)
 	return MSR_ESTATE;
 }
 
-/* The leading digits of a file name, as sql-migrate's id is one. */
+/* The version of sql-migrate's id, a file name, as convert gives it. */
 static int
 file_version(const char *id, char out[MIGFILE_VERSION_MAX + 1])
 {
-	char digits[MIGFILE_VERSION_MAX + 2];
-	size_t n = strspn(id, "0123456789");
+	struct convname cn;
+	struct buf why = BUF_INIT;
 
-	if (n == 0 || n > MIGFILE_VERSION_MAX)
+	convert_name(CONVERT_SQLMIGRATE, id, &cn, &why);
+	buf_release(&why);
+	if (cn.kind != CONVKIND_UP)
 		return -1;
-	memcpy(digits, id, n);
-	digits[n] = '\0';
-	return migfile_parse_version(digits, out);
+	memcpy(out, cn.version, sizeof(cn.version));
+	return 0;
 }
 
 static void
