@@ -372,6 +372,16 @@ open_db(struct msr *m, const struct cmd *c)
 		rc = MSR_ECONNECT;
 		goto done;
 	}
+	if (m->has_table && m->track.foreign != NULL) {
+		log_error("the tracking table %s is not msr's: it has the"
+		    " columns %s", m->track.table, m->track.foreign);
+		log_more("it may be another tool's history: msr adopt"
+		    " takes that over into msr's own table; give --table"
+		    " or [migrations] table another name, or leave it"
+		    " unset");
+		rc = MSR_EUSAGE;
+		goto done;
+	}
 	/* Said once, by the commands that write. */
 	if (write && m->has_table && track_missing(&m->track, &msg) != 0)
 		log_notice("%s", msg.s);

@@ -130,6 +130,7 @@ track_release(struct track *t)
 	free(t->holder);
 	free(t->os_user);
 	free(t->partial);
+	free(t->foreign);
 	strlist_release(&t->applied);
 	memset(t, 0, sizeof(*t));
 }
@@ -367,6 +368,17 @@ upgrade_stmt(const struct track *t, const char *name, struct buf *out)
 	return rc;
 }
 
+static int
+has(const struct strlist *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 int
 track_columns(struct track *t, struct dberr *err)
 {
@@ -381,6 +393,16 @@ track_columns(struct track *t, struct dberr *err)
 	    &may[1], err) == -1)
 		goto done;
 	t->cols = t->add = 0;
+	free(t->foreign);
+	t->foreign = NULL;
+	if (!has(&cols[0], "version") || !has(&cols[0], "checksum") ||
+	    !has(&cols[0], "state")) {
+		struct buf b = BUF_INIT;
+
+		for (j = 0; j < cols[0].n; j++)
+			buf_addf(&b, "%s%s", j > 0 ? ", " : "", cols[0].v[j]);
+		t->foreign = buf_detach(&b);
+	}
 	for (i = 0; i < NNEWCOLS; i++) {
 		c = &newcols[i];
 		for (j = 0; j < cols[c->audit].n; j++)

@@ -64,6 +64,9 @@ struct track {
 	long long		 seq;		/* highest seq loaded or given */
 	char			 run_id[33];	/* of this run, or "" */
 	unsigned		 cols;		/* TRACKCOL_* the tables have */
+	char			*foreign;	/* the columns of a tracking
+						 * table that is not msr's, or
+						 * NULL */
 	unsigned		 add;		/* those msr lacks and may add */
 	unsigned		 adding;	/* those added in the open
 						 * transaction */
@@ -106,6 +109,7 @@ int	track_exists(struct track *, struct dberr *err);
  * writes name only the columns that are there.
  */
 int	track_columns(struct track *, struct dberr *err);
+/* After it, foreign lists the columns of a table that is not msr's. */
 /*
  * The columns that the tables lack and msr may not add: 0, or their
  * bits, and in msg what msr does not record and the statements that add

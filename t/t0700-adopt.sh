@@ -346,6 +346,20 @@ test_expect_success 'wrong columns, no history, a bad tool, msr.s own table' '
 	test "$(db_tables bad)" = schema_migrations
 '
 
+test_expect_success '--table naming another tool.s table says so and points to adopt' '
+	db_new tbl &&
+	dbq tbl "$golang_ddl" &&
+	dbq tbl "INSERT INTO schema_migrations VALUES (2, $F)" &&
+	db_fp tbl >before &&
+	for c in migrate status check "version" "down --all" "baseline 1"; do
+		test_expect_code 2 msr -u "$(db_url tbl)" -d m --table schema_migrations $c 2>err &&
+		test_grep "the tracking table .*schema_migrations.* is not msr.s: it has the columns version, dirty" err &&
+		test_grep "msr adopt takes that over" err || return 1
+	done &&
+	db_fp tbl >after &&
+	test_cmp before after
+'
+
 test_expect_success 'bad operands are refused before connecting, masked' '
 	test_expect_code 2 msr -u "sqlite:nodir/x.db" -d m adopt liquibase 2>err &&
 	test_grep "unknown tool .liquibase.: expected one of golang-migrate, dbmate, goose, flyway, sql-migrate" err &&
