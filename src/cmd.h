@@ -119,6 +119,16 @@ void	bad_version(const char *what, const char *arg);
  */
 int	cmd_begin(struct msr *, struct dberr *err);
 int	cmd_finish(struct msr *, int failed, struct dberr *err);
+/*
+ * Records mig as applied without running it (baseline, adopt): the
+ * checksum of its up file now, origin, applied at at (NULL: now), and an
+ * audit row of action with message, in the open transaction; its up file
+ * is added to out as a line.  With --dry-run, only that.  0, or -1 with
+ * err set, or after saying why the file cannot be read.
+ */
+int	cmd_record_unrun(struct msr *, const struct migration *mig,
+	    const char *origin, const char *at, const char *action,
+	    const char *message, struct buf *out, struct dberr *err);
 /* Reads the tracking rows again, after a change. */
 int	cmd_reload(struct msr *);
 /* The highest fully applied version, canonical, or NULL. */

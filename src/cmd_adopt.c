@@ -511,9 +511,7 @@ int
 cmd_adopt(struct msr *m)
 {
 	struct adopt a;
-	struct buf out = BUF_INIT, ferr = BUF_INIT, origin = BUF_INIT;
-	struct buf msg = BUF_INIT;
-	char sum[SHA256_HEXLEN + 1];
+	struct buf out = BUF_INIT, origin = BUF_INIT, msg = BUF_INIT;
 	const struct migration *mig;
 	struct dberr err;
 	const char *at;
@@ -562,21 +560,10 @@ cmd_adopt(struct msr *m)
 			known++;
 			continue;
 		}
-		buf_reset(&ferr);
-		if (sqlfile_checksum(mig->up, sum, &ferr) == -1) {
-			log_error("%s", ferr.s);
+		if (cmd_record_unrun(m, mig, origin.s, at, "adopt", msg.s,
+		    &out, &err) == -1)
 			failed = 1;
-			break;
-		}
-		buf_addf(&out, "%s\n", mig->up);
 		n++;
-		if (m->o.dry_run)
-			continue;
-		if (track_record_at(&m->track, mig->version, mig->name, sum,
-		    origin.s, at, &err) == -1 ||
-		    track_audit(&m->track, "adopt", mig->version, mig->name,
-		    "ok", msg.s, 0, &err) == -1)
-			failed = 1;
 	}
 	if (m->o.dry_run)
 		rc = failed ? MSR_EUSAGE : MSR_OK;
@@ -599,7 +586,6 @@ done:
 	dberr_release(&err);
 	adopt_release(&a);
 	buf_release(&out);
-	buf_release(&ferr);
 	buf_release(&origin);
 	buf_release(&msg);
 	return rc;

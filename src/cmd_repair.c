@@ -428,10 +428,35 @@ cmd_repair(struct msr *m)
 }
 
 int
+cmd_record_unrun(struct msr *m, const struct migration *mig,
+    const char *origin, const char *at, const char *action,
+    const char *message, struct buf *out, struct dberr *err)
+{
+	struct buf ferr = BUF_INIT;
+	char sum[SHA256_HEXLEN + 1];
+	int rc;
+
+	if ((rc = sqlfile_checksum(mig->up, sum, &ferr)) == -1) {
+		log_error("%s", ferr.s);
+		buf_release(&ferr);
+		return -1;
+	}
+	buf_release(&ferr);
+	buf_addf(out, "%s\n", mig->up);
+	if (m->o.dry_run)
+		return 0;
+	if (track_record_at(&m->track, mig->version, mig->name, sum, origin,
+	    at, err) == -1 || track_audit(&m->track, action, mig->version,
+	    mig->name, "ok", message, 0, err) == -1)
+		return -1;
+	return 0;
+}
+
+int
 cmd_baseline(struct msr *m)
 {
-	struct buf ferr = BUF_INIT, out = BUF_INIT;
-	char to[MIGFILE_VERSION_MAX + 1], sum[SHA256_HEXLEN + 1];
+	struct buf out = BUF_INIT;
+	char to[MIGFILE_VERSION_MAX + 1];
 	const struct migration *mig;
 	struct dberr err;
 	size_t i, n = 0;
@@ -459,22 +484,10 @@ cmd_baseline(struct msr *m)
 			break;
 		if (mig->up == NULL || track_find(&m->rows, mig->version))
 			continue;
-		buf_reset(&ferr);
-		if (sqlfile_checksum(mig->up, sum, &ferr) == -1) {
-			log_error("%s", ferr.s);
+		if (cmd_record_unrun(m, mig, TRACK_ORIGIN_BASELINE, NULL,
+		    "baseline", "recorded without running", &out, &err) == -1)
 			failed = 1;
-			break;
-		}
-		buf_addf(&out, "%s\n", mig->up);
 		n++;
-		if (m->o.dry_run)
-			continue;
-		if (track_record(&m->track, mig->version, mig->name, sum,
-		    TRACK_ORIGIN_BASELINE, 0, 0, 0, 0, &err) == -1 ||
-		    track_audit(&m->track, "baseline", mig->version,
-		    mig->name, "ok", "recorded without running", 0,
-		    &err) == -1)
-			failed = 1;
 	}
 	if (m->o.dry_run) {
 		rc = failed ? MSR_EUSAGE : MSR_OK;
@@ -484,7 +497,6 @@ cmd_baseline(struct msr *m)
 		log_info("recorded %zu migration%s as applied without running"
 		    " them", n, n == 1 ? "" : "s");
 	}
-	buf_release(&ferr);
 	buf_release(&out);
 	dberr_release(&err);
 	return rc;
