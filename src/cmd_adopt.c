@@ -176,7 +176,7 @@ find_history(struct adopt *a)
 	struct buf list = BUF_INIT;
 	struct dberr err;
 	const char *table;
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 	int rails = 0, rc = MSR_OK;
 
 	for (i = 0; i < NTOOLS && rc == MSR_OK; i++) {
@@ -202,9 +202,9 @@ find_history(struct adopt *a)
 			    " the columns %s", a->schema, table, named->name,
 			    list.s);
 			buf_reset(&list);
-			for (n = 0; named->cols[n] != NULL; n++)
+			for (k = 0; named->cols[k] != NULL; k++)
 				;
-			add_list(&list, named->cols, n);
+			add_list(&list, named->cols, k);
 			log_more("%s's table has the columns %s%s", named->name,
 			    list.s, named->id == DBTOOL_DBMATE ?
 			    ", and no dirty" : "");
