@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "config.h"
 #include "driver.h"
+#include "holder.h"
 #include "sqlscan.h"
 #include "track.h"
 #include "xmalloc.h"
@@ -66,19 +67,17 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 }
 
 /*
- * user@host as UTF-8, which the database takes: a byte that is not
- * becomes U+FFFD, as in the JSON output.
+ * s as UTF-8, which the database takes: a byte that is not becomes
+ * U+FFFD, as in the JSON output.
  */
 static char *
-utf8_copy(const char *user, const char *host)
+utf8_copy(const char *s)
 {
 	struct buf b = BUF_INIT;
 	const unsigned char *p;
-	char *raw;
 	size_t n;
 
-	raw = xasprintf("%s@%s", user, host);
-	for (p = (const unsigned char *)raw; *p != '\0';) {
+	for (p = (const unsigned char *)s; *p != '\0';) {
 		n = *p < 0x80 ? 1 : buf_utf8_len(p);
 		if (n == 0) {
 			buf_adds(&b, "\xef\xbf\xbd");
@@ -88,8 +87,22 @@ utf8_copy(const char *user, const char *host)
 			p += n;
 		}
 	}
-	free(raw);
 	return buf_detach(&b);
+}
+
+/* The host name of the rows msr writes, as UTF-8. */
+const char *
+track_host(struct track *t)
+{
+	char host[256];
+
+	if (t->os_host != NULL)
+		return t->os_host;
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	t->os_host = utf8_copy(host);
+	return t->os_host;
 }
 
 /* user@host of the rows msr writes; commands that only read never ask. */
@@ -98,16 +111,15 @@ os_user(struct track *t)
 {
 	struct passwd *pw;
 	const char *user;
-	char host[256];
+	char *raw;
 
 	if (t->os_user != NULL)
 		return t->os_user;
 	if ((user = getenv("USER")) == NULL || *user == '\0')
 		user = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "?";
-	if (gethostname(host, sizeof(host)) == -1)
-		snprintf(host, sizeof(host), "unknown");
-	host[sizeof(host) - 1] = '\0';
-	t->os_user = utf8_copy(user, host);
+	raw = utf8_copy(user);
+	t->os_user = xasprintf("%s@%s", raw, track_host(t));
+	free(raw);
 	return t->os_user;
 }
 
@@ -122,6 +134,7 @@ track_release(struct track *t)
 	free(t->lockname);
 	free(t->holder);
 	free(t->os_user);
+	free(t->os_host);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -734,15 +747,17 @@ holder_cb(void *arg, int ncols, const char *const *vals)
 enum dblock
 track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 {
-	struct buf sql = BUF_INIT, got = BUF_INIT;
+	struct buf sql = BUF_INIT, got = BUF_INIT, row = BUF_INIT;
 	const char *params[2];
 	char now[32];
 	enum dblock rc = DBLOCK_ERROR;
 
 	if (t->holder == NULL) {
 		driver_utc(now, time(NULL));
-		t->holder = xasprintf("pid %ld on %s since %s",
-		    (long)getpid(), strchr(os_user(t), '@') + 1, now);
+		buf_addf(&row, "pid %ld on %s since %s", (long)getpid(),
+		    track_host(t), now);
+		holder_proof(&row, track_host(t));
+		t->holder = buf_detach(&row);
 	}
 	track_now(now);
 	params[0] = t->holder;
@@ -760,7 +775,9 @@ track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 		rc = DBLOCK_TAKEN;
 	else {
 		buf_reset(holder);
-		buf_adds(holder, got.len > 0 ? got.s : "another process");
+		holder_text(holder, got.s);
+		if (holder->len == 0)
+			buf_adds(holder, "another process");
 		rc = DBLOCK_BUSY;
 	}
 done:
@@ -783,7 +800,9 @@ track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
 	if (rc != -1 && (rc = got.len > 0)) {
 		buf_truncate(&got, got.len - 1);
 		buf_reset(holder);
-		buf_adds(holder, got.len > 0 ? got.s : "another process");
+		holder_text(holder, got.s);
+		if (holder->len == 0)
+			buf_adds(holder, "another process");
 	}
 	buf_release(&sql);
 	buf_release(&got);

@@ -59,6 +59,7 @@ struct track {
 	char			*lockname;	/* unquoted */
 	char			*holder;	/* our row in the lock table */
 	char			*os_user;	/* user@host */
+	char			*os_host;	/* host, as in os_user */
 	long long		 seq;		/* highest seq loaded or given */
 	char			 run_id[33];	/* of this run, or "" */
 	unsigned		 cols;		/* TRACKCOL_* the tables have */
@@ -151,17 +152,21 @@ int	track_delete(struct track *, const char *version, struct dberr *err);
 /*
  * The lock of [lock] method = table: a row in the lock table, which
  * track_lock_try() inserts unless another msr's row is there; then holder
- * describes that one.
+ * describes that one.  Our row's holder text says who we are for people
+ * and, on a second line, which process holds it (see holder.h).
  */
 enum dblock track_lock_try(struct track *, struct buf *holder,
 	    struct dberr *err);
 int	track_lock_release(struct track *, int any, struct dberr *err);
 /*
  * Who holds the lock of method table, read without writing: 1 with
- * holder, 0 when the row or the lock table is not there, -1.
+ * holder, the line for people, 0 when the row or the lock table is not
+ * there, -1.
  */
 int	track_lock_holder(struct track *, struct buf *holder,
 	    struct dberr *err);
+/* The host name in the holder texts that this process writes. */
+const char *track_host(struct track *);
 /* Whether the lock table exists: 1, 0, or -1 with err set. */
 int	track_lock_exists(struct track *, struct dberr *err);
 
