@@ -1,12 +1,16 @@
 /*
  * Who holds a lock table row: the proof line that track_lock_try()
- * writes under the holder's description.
+ * writes under the holder's description, and the judgement of lock
+ * release on whether that holder is gone.  Only a process on the same
+ * boot of the same host and in the same pid namespace can look its pid
+ * up; anything else cannot be proven gone.
  */
 #include "buildconf.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 
 #include "buf.h"
 #include "holder.h"
+#include "xmalloc.h"
 
 #define PROOF	"\nmsr-holder "
 
@@ -125,4 +130,126 @@ void
 holder_text(struct buf *b, const char *row)
 {
 	buf_add(b, row, strcspn(row, "\n"));
+}
+
+/* A number after "name=" at *p, then a space; advances *p. */
+static int
+field(const char **p, const char *name, unsigned long long *v)
+{
+	size_t n = strlen(name);
+	char *end;
+
+	if (strncmp(*p, name, n) != 0 || (*p)[n] != '=' ||
+	    (*p)[n + 1] < '0' || (*p)[n + 1] > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(*p + n + 1, &end, 10);
+	if (errno != 0 || *end != ' ')
+		return -1;
+	*p = end + 1;
+	return 0;
+}
+
+/* The proof line of a row; -1 when it has none or it is malformed. */
+static int
+parse(const char *row, struct ident *id, char **host)
+{
+	const char *p = strstr(row, PROOF), *e;
+	unsigned long long pid;
+	size_t n;
+
+	memset(id, 0, sizeof(*id));
+	if (p == NULL)
+		return -1;
+	p += strlen(PROOF);
+	if (strncmp(p, "boot=", 5) != 0)
+		return -1;
+	p += 5;
+	n = strcspn(p, " \n");
+	if (n == 0 || n >= sizeof(id->boot) || p[n] != ' ')
+		return -1;
+	memcpy(id->boot, p, n);
+	p += n + 1;
+	if (field(&p, "pidns", &id->pidns) == -1 ||
+	    field(&p, "pid", &pid) == -1 || pid == 0 || pid > 0x7fffffff ||
+	    field(&p, "start", &id->start) == -1 ||
+	    strncmp(p, "host=", 5) != 0)
+		return -1;
+	id->pid = (long)pid;
+	p += 5;
+	e = p + strcspn(p, "\n");
+	*host = xstrndup(p, (size_t)(e - p));
+	return 0;
+}
+
+enum holder_verdict
+holder_judge(const char *row, const char *host, struct buf *why)
+{
+	struct ident me, it;
+	struct buf err = BUF_INIT;
+	unsigned long long start;
+	enum holder_verdict v = HOLDER_UNKNOWN;
+	char *its_host = NULL, name[24], state;
+	long pid;
+
+	if (parse(row, &it, &its_host) == -1) {
+		buf_adds(why, "the row does not say on which boot and in"
+		    " which pid namespace its holder ran, as msr before 0.2"
+		    " and rows written by hand do not");
+		goto done;
+	}
+	if (strcmp(its_host, host) != 0) {
+		buf_addf(why, "it was taken on host %s, and msr on %s cannot"
+		    " see the processes of another host", its_host, host);
+		goto done;
+	}
+	if (self(&me, host, &err) == -1) {
+		buf_addf(why, "msr cannot tell which boot and pid namespace"
+		    " it runs in: %s", err.s);
+		goto done;
+	}
+	if (strcmp(it.boot, me.boot) != 0) {
+		buf_addf(why, "it was taken during another boot (boot id %s,"
+		    " now %s): %s restarted since, or another machine has"
+		    " the same host name", it.boot, me.boot, host);
+		goto done;
+	}
+	if (it.pidns != me.pidns) {
+		buf_addf(why, "it was taken in another pid namespace"
+		    " (pid:[%llu], this msr runs in pid:[%llu]), a container"
+		    " or unshare, whose pid %ld is not pid %ld here", it.pidns,
+		    me.pidns, it.pid, it.pid);
+		goto done;
+	}
+	if (kill((pid_t)it.pid, 0) == -1 && errno == ESRCH) {
+		buf_addf(why, "pid %ld no longer runs on %s", it.pid, host);
+		v = HOLDER_GONE;
+		goto done;
+	}
+	snprintf(name, sizeof(name), "%ld", it.pid);
+	if (proc_stat(name, &pid, &state, &start) == -1) {
+		if (errno == ENOENT) {
+			buf_addf(why, "pid %ld no longer runs on %s", it.pid,
+			    host);
+			v = HOLDER_GONE;
+		} else
+			buf_addf(why, "pid %ld runs on %s, and msr cannot"
+			    " read its start time from /proc/%ld/stat: %s",
+			    it.pid, host, it.pid, strerror(errno));
+	} else if (start != it.start) {
+		buf_addf(why, "pid %ld on %s is another process now, which"
+		    " started at another time", it.pid, host);
+		v = HOLDER_GONE;
+	} else if (state == 'Z' || state == 'X') {
+		buf_addf(why, "pid %ld on %s has exited", it.pid, host);
+		v = HOLDER_GONE;
+	} else {
+		buf_addf(why, "pid %ld still runs on %s: it is the process"
+		    " that took the lock", it.pid, host);
+		v = HOLDER_RUNS;
+	}
+done:
+	free(its_host);
+	buf_release(&err);
+	return v;
 }

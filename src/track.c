@@ -787,7 +787,8 @@ done:
 }
 
 int
-track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
+track_lock_holder(struct track *t, struct buf *holder, struct buf *row,
+    struct dberr *err)
 {
 	struct buf sql = BUF_INIT, got = BUF_INIT;
 	int rc;
@@ -803,27 +804,41 @@ track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
 		holder_text(holder, got.s);
 		if (holder->len == 0)
 			buf_adds(holder, "another process");
+		if (row != NULL) {
+			buf_reset(row);
+			buf_add(row, got.s, got.len);
+		}
 	}
 	buf_release(&sql);
 	buf_release(&got);
 	return rc;
 }
 
+static int
+count_cb(void *arg, int ncols, const char *const *vals)
+{
+	(void)ncols;
+	(void)vals;
+	(*(int *)arg)++;
+	return 0;
+}
+
 int
-track_lock_release(struct track *t, int any, struct dberr *err)
+track_lock_release(struct track *t, const char *row, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
-	const char *params[1] = { t->holder };
-	int rc;
+	const char *params[1];
+	int n = 0, rc;
 
-	if (!any && t->holder == NULL)
+	if (row == NULL && (row = t->holder) == NULL)
 		return 0;
-	buf_addf(&sql, "DELETE FROM %s WHERE id = 1%s", t->lock,
-	    any ? "" : " AND holder = $1");
-	rc = t->drv->query(t->conn, sql.s, any ? 0 : 1, params, NULL, NULL,
-	    err);
+	params[0] = row;
+	/* Only the row judged: one that another msr took since stays. */
+	buf_addf(&sql, "DELETE FROM %s WHERE id = 1 AND holder = $1"
+	    " RETURNING id", t->lock);
+	rc = t->drv->query(t->conn, sql.s, 1, params, count_cb, &n, err);
 	buf_release(&sql);
-	return rc;
+	return rc == -1 ? -1 : n > 0;
 }
 
 int

@@ -21,6 +21,7 @@ _msr_command_opts()
 	redo|baseline) echo --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
 	version) echo --expect --expect-at-least ;;
+	lock) echo --force ;;
 	wait) echo --timeout ;;
 	esac
 }
