@@ -228,7 +228,7 @@ test_for pg 'the row changes hands between the read and the DELETE of release: t
 	test_grep "^msr: error: not releasing the lock: it changed hands while msr looked at it, and is held by $NEW now$" err
 '
 
-if unshare -pf --mount-proc true 2>/dev/null; then
+if unshare -pf --kill-child --mount-proc true 2>/dev/null; then
 test_expect_success 'a holder in another pid namespace cannot be proven gone: refused without --force' '
 	db_new ns &&
 	slow_mig ns &&
@@ -254,7 +254,7 @@ test_expect_success 'a holder in another pid namespace cannot be proven gone: re
 '
 else
 	test_skip 'a holder in another pid namespace cannot be proven gone' \
-	    'unshare -pf --mount-proc (util-linux, root or user namespaces)'
+	    'unshare -pf --kill-child --mount-proc (util-linux 2.32 or later, as root)'
 fi
 
 test_done
