@@ -267,7 +267,7 @@ apply_unlock(struct applier *a)
 	lock_held = 0;
 	dberr_init(&err);
 	if (a->cfg->lock_method == LOCKMETHOD_TABLE)
-		rc = track_lock_release(a->track, 0, &err);
+		rc = track_lock_release(a->track, NULL, &err);
 	else
 		rc = a->drv->unlock(a->conn, &err);
 	if (rc == -1)

@@ -1,6 +1,7 @@
 /*
  * lock status and lock release: who holds the migration lock, and
- * clearing a lock table row left by an msr that died.  wait: until the
+ * clearing a lock table row left by an msr that died, only when its
+ * holder is provably gone (holder.h) unless --force.  wait: until the
  * database accepts connections.
  */
 #include "buildconf.h"
@@ -11,6 +12,7 @@
 #include "apply.h"
 #include "buf.h"
 #include "cmd.h"
+#include "holder.h"
 #include "log.h"
 #include "msr.h"
 
@@ -18,30 +20,100 @@ int
 cmd_lock_holder(struct msr *m, struct buf *holder, struct dberr *err)
 {
 	if (m->cfg.lock_method == LOCKMETHOD_TABLE)
-		return track_lock_holder(&m->track, holder, err);
+		return track_lock_holder(&m->track, holder, NULL, err);
 	if (m->drv->lock_holder == NULL)
 		return 0;
 	return m->drv->lock_holder(m->conn, m->track.schema, m->track.name,
 	    holder, err);
 }
 
+/*
+ * Deletes the lock table row whose holder text is row, described by
+ * holder, when its holder is provably gone, or with --force; returns an
+ * exit code.
+ */
+static int
+release_row(struct msr *m, const char *holder, const char *row)
+{
+	struct buf why = BUF_INIT, now = BUF_INIT;
+	enum holder_verdict v;
+	struct dberr err;
+	int rc = MSR_OK, got;
+
+	dberr_init(&err);
+	v = holder_judge(row, track_host(&m->track), &why);
+	if (v == HOLDER_RUNS && !m->o.force) {
+		log_error("not releasing the lock held by %s: %s; 'msr lock"
+		    " release --force' frees it anyway, and then a second msr"
+		    " can apply the same migrations while it runs", holder,
+		    why.s);
+		rc = MSR_ELOCK;
+		goto done;
+	}
+	if (v == HOLDER_UNKNOWN && !m->o.force) {
+		log_error("not releasing the lock held by %s: msr cannot prove"
+		    " that its holder is gone: %s; when you know it is, run"
+		    " 'msr lock release --force'", holder, why.s);
+		rc = MSR_ELOCK;
+		goto done;
+	}
+	if (v != HOLDER_GONE)
+		log_warn("releasing the lock held by %s although %s: should"
+		    " that msr still run, a second msr can take the lock and"
+		    " apply the same migrations at the same time", holder,
+		    v == HOLDER_RUNS ? why.s : "msr cannot prove that its"
+		    " holder is gone");
+	if ((got = track_lock_release(&m->track, row, &err)) == -1) {
+		log_error("cannot release the lock: %s", err.msg.s);
+		rc = MSR_EFAILED;
+	} else if (got == 1) {
+		if (v == HOLDER_GONE)
+			log_info("its holder is gone: %s", why.s);
+		printf("released the lock held by %s\n", holder);
+	} else if ((got = track_lock_holder(&m->track, &now, NULL,
+	    &err)) == -1) {
+		log_error("cannot read the migration lock: %s", err.msg.s);
+		rc = MSR_ECONNECT;
+	} else if (got == 1) {
+		/* Another msr took the lock after it was read. */
+		log_error("not releasing the lock: it changed hands while msr"
+		    " looked at it, and is held by %s now", now.s);
+		rc = MSR_ELOCK;
+	} else
+		printf("not held\n");
+done:
+	buf_release(&why);
+	buf_release(&now);
+	dberr_release(&err);
+	return rc;
+}
+
 int
 cmd_lock(struct msr *m)
 {
-	struct buf holder = BUF_INIT;
+	struct buf holder = BUF_INIT, row = BUF_INIT;
 	struct dberr err;
-	int got, release, rc = MSR_OK;
+	int got, release, table, rc = MSR_OK;
 
 	if (m->argc != 1 || (strcmp(m->argv[0], "status") != 0 &&
 	    strcmp(m->argv[0], "release") != 0)) {
 		log_error("%s", m->argc != 1 ? "lock needs status or release" :
 		    "lock: expected status or release");
-		fprintf(stderr, "usage: msr lock status | release\n");
+		fprintf(stderr, "usage: msr lock status | release [--force]\n");
 		return MSR_EUSAGE;
 	}
 	release = strcmp(m->argv[0], "release") == 0;
+	if (!release && m->o.force) {
+		log_error("option '--force' goes with 'lock release'");
+		fprintf(stderr, "usage: msr lock status | release [--force]\n");
+		return MSR_EUSAGE;
+	}
+	table = m->cfg.lock_method == LOCKMETHOD_TABLE;
 	dberr_init(&err);
-	got = cmd_lock_holder(m, &holder, &err);
+	if (release && table)
+		got = track_lock_holder(&m->track, &holder, &row, &err);
+	else
+		got = cmd_lock_holder(m, &holder, &err);
 	if (got == -1) {
 		log_error("cannot read the migration lock: %s", err.msg.s);
 		rc = MSR_ECONNECT;
@@ -49,18 +121,15 @@ cmd_lock(struct msr *m)
 		printf("not held\n");
 	else if (!release)
 		printf("held by %s\n", holder.s);
-	else if (m->cfg.lock_method == LOCKMETHOD_TABLE) {
-		if (track_lock_release(&m->track, 1, &err) == -1) {
-			log_error("cannot release the lock: %s", err.msg.s);
-			rc = MSR_EFAILED;
-		} else
-			printf("released the lock held by %s\n", holder.s);
-	} else {
+	else if (table)
+		rc = release_row(m, holder.s, row.s);
+	else {
 		log_error("the lock is held by %s; only its holder can free"
 		    " it, and it goes away when that holder ends", holder.s);
 		rc = MSR_ELOCK;
 	}
 	buf_release(&holder);
+	buf_release(&row);
 	dberr_release(&err);
 	return rc;
 }

@@ -73,8 +73,8 @@ static const struct cmd commands[] = {
 	    OPT_DRYRUN | OPT_FORGET | OPT_FORCE, 0,
 	    "accept changed checksums and finish partial rows after a fix"
 	    " by hand, or forget a partial row whose changes were undone" },
-	{ "lock", NULL, cmd_lock, "status | release",
-	    CMD_DB | CMD_RW, 0, 1,
+	{ "lock", NULL, cmd_lock, "status | release [--force]",
+	    CMD_DB | CMD_RW, OPT_FORCE, 1,
 	    "show who holds the migration lock, or clear a lock table row"
 	    " left by a dead msr" },
 	{ "wait", NULL, cmd_wait, "[--timeout SEC]",
@@ -692,7 +692,8 @@ run(int argc, char *argv[])
 			return usage_error(c, "option '%s' does not apply to"
 			    " '%s'", optnames[i], c->name);
 	}
-	if ((given & OPT_FORCE) && !(given & OPT_FORGET))
+	if ((given & OPT_FORCE) && (c->opts & OPT_FORGET) &&
+	    !(given & OPT_FORGET))
 		return usage_error(c, "%s", "option '--force' goes with"
 		    " '--forget VERSION'");
 	if ((given & OPT_EXPECT) && (given & OPT_ATLEAST))

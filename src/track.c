@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "config.h"
 #include "driver.h"
+#include "holder.h"
 #include "migfile.h"
 #include "sqlscan.h"
 #include "track.h"
@@ -73,19 +74,17 @@ track_init(struct track *t, const struct driver *drv, struct dbconn *conn,
 }
 
 /*
- * user@host as UTF-8, which the database takes: a byte that is not
- * becomes U+FFFD, as in the JSON output.
+ * s as UTF-8, which the database takes: a byte that is not becomes
+ * U+FFFD, as in the JSON output.
  */
 static char *
-utf8_copy(const char *user, const char *host)
+utf8_copy(const char *s)
 {
 	struct buf b = BUF_INIT;
 	const unsigned char *p;
-	char *raw;
 	size_t n;
 
-	raw = xasprintf("%s@%s", user, host);
-	for (p = (const unsigned char *)raw; *p != '\0';) {
+	for (p = (const unsigned char *)s; *p != '\0';) {
 		n = *p < 0x80 ? 1 : buf_utf8_len(p);
 		if (n == 0) {
 			buf_adds(&b, "\xef\xbf\xbd");
@@ -95,8 +94,22 @@ utf8_copy(const char *user, const char *host)
 			p += n;
 		}
 	}
-	free(raw);
 	return buf_detach(&b);
+}
+
+/* The host name of the rows msr writes, as UTF-8. */
+const char *
+track_host(struct track *t)
+{
+	char host[256];
+
+	if (t->os_host != NULL)
+		return t->os_host;
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	t->os_host = utf8_copy(host);
+	return t->os_host;
 }
 
 /* user@host of the rows msr writes; commands that only read never ask. */
@@ -105,16 +118,15 @@ os_user(struct track *t)
 {
 	struct passwd *pw;
 	const char *user;
-	char host[256];
+	char *raw;
 
 	if (t->os_user != NULL)
 		return t->os_user;
 	if ((user = getenv("USER")) == NULL || *user == '\0')
 		user = (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "?";
-	if (gethostname(host, sizeof(host)) == -1)
-		snprintf(host, sizeof(host), "unknown");
-	host[sizeof(host) - 1] = '\0';
-	t->os_user = utf8_copy(user, host);
+	raw = utf8_copy(user);
+	t->os_user = xasprintf("%s@%s", raw, track_host(t));
+	free(raw);
 	return t->os_user;
 }
 
@@ -132,6 +144,7 @@ track_release(struct track *t)
 	free(t->partial);
 	free(t->foreign);
 	strlist_release(&t->applied);
+	free(t->os_host);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -938,15 +951,17 @@ holder_cb(void *arg, int ncols, const char *const *vals)
 enum dblock
 track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 {
-	struct buf sql = BUF_INIT, got = BUF_INIT;
+	struct buf sql = BUF_INIT, got = BUF_INIT, row = BUF_INIT;
 	const char *params[2];
 	char now[32];
 	enum dblock rc = DBLOCK_ERROR;
 
 	if (t->holder == NULL) {
 		driver_utc(now, time(NULL));
-		t->holder = xasprintf("pid %ld on %s since %s",
-		    (long)getpid(), strchr(os_user(t), '@') + 1, now);
+		buf_addf(&row, "pid %ld on %s since %s", (long)getpid(),
+		    track_host(t), now);
+		holder_proof(&row, track_host(t));
+		t->holder = buf_detach(&row);
 	}
 	track_now(now);
 	params[0] = t->holder;
@@ -964,7 +979,9 @@ track_lock_try(struct track *t, struct buf *holder, struct dberr *err)
 		rc = DBLOCK_TAKEN;
 	else {
 		buf_reset(holder);
-		buf_adds(holder, got.len > 0 ? got.s : "another process");
+		holder_text(holder, got.s);
+		if (holder->len == 0)
+			buf_adds(holder, "another process");
 		rc = DBLOCK_BUSY;
 	}
 done:
@@ -974,7 +991,8 @@ done:
 }
 
 int
-track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
+track_lock_holder(struct track *t, struct buf *holder, struct buf *row,
+    struct dberr *err)
 {
 	struct buf sql = BUF_INIT, got = BUF_INIT;
 	int rc;
@@ -987,28 +1005,44 @@ track_lock_holder(struct track *t, struct buf *holder, struct dberr *err)
 	if (rc != -1 && (rc = got.len > 0)) {
 		buf_truncate(&got, got.len - 1);
 		buf_reset(holder);
-		buf_adds(holder, got.len > 0 ? got.s : "another process");
+		holder_text(holder, got.s);
+		if (holder->len == 0)
+			buf_adds(holder, "another process");
+		if (row != NULL) {
+			buf_reset(row);
+			buf_add(row, got.s, got.len);
+		}
 	}
 	buf_release(&sql);
 	buf_release(&got);
 	return rc;
 }
 
+static int
+count_cb(void *arg, int ncols, const char *const *vals)
+{
+	(void)ncols;
+	(void)vals;
+	(*(int *)arg)++;
+	return 0;
+}
+
 int
-track_lock_release(struct track *t, int any, struct dberr *err)
+track_lock_release(struct track *t, const char *row, struct dberr *err)
 {
 	struct buf sql = BUF_INIT;
-	const char *params[1] = { t->holder };
-	int rc;
+	const char *params[1];
+	int n = 0, rc;
 
-	if (!any && t->holder == NULL)
+	if (row == NULL && (row = t->holder) == NULL)
 		return 0;
-	buf_addf(&sql, "DELETE FROM %s WHERE id = 1%s", t->lock,
-	    any ? "" : " AND holder = $1");
-	rc = t->drv->query(t->conn, sql.s, any ? 0 : 1, params, NULL, NULL,
-	    err);
+	params[0] = row;
+	/* Only the row judged: one that another msr took since stays. */
+	buf_addf(&sql, "DELETE FROM %s WHERE id = 1 AND holder = $1"
+	    " RETURNING id", t->lock);
+	rc = t->drv->query(t->conn, sql.s, 1, params, count_cb, &n, err);
 	buf_release(&sql);
-	return rc;
+	return rc == -1 ? -1 : n > 0;
 }
 
 int

@@ -61,6 +61,7 @@ struct track {
 	char			*lockname;	/* unquoted */
 	char			*holder;	/* our row in the lock table */
 	char			*os_user;	/* user@host */
+	char			*os_host;	/* host, as in os_user */
 	long long		 seq;		/* highest seq loaded or given */
 	char			 run_id[33];	/* of this run, or "" */
 	unsigned		 cols;		/* TRACKCOL_* the tables have */
@@ -183,17 +184,26 @@ int	track_delete(struct track *, const char *version, struct dberr *err);
 /*
  * The lock of [lock] method = table: a row in the lock table, which
  * track_lock_try() inserts unless another msr's row is there; then holder
- * describes that one.
+ * describes that one.  Our row's holder text says who we are for people
+ * and, on a second line, for holder_judge() (see holder.h).
  */
 enum dblock track_lock_try(struct track *, struct buf *holder,
 	    struct dberr *err);
-int	track_lock_release(struct track *, int any, struct dberr *err);
+/*
+ * Deletes the lock row whose holder text is row, and no other: 1 when it
+ * did, 0 when the row is not there (any more), -1.  NULL: our own row,
+ * when we took one.
+ */
+int	track_lock_release(struct track *, const char *row, struct dberr *err);
 /*
  * Who holds the lock of method table, read without writing: 1 with
- * holder, 0 when the row or the lock table is not there, -1.
+ * holder, the line for people, 0 when the row or the lock table is not
+ * there, -1.  With row not NULL, the whole holder text of the row too.
  */
-int	track_lock_holder(struct track *, struct buf *holder,
+int	track_lock_holder(struct track *, struct buf *holder, struct buf *row,
 	    struct dberr *err);
+/* The host name in the holder texts that this process writes. */
+const char *track_host(struct track *);
 /* Whether the lock table exists: 1, 0, or -1 with err set. */
 int	track_lock_exists(struct track *, struct dberr *err);
 

@@ -1001,7 +1001,7 @@ test_for sqlite '[lock] enabled = false takes no lock, as --no-lock' '
 	test ! -e le.db-msr.lock
 '
 
-test_expect_success 'method table: a row left behind blocks (exit 4), lock release clears it' '
+test_expect_success 'method table: a row left behind blocks (exit 4), lock release --force clears it' '
 	db_new lt &&
 	mig lt 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
 	MSR_LOCK_METHOD=table msr -u "$(u lt)" -d lt migrate 2>err &&
@@ -1011,8 +1011,12 @@ test_expect_success 'method table: a row left behind blocks (exit 4), lock relea
 	test_grep "^held by pid 99 on gone since then$" out &&
 	test_expect_code 4 env MSR_LOCK_METHOD=table "$MSR_BIN" -u "$(u lt)" -d lt --lock-timeout 0 down --all 2>err &&
 	test_grep "it is held by pid 99 on gone since then" err &&
-	MSR_LOCK_METHOD=table msr -u "$(u lt)" lock release >out &&
+	test_expect_code 4 env MSR_LOCK_METHOD=table "$MSR_BIN" -u "$(u lt)" lock release >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^msr: error: not releasing the lock held by pid 99 on gone since then: msr cannot prove that its holder is gone" err &&
+	MSR_LOCK_METHOD=table msr -u "$(u lt)" lock release --force >out 2>err &&
 	test_grep "^released the lock held by pid 99 on gone since then$" out &&
+	test_grep "^msr: warning: releasing the lock held by pid 99 on gone since then although" err &&
 	MSR_LOCK_METHOD=table msr -u "$(u lt)" lock status >out &&
 	test_grep "^not held$" out &&
 	MSR_LOCK_METHOD=table msr -u "$(u lt)" lock release >out &&

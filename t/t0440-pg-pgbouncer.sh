@@ -104,13 +104,15 @@ test_expect_success 'two concurrent runs through PgBouncer serialize' '
 	test "$(pgq conc "SELECT count(*) FROM msr_migrations")" = 2
 '
 
-test_expect_success 'a lock row left behind: lock status shows it, lock release clears it' '
+test_expect_success 'a lock row left behind: lock status shows it, lock release --force clears it' '
 	pgq conc "INSERT INTO msr_migrations_lock VALUES (1, '\''pid 99 on gone since then'\'', now())" &&
 	msr -u "$(url conc)" lock status >out &&
 	test_grep "^held by pid 99 on gone since then$" out &&
 	test_expect_code 4 msr -u "$(url conc)" -d c --lock-timeout 1 migrate 2>err &&
 	test_grep "migration lock not acquired within 1 s; it is held by pid 99 on gone" err &&
-	msr -u "$(url conc)" lock release >out &&
+	test_expect_code 4 msr -u "$(url conc)" lock release >out 2>err &&
+	test_grep "msr cannot prove that its holder is gone" err &&
+	msr -u "$(url conc)" lock release --force >out 2>err &&
 	test_grep "^released the lock held by pid 99 on gone since then$" out &&
 	msr -u "$(url conc)" lock status >out &&
 	test_grep "^not held$" out

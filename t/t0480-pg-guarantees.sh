@@ -545,7 +545,7 @@ test_expect_success 'exit 1 when lock release cannot delete the row of the lock 
 	pgq priv "REVOKE DELETE ON msr.msr_migrations_lock FROM msr_pw;
 	    INSERT INTO msr.msr_migrations_lock VALUES (1, '\''pid 99 on gone since then'\'', now())" &&
 	test_expect_code 1 env MSR_LOCK_METHOD=table "$MSR_BIN" -c priv.ini \
-	    -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock release 2>err &&
+	    -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock release --force 2>err &&
 	test_grep "^msr: error: cannot release the lock: permission denied" err &&
 	test "$(pgq priv "SELECT count(*) FROM msr.msr_migrations_lock")" = 1
 '

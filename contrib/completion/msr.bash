@@ -22,6 +22,7 @@ _msr_command_opts()
 	adopt) echo --from-table --from-schema --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
 	version) echo --expect --expect-at-least ;;
+	lock) echo --force ;;
 	wait) echo --timeout ;;
 	esac
 }
