@@ -239,6 +239,10 @@ apply_lock(struct applier *a)
 			log_error("migration lock not acquired within %d s;"
 			    " it is held by %s", a->cfg->lock_timeout,
 			    holder.s);
+			if (a->cfg->lock_method == LOCKMETHOD_TABLE)
+				log_more("a lock table row outlives an msr"
+				    " that was killed: if that msr is gone,"
+				    " 'msr lock release' frees its row");
 			rc = MSR_ELOCK;
 			break;
 		}

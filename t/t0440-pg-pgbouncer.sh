@@ -110,6 +110,7 @@ test_expect_success 'a lock row left behind: lock status shows it, lock release 
 	test_grep "^held by pid 99 on gone since then$" out &&
 	test_expect_code 4 msr -u "$(url conc)" -d c --lock-timeout 1 migrate 2>err &&
 	test_grep "migration lock not acquired within 1 s; it is held by pid 99 on gone" err &&
+	test_grep "if that msr is gone, .msr lock release. frees its row" err &&
 	test_expect_code 4 msr -u "$(url conc)" lock release >out 2>err &&
 	test_grep "msr cannot prove that its holder is gone" err &&
 	msr -u "$(url conc)" lock release --force >out 2>err &&
