@@ -177,6 +177,42 @@ apply_say_interrupted(void)
 
 #define now_ms	track_clock_ms
 
+/* A step's statement is about to be sent: its duration starts. */
+static void
+step_sent(struct applier *a)
+{
+	if (a->started == 0)
+		a->started = now_ms();
+}
+
+/*
+ * The step's duration: fixed when its last statement ended (step_end),
+ * else what it has taken so far; 0 before anything was sent.
+ */
+static long long
+step_ms(const struct applier *a)
+{
+	if (a->ms >= 0)
+		return a->ms;
+	return a->started != 0 ? now_ms() - a->started : 0;
+}
+
+/* The step's last statement ended. */
+static void
+step_end(struct applier *a)
+{
+	if (a->ms < 0)
+		a->ms = step_ms(a);
+}
+
+/* A new step: nothing sent yet. */
+static void
+step_start(struct applier *a)
+{
+	a->started = 0;
+	a->ms = -1;
+}
+
 /*
  * The lock table must exist before the lock: the tables are created
  * here, and a concurrent msr creating them too is no error.
@@ -533,6 +569,7 @@ run_range(struct applier *a, const struct step *s, struct sqlfile *f,
 	while (f->count < to) {
 		if ((n = next_batch(s, f, to - f->count, err)) == -1)
 			return -1;
+		step_sent(a);
 		if (a->drv->exec(a->conn, f->text.s, f->v, (size_t)n,
 		    err) == -1) {
 			report_sql(a->track->run_id, s, f, 0, (size_t)n, err);
@@ -601,6 +638,7 @@ static int
 run_one(struct applier *a, const struct step *s, struct sqlfile *f,
     struct dberr *err)
 {
+	step_sent(a);
 	if (check_index(a, f, err) == -1 ||
 	    a->drv->exec(a->conn, f->text.s, f->v, 1, err) == -1) {
 		report_sql(a->track->run_id, s, f, 0, 1, err);
@@ -707,6 +745,7 @@ set_tx_options(struct applier *a, const struct step *s, struct dberr *err)
 	sql = xasprintf("SET TRANSACTION %s", s->tx_opts);
 	log_verbose("%s:%u:%u: %s", s->path, s->tx_begin_line,
 	    s->tx_begin_col, sql);
+	step_sent(a);
 	rc = a->drv->query(a->conn, sql, 0, NULL, NULL, NULL, err);
 	if (rc == -1) {
 		where = xasprintf("%s:%u:%u: the options of its BEGIN",
@@ -727,7 +766,7 @@ set_tx_options(struct applier *a, const struct step *s, struct dberr *err)
  */
 static int
 run_in_tx(struct applier *a, struct step *s, struct sqlfile *f,
-    long long t0, struct dberr *err)
+    struct dberr *err)
 {
 	int post;
 
@@ -743,17 +782,19 @@ run_in_tx(struct applier *a, struct step *s, struct sqlfile *f,
 			return -1;
 		post = 0;
 	}
+	if (!post)
+		step_end(a);
 	if (!post && end_of_file(s, f, err) == -1)
 		return -1;
 	if (record_done(a, s, post, post ? (long)s->tx_commit + 1 : 0,
-	    now_ms() - t0, err) == -1) {
+	    step_ms(a), err) == -1) {
 		tracking_error(s, "tracking row", err);
 		return -1;
 	}
 	/* The audit row commits with the change, or neither does. */
 	if (!post && track_audit(a->track, s->dir == MIGDIR_UP ? "up" :
 	    "down", s->m->version, s->m->name, "ok", a->batch_note,
-	    now_ms() - t0, err) == -1) {
+	    step_ms(a), err) == -1) {
 		tracking_error(s, "audit row", err);
 		return -1;
 	}
@@ -765,17 +806,16 @@ run_in_tx(struct applier *a, struct step *s, struct sqlfile *f,
  * audit row, in one transaction.
  */
 static int
-finish_step(struct applier *a, const struct step *s, long long t0,
-    struct dberr *err)
+finish_step(struct applier *a, const struct step *s, struct dberr *err)
 {
 	if (a->drv->begin(a->conn, err) == -1) {
 		tracking_error(s, "tracking row", err);
 		return -1;
 	}
 	track_defer(a->track);
-	if (record_done(a, s, 0, 0, now_ms() - t0, err) == -1 ||
+	if (record_done(a, s, 0, 0, step_ms(a), err) == -1 ||
 	    track_audit(a->track, s->dir == MIGDIR_UP ? "up" : "down",
-	    s->m->version, s->m->name, "ok", NULL, now_ms() - t0,
+	    s->m->version, s->m->name, "ok", NULL, step_ms(a),
 	    err) == -1) {
 		track_discard(a->track);
 		rollback_quietly(a);
@@ -904,6 +944,7 @@ restore_session(struct applier *a, const struct step *s, struct sqlfile *f,
 				continue;
 			log_verbose("%s:%u:%u: running again to set up the"
 			    " session", s->path, st->line, st->col);
+			step_sent(a);
 			if (a->drv->exec(a->conn, f->text.s, st, 1,
 			    err) == -1) {
 				report_sql(a->track->run_id, s, f, i, 1, err);
@@ -945,7 +986,6 @@ run_step(struct applier *a, struct step *s)
 	struct sqlfile f;
 	struct buf msg0 = BUF_INIT;
 	struct dberr err;
-	long long t0 = now_ms();
 	long done = s->resume;
 	int committed = 0, lost_now = 0, reset = 0, reset_rc = 0;
 	char *msg;
@@ -953,6 +993,7 @@ run_step(struct applier *a, struct step *s)
 
 	dberr_init(&err);
 	sqlfile_init(&f);
+	step_start(a);
 	log_event(a->track->run_id, "migration_started", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "mode", plan_mode_name(s, 0), NULL);
@@ -981,7 +1022,7 @@ run_step(struct applier *a, struct step *s)
 			goto fail;
 		}
 		track_defer(a->track);
-		if (run_in_tx(a, s, &f, t0, &err) == -1 ||
+		if (run_in_tx(a, s, &f, &err) == -1 ||
 		    commit_step(a, s, &err) == -1) {
 			track_discard(a->track);
 			rollback_quietly(a);
@@ -997,11 +1038,12 @@ run_step(struct applier *a, struct step *s)
 		    s->tx_commit + 1 < s->nstmts) {
 			if (run_stmts(a, s, &f, &err, &done) == -1)
 				goto partial;
+			step_end(a);
 			if (end_of_file(s, &f, &err) == -1)
 				goto fail;
 			/* msr's rows are written with msr's settings. */
 			reset_rc = end_session(a, s, &reset);
-			if (finish_step(a, s, t0, &err) == -1)
+			if (finish_step(a, s, &err) == -1)
 				goto fail;
 		}
 		break;
@@ -1022,19 +1064,20 @@ run_step(struct applier *a, struct step *s)
 			rollback_quietly(a);
 			goto partial;
 		}
+		step_end(a);
 		if (end_of_file(s, &f, &err) == -1)
 			goto fail;
 		reset_rc = end_session(a, s, &reset);
-		if (finish_step(a, s, t0, &err) == -1)
+		if (finish_step(a, s, &err) == -1)
 			goto fail;
 		break;
 	}
 	if (end_session(a, s, &reset) == -1)
 		reset_rc = -1;
 	log_info("%s %s (%lld ms%s)", s->dir == MIGDIR_UP ? "applied" :
-	    "rolled back", stem(s), now_ms() - t0,
+	    "rolled back", stem(s), step_ms(a),
 	    s->mode == STEP_NOTX ? ", no transaction" : "");
-	msg = xasprintf("%lld", now_ms() - t0);
+	msg = xasprintf("%lld", step_ms(a));
 	log_event(a->track->run_id, s->dir == MIGDIR_UP ?
 	    "migration_applied" :
 	    "migration_rolled_back", "version", s->m->vtext, "name",
@@ -1049,14 +1092,19 @@ partial:
 	a->lost = a->lost || err.connection;
 	end_session(a, s, &reset);
 	if (s->dir == MIGDIR_UP) {
-		log_info("%s is partial: %ld of %zu statements done; fix the"
-		    " cause and run 'msr migrate' to resume at statement %ld,"
-		    " or undo by hand what ran and run 'msr repair --forget"
-		    " %s'", stem(s), done, s->nstmts, done + 1,
+		log_info("%s is partial: %ld of %zu statements done", stem(s),
+		    done, s->nstmts);
+		log_more("to resume at statement %ld, fix what made it fail"
+		    " in the database and run 'msr migrate', with the file"
+		    " unchanged (a changed file is refused)", done + 1);
+		log_more("to change the file, undo by hand what ran, run"
+		    " 'msr repair --forget %s', then edit it and migrate",
 		    s->m->version);
+		log_more("or run statements %ld to %zu by hand and run 'msr"
+		    " repair' to record it as applied", done + 1, s->nstmts);
 		msg = xasprintf("stopped after %ld of %zu statements: %s",
 		    done, s->nstmts, err.msg.s);
-		audit(a, s, "partial", msg, now_ms() - t0);
+		audit(a, s, "partial", msg, step_ms(a));
 	} else {
 		if (committed) {
 			log_info("%s: its transaction block was rolled back"
@@ -1072,7 +1120,7 @@ partial:
 			    " recorded as applied", stem(s), done, s->nstmts);
 		msg = xasprintf("down stopped after %ld of %zu statements: %s",
 		    done, s->nstmts, err.msg.s);
-		audit(a, s, "failed", msg, now_ms() - t0);
+		audit(a, s, "failed", msg, step_ms(a));
 	}
 	free(msg);
 	goto done;
@@ -1080,7 +1128,7 @@ fail:
 	lost_now = !a->lost && err.connection;
 	a->lost = a->lost || err.connection;
 	end_session(a, s, &reset);
-	audit(a, s, "failed", err.msg.s, now_ms() - t0);
+	audit(a, s, "failed", err.msg.s, step_ms(a));
 done:
 	if (lost_now) {
 		log_error("the connection to the database was lost; what was"
@@ -1119,7 +1167,6 @@ run_batch(struct applier *a, struct plan *p)
 	struct sqlfile f;
 	struct buf msg0 = BUF_INIT;
 	struct dberr err;
-	long long t0 = now_ms();
 	size_t i = 0;
 	char *msg;
 	int rc, made = 0;
@@ -1147,7 +1194,8 @@ run_batch(struct applier *a, struct plan *p)
 			file_error(&msg0, &err);
 			goto fail;
 		}
-		rc = run_in_tx(a, &p->v[i], &f, now_ms(), &err);
+		step_start(a);
+		rc = run_in_tx(a, &p->v[i], &f, &err);
 		sqlfile_close(&f);
 		if (rc == -1)
 			goto fail;
@@ -1187,7 +1235,7 @@ fail:
 				    " for the audit row: %s", err.msg.s);
 		}
 		if (!a->create || a->created)
-			audit(a, &p->v[i], "failed", msg, now_ms() - t0);
+			audit(a, &p->v[i], "failed", msg, step_ms(a));
 		free(msg);
 	}
 	dberr_release(&err);

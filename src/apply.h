@@ -22,6 +22,13 @@ struct applier {
 	int			 create;	/* a batch creates the tables */
 	int			 created;	/* and they are there now */
 	const struct step	*wrote;		/* the step whose row was written */
+	/*
+	 * The duration of the step that runs: from its first statement
+	 * sent to the end of its last one, without the COMMIT.
+	 */
+	long long		 started;	/* first statement sent, or 0 */
+	long long		 ms;		/* the duration, or -1 while
+						 * it runs */
 	long long		 total_ms;
 };
 

@@ -294,13 +294,13 @@ test_for sqlite 'a lock file that cannot be opened is exit 3' '
 	test ! -e lf.db
 '
 
-test_expect_success 'a tracking table that cannot be read is exit 3' '
+test_expect_success 'a tracking table of other columns is exit 2, naming them' '
 	db_new tt &&
 	dbq tt "CREATE TABLE msr_migrations (x integer)" &&
 	mig tt 1_a "CREATE TABLE a (x integer);" &&
-	test_expect_code 3 msr -u "$(u tt)" -d tt status 2>err &&
-	test_grep "^msr: error: cannot read the tracking table .*msr_migrations" err &&
-	test_expect_code 3 msr -u "$(u tt)" -d tt migrate 2>err &&
+	test_expect_code 2 msr -u "$(u tt)" -d tt status 2>err &&
+	test_grep "^msr: error: the tracking table .*msr_migrations.* is not msr.s: it has the columns x$" err &&
+	test_expect_code 2 msr -u "$(u tt)" -d tt migrate 2>err &&
 	db_tables tt >tables &&
 	test_must_be_empty tables
 '
