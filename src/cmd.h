@@ -39,6 +39,9 @@ struct opts {
 	int		 force;		/* --force */
 	const char	*from_table;	/* --from-table */
 	const char	*from_schema;	/* --from-schema */
+	long		 limit;		/* --limit, 0: unset */
+	const char	*since;		/* --since */
+	const char	*log_version;	/* log --version */
 };
 
 struct msr {
@@ -69,6 +72,9 @@ struct msr {
 #define OPT_ATLEAST	0x200
 #define OPT_FROMTABLE	0x400
 #define OPT_FROMSCHEMA	0x800
+#define OPT_LIMIT	0x1000
+#define OPT_SINCE	0x2000
+#define OPT_LOGVERSION	0x4000
 
 struct cmd {
 	const char	*name;
@@ -96,6 +102,12 @@ int	cmd_wait(struct msr *);
 int	cmd_baseline(struct msr *);
 int	cmd_convert(struct msr *);
 int	cmd_adopt(struct msr *);
+int	cmd_log(struct msr *);
+/*
+ * The time of log --since, ISO 8601 UTC to the millisecond in out: 0, or
+ * -1 when s is none of the forms msr.1 gives.
+ */
+int	cmd_log_since(const char *s, char out[32]);
 /* Whether name is a tool that adopt knows, saying so when not. */
 int	cmd_adopt_tool(const char *name);
 

@@ -73,6 +73,10 @@ static const struct cmd commands[] = {
 	    OPT_DRYRUN | OPT_FORGET | OPT_FORCE, 0,
 	    "accept changed checksums and finish partial rows after a fix"
 	    " by hand, or forget a partial row whose changes were undone" },
+	{ "log", NULL, cmd_log,
+	    "[--limit N] [--version VERSION] [--since TIME] [--json]",
+	    CMD_DB, OPT_LIMIT | OPT_SINCE | OPT_LOGVERSION, 0,
+	    "show what msr did, newest first, grouped by run" },
 	{ "lock", NULL, cmd_lock, "status | release [--force]",
 	    CMD_DB | CMD_RW, OPT_FORCE, 1,
 	    "show who holds the migration lock, or clear a lock table row"
@@ -94,7 +98,8 @@ static const struct cmd commands[] = {
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
-	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA
+	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA, O_LIMIT,
+	O_SINCE
 };
 
 static const struct option longopts[] = {
@@ -124,6 +129,8 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, O_FORCE },
 	{ "from-table", required_argument, NULL, O_FROMTABLE },
 	{ "from-schema", required_argument, NULL, O_FROMSCHEMA },
+	{ "limit", required_argument, NULL, O_LIMIT },
+	{ "since", required_argument, NULL, O_SINCE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -159,7 +166,7 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 static const char *const optnames[] = {
 	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
 	"--timeout", "--forget", "--force", "--expect-at-least",
-	"--from-table", "--from-schema"
+	"--from-table", "--from-schema", "--limit", "--since", "--version"
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
@@ -509,7 +516,7 @@ run(int argc, char *argv[])
 	struct buf err = BUF_INIT;
 	const struct cmd *c = NULL;
 	const char *config_path = NULL, *p, *e;
-	char version[MIGFILE_VERSION_MAX + 1];
+	char version[MIGFILE_VERSION_MAX + 1], since[32];
 	int ch, rc = MSR_OK, help = 0, given = 0;
 	char *end;
 
@@ -568,8 +575,38 @@ run(int argc, char *argv[])
 			help = 1;
 			break;
 		case 'V':
+			/* log --version VERSION: a version follows. */
+			if (strcmp(argv[optind - 1], "--version") == 0 &&
+			    optind < argc && argv[optind][0] >= '0' &&
+			    argv[optind][0] <= '9') {
+				m.o.log_version = argv[optind++];
+				given |= OPT_LOGVERSION;
+				break;
+			}
 			printf("msr %s\n", PACKAGE_VERSION);
 			return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+		case O_LIMIT:
+			errno = 0;
+			m.o.limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || m.o.limit < 1 ||
+			    m.o.limit > 1000000 || errno == ERANGE)
+				return usage_arg(NULL, "invalid --limit",
+				    optarg, ": expected a whole number from 1"
+				    " to 1000000");
+			given |= OPT_LIMIT;
+			break;
+		case O_SINCE:
+			if (cmd_log_since(optarg, since) == -1)
+				return usage_arg(NULL, "invalid --since",
+				    optarg, optarg[0] != '\0' &&
+				    optarg[strlen(optarg) - 1] == 'm' ?
+				    ": minutes are 'min', as in 30min" :
+				    ": expected YYYY-MM-DD, or"
+				    " YYYY-MM-DDTHH:MM[:SS] in UTC, or a time"
+				    " ago such as 30min, 2h or 7d");
+			m.o.since = optarg;
+			given |= OPT_SINCE;
+			break;
 		case O_TO:
 			if (migfile_parse_version(optarg, version) == -1) {
 				bad_version("--to", optarg);

@@ -1046,6 +1046,34 @@ track_lock_release(struct track *t, const char *row, struct dberr *err)
 }
 
 int
+track_log_read(struct track *t, const char *version, const char *since,
+    long limit, dbrow_fn fn, void *arg, struct dberr *err)
+{
+	struct buf sql = BUF_INIT;
+	const char *params[2];
+	int n = 0, rc;
+
+	buf_adds(&sql, "SELECT id, ");
+	driver_subst(&sql, t->drv->utc_text, "at");
+	buf_addf(&sql, ", action, version, name, outcome, message,"
+	    " execution_ms, db_user, os_user, %s FROM %s",
+	    t->cols & TRACKCOL_RUN_ID ? "run_id" : "NULL", t->log);
+	/* Only the conditions given, each parameter typed by its column. */
+	if (version != NULL) {
+		params[n++] = version;
+		buf_adds(&sql, " WHERE version = $1");
+	}
+	if (since != NULL) {
+		params[n++] = since;
+		buf_addf(&sql, " %s at >= $%d", n == 1 ? "WHERE" : "AND", n);
+	}
+	buf_addf(&sql, " ORDER BY id DESC LIMIT %ld", limit);
+	rc = t->drv->query(t->conn, sql.s, n, params, fn, arg, err);
+	buf_release(&sql);
+	return rc;
+}
+
+int
 track_audit(struct track *t, const char *action, const char *version,
     const char *name, const char *outcome, const char *message,
     long long ms, struct dberr *err)

@@ -212,6 +212,16 @@ int	track_audit(struct track *, const char *action, const char *version,
 	    const char *name, const char *outcome, const char *message,
 	    long long ms, struct dberr *err);
 
+/*
+ * The audit rows, newest first, at most limit, of one canonical version
+ * or all (NULL), at or after since (ISO 8601 UTC) or all (NULL): fn gets
+ * id, at (ISO 8601 UTC), action, version, name, outcome, message,
+ * execution_ms, db_user, os_user and run_id (NULL in a table without
+ * the column).
+ */
+int	track_log_read(struct track *, const char *version, const char *since,
+	    long limit, dbrow_fn fn, void *arg, struct dberr *err);
+
 /* A monotonic clock in milliseconds, for durations. */
 long long track_clock_ms(void);
 

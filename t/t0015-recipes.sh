@@ -64,14 +64,14 @@ test_expect_success 'a line that the table does not know is found as unknown' '
 	grep -v "	t0015 README.md, Using it: the SQLite lines\$" recipes.table >less.table &&
 	! cmp -s recipes.table less.table &&
 	python3 recipes.py classify less.table >c2 &&
-	test "$(grep -c "^unknown	README.md (Using it) sh	msr -u sqlite:" c2)" = 6
+	test "$(grep -c "^unknown	README.md (Using it) sh	msr -u sqlite:" c2)" = 7
 '
 
 # --- README.md ---------------------------------------------------------
 
 test_expect_success 'README.md, Using it: the SQLite lines, in order, as printed' '
 	recipe_lines "t0015 README.md, Using it: the SQLite lines" >lines &&
-	recipe_count 6 lines &&
+	recipe_count 7 lines &&
 	mkdir using &&
 	cd using &&
 	mig db/migrations 0001_users "CREATE TABLE users (id integer PRIMARY KEY);" \
@@ -100,6 +100,9 @@ test_expect_success 'README.md, Using it: the SQLite lines, in order, as printed
 			run_printed "$line" 5 err "2 migrations not applied" ;;
 		*" version "*)
 			run_printed "$line" 0 out "^0002$" ;;
+		*" log "*)
+			run_printed "$line" 0 out "^run [0-9a-f]\{32\} by " &&
+			test_grep "^  .*  down     3_items  ok  [0-9]* ms$" out ;;
 		*)
 			echo "no check for the line: $line" >&2
 			false ;;

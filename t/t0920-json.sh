@@ -506,6 +506,35 @@ test_for pg 'a lost connection: migration_failed with code null, no summary' '
 	PY
 '
 
+test_expect_success 'log --json: every line has the members of msr.1, typed' '
+	db_new lg &&
+	mig lgm 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	mig lgm 2_b "SELECT * FROM no_such_table;" &&
+	test_expect_code 1 msr -u "$(u lg)" -d lgm migrate 2>/dev/null &&
+	msr --json -u "$(u lg)" log >out 2>err &&
+	test_must_be_empty err &&
+	test "$(wc -l <out)" = 2 &&
+	python3 - <<-\PY
+	import re
+	from jl import lines, members, section, typeok, when
+	doc = {}
+	for depth, name, types, _ in members(section("Log lines")):
+	    assert depth == 1 and types is not None, name
+	    doc[name] = types
+	rows = lines("out")
+	ids = []
+	for keys, r in rows:
+	    assert keys == list(doc), (keys, list(doc))
+	    for k, v in r.items():
+	        assert typeok(v, doc[k]), "%s: %r is not %s" % (k, v, doc[k])
+	    when(r["at"])
+	    assert re.match(r"^[0-9a-f]{32}$", r["run_id"]), r
+	    ids.append(r["id"])
+	assert ids == sorted(ids, reverse=True), ids
+	assert [r["outcome"] for _, r in rows] == ["failed", "ok"], rows
+	PY
+'
+
 test_expect_success 'bytes that are not UTF-8 become U+FFFD; UTF-8 stays as it is' '
 	rm -rf u8 && mkdir u8 &&
 	printf "SELECT * FROM \"caf\303\251_\351\";\n" >u8/1_bad.up.sql &&

@@ -7,7 +7,7 @@
 # t/t0910-contrib.sh checks that they agree.
 
 _msr_commands='migrate up down rollback redo status list version check
-validate lint baseline adopt repair lock wait new convert help'
+validate lint baseline adopt repair log lock wait new convert help'
 _msr_global_opts='-c --config --config-file -u --url -d --dir --table
 --json -q --quiet -v --verbose --no-lock --lock-timeout --transaction
 --wait -h --help -V --version'
@@ -22,6 +22,7 @@ _msr_command_opts()
 	adopt) echo --from-table --from-schema --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
 	version) echo --expect --expect-at-least ;;
+	log) echo --limit --since --version ;;
 	lock) echo --force ;;
 	wait) echo --timeout ;;
 	esac
@@ -33,7 +34,8 @@ _msr_takes_value()
 	case $1 in
 	-c|--config|--config-file|-u|--url|-d|--dir|--table|\
 	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout|\
-	--forget|--expect-at-least|--from-table|--from-schema)
+	--forget|--expect-at-least|--from-table|--from-schema|--limit|\
+	--since)
 		return 0 ;;
 	esac
 	return 1
