@@ -42,6 +42,7 @@ struct opts {
 	long		 limit;		/* --limit, 0: unset */
 	const char	*since;		/* --since */
 	const char	*log_version;	/* log --version */
+	int		 yes;		/* --yes */
 };
 
 struct msr {
@@ -75,6 +76,7 @@ struct msr {
 #define OPT_LIMIT	0x1000
 #define OPT_SINCE	0x2000
 #define OPT_LOGVERSION	0x4000
+#define OPT_YES		0x8000
 
 struct cmd {
 	const char	*name;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "buf.h"
@@ -190,6 +191,35 @@ cmd_migrate(struct msr *m)
 	return rc;
 }
 
+/*
+ * The one rule for confirmations: at a terminal (standard input and
+ * standard error), without --json, --dry-run or --yes, a down of more
+ * than one migration shows the list and asks; anything but "y" cancels.
+ * Elsewhere, scripts and deploy hooks, it goes on.  Whether to go on.
+ */
+static int
+confirmed(const struct msr *m, const struct plan *p)
+{
+	char answer[16];
+	size_t i;
+
+	if (p->n < 2 || m->o.yes || m->o.json || m->o.dry_run ||
+	    !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return 1;
+	fprintf(stderr, "msr: down would roll back %zu migrations, newest"
+	    " first:\n", p->n);
+	for (i = 0; i < p->n; i++)
+		fprintf(stderr, "    %s_%s\n", p->v[i].m->vtext,
+		    p->v[i].m->name);
+	fprintf(stderr, "roll them back? [y/N] ");
+	fflush(stderr);
+	if (fgets(answer, sizeof(answer), stdin) != NULL &&
+	    strcmp(answer, "y\n") == 0)
+		return 1;
+	log_info("cancelled: nothing was rolled back");
+	return 0;
+}
+
 int
 cmd_down(struct msr *m)
 {
@@ -207,7 +237,7 @@ cmd_down(struct msr *m)
 		    " or --all" : "give only one of VERSION, --steps N and"
 		    " --all");
 		fprintf(stderr, "usage: msr down VERSION | --steps N | --all"
-		    " [--dry-run]\n");
+		    " [--dry-run] [--yes]\n");
 		return MSR_EUSAGE;
 	}
 	if (m->argc > 0) {
@@ -232,6 +262,11 @@ cmd_down(struct msr *m)
 	o.all = m->o.all;
 	plan_init(&p);
 	rc = plan_down(&p, &m->set, &m->rows, &o, &err, &kind);
+	if (rc == 0 && !confirmed(m, &p)) {
+		plan_release(&p);
+		buf_release(&err);
+		return MSR_EUSAGE;
+	}
 	rc = run_plan(m, &p, rc, &err, kind, "rolled back");
 	plan_release(&p);
 	buf_release(&err);

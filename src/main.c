@@ -31,9 +31,10 @@ static const struct cmd commands[] = {
 	    OPT_TO | OPT_DRYRUN | OPT_OOO, 0,
 	    "apply pending migrations in version order" },
 	{ "down", "rollback", cmd_down,
-	    "VERSION | --steps N | --all [--dry-run]",
+	    "VERSION | --steps N | --all [--dry-run] [--yes]",
 	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS,
-	    OPT_STEPS | OPT_ALL | OPT_DRYRUN, 1, "roll back applied migrations, newest first" },
+	    OPT_STEPS | OPT_ALL | OPT_DRYRUN | OPT_YES, 1,
+	    "roll back applied migrations, newest first" },
 	{ "redo", NULL, cmd_redo, "[--dry-run]",
 	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
 	    "roll back the latest migration and apply it again" },
@@ -99,7 +100,7 @@ enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
 	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA, O_LIMIT,
-	O_SINCE
+	O_SINCE, O_YES
 };
 
 static const struct option longopts[] = {
@@ -131,6 +132,7 @@ static const struct option longopts[] = {
 	{ "from-schema", required_argument, NULL, O_FROMSCHEMA },
 	{ "limit", required_argument, NULL, O_LIMIT },
 	{ "since", required_argument, NULL, O_SINCE },
+	{ "yes", no_argument, NULL, O_YES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -166,7 +168,8 @@ cli_add(struct cliset *cli, size_t *n, const char *section, const char *name,
 static const char *const optnames[] = {
 	"--to", "--dry-run", "--out-of-order", "--steps", "--all", "--expect",
 	"--timeout", "--forget", "--force", "--expect-at-least",
-	"--from-table", "--from-schema", "--limit", "--since", "--version"
+	"--from-table", "--from-schema", "--limit", "--since", "--version",
+	"--yes"
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
@@ -585,6 +588,10 @@ run(int argc, char *argv[])
 			}
 			printf("msr %s\n", PACKAGE_VERSION);
 			return fflush(stdout) == 0 ? MSR_OK : MSR_EFAILED;
+		case O_YES:
+			m.o.yes = 1;
+			given |= OPT_YES;
+			break;
 		case O_LIMIT:
 			errno = 0;
 			m.o.limit = strtol(optarg, &end, 10);

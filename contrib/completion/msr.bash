@@ -17,7 +17,7 @@ _msr_command_opts()
 {
 	case $1 in
 	migrate|up) echo --to --dry-run --out-of-order ;;
-	down|rollback) echo --steps --all --dry-run ;;
+	down|rollback) echo --steps --all --dry-run --yes ;;
 	redo|baseline|convert) echo --dry-run ;;
 	adopt) echo --from-table --from-schema --dry-run ;;
 	repair) echo --forget --force --dry-run ;;
