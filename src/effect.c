@@ -107,31 +107,21 @@ skip_if(const struct stmt *s, size_t i)
 	return i;
 }
 
-/*
- * The identifier at i as the database reads it: a quoted one without its
- * quotes, inner quotes undoubled; an unquoted one folded to lower case
- * on PostgreSQL.  NULL when token i is no identifier.
- */
-static char *
-ident(const struct stmt *s, size_t i)
+char *
+effect_ident(const char *text, const struct sqltoken *tk,
+    enum sqldialect dialect)
 {
-	const struct tok *t;
-	const char *p, *e;
+	const char *p = text + tk->start, *e = text + tk->end;
 	struct buf b = BUF_INIT;
 	char q;
 
-	if (i >= s->n)
-		return NULL;
-	t = &s->t[i];
-	p = s->text + t->start;
-	e = s->text + t->end;
-	if (t->type == SQLTOK_WORD) {
+	if (tk->type == SQLTOK_WORD) {
 		for (; p < e; p++)
-			buf_addch(&b, s->dialect == SQLDIALECT_POSTGRES &&
+			buf_addch(&b, dialect == SQLDIALECT_POSTGRES &&
 			    *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 		return buf_detach(&b);
 	}
-	if (t->type != SQLTOK_QIDENT || e - p < 2)
+	if (tk->type != SQLTOK_QIDENT || e - p < 2)
 		return NULL;
 	q = *p == '[' ? ']' : *p;
 	for (p++, e--; p < e; p++) {
@@ -140,6 +130,21 @@ ident(const struct stmt *s, size_t i)
 			p++;
 	}
 	return buf_detach(&b);
+}
+
+/* The identifier at i, as effect_ident() reads it. */
+static char *
+ident(const struct stmt *s, size_t i)
+{
+	struct sqltoken tk;
+
+	if (i >= s->n)
+		return NULL;
+	tk.start = s->t[i].start;
+	tk.end = s->t[i].end;
+	tk.type = s->t[i].type;
+	tk.why = NULL;
+	return effect_ident(s->text, &tk, s->dialect);
 }
 
 static int
