@@ -349,8 +349,9 @@ catalog(struct lfile *f)
 	size_t i = 1, j, on;
 
 	memset(&tq, 0, sizeof(tq));
-	if (word(f, 0, "DROP") && word(f, 1, "TABLE")) {
-		i = skip_if(f, 2);
+	if (word(f, 0, "DROP") && (word(f, 1, "TABLE") ||
+	    (word(f, 1, "MATERIALIZED") && word(f, 2, "VIEW")))) {
+		i = skip_if(f, 2 + word(f, 1, "MATERIALIZED"));
 		while (name_at(f, i, &q, &i) == 0) {
 			names_add(&f->dropped, &q, here(f));
 			if (!punct(f, i, ','))
@@ -413,7 +414,10 @@ create(struct lfile *f)
 	    word(f, i, "TEMP") || word(f, i, "TEMPORARY") ||
 	    word(f, i, "UNLOGGED"))
 		i++;
-	if (!word(f, i, "TABLE"))
+	/* A materialized view counts as a table. */
+	if (word(f, i, "MATERIALIZED") && word(f, i + 1, "VIEW"))
+		i++;
+	else if (!word(f, i, "TABLE"))
 		return;
 	i = skip_if(f, i + 1);
 	if (name_at(f, i, &q, &i) == -1) {
@@ -457,7 +461,8 @@ drop(struct lfile *f)
 			report(f, R_DROP_INDEX, 0);
 		return;
 	}
-	if (!word(f, 1, "TABLE"))
+	if (!word(f, 1, "TABLE") && !(word(f, 1, "MATERIALIZED") &&
+	    word(f, 2, "VIEW")))
 		return;
 	while (name_at(f, j, &q, &j) == 0) {
 		if ((t = names_find(f, &f->tables, &q, 0, NOPOS)) != NULL)
@@ -470,7 +475,7 @@ drop(struct lfile *f)
 		j++;
 	}
 	qn_release(&q);
-	if (old && !f->down)
+	if (old && !f->down && word(f, 1, "TABLE"))
 		report(f, R_DROP_TABLE, 0);
 }
 
