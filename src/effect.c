@@ -11,7 +11,7 @@
  * where an action ADD [COLUMN] [IF NOT EXISTS] column or DROP [COLUMN]
  * [IF EXISTS] column is checked, and any other action is not.  An index
  * whose name has no schema is in the schema of its table, when that one
- * is named.
+ * is named; a created index keeps the name of its table for lint.
  */
 #include "buildconf.h"
 
@@ -293,12 +293,13 @@ create(struct effects *l, struct stmt *s)
 		    word(s, on, "ON")); on++)
 			;
 		on += 1 + word(s, on + 1, "ONLY");
-		if (idx.schema == NULL && qname_at(s, on, &tbl, &on) == 0) {
-			idx.schema = tbl.schema;
-			tbl.schema = NULL;
-			qname_release(&tbl);
-		}
+		if (qname_at(s, on, &tbl, &on) == -1)
+			memset(&tbl, 0, sizeof(tbl));
+		if (idx.schema == NULL && tbl.schema != NULL)
+			idx.schema = xstrdup(tbl.schema);
 		add_named(l, "CREATE INDEX", DBOBJ_INDEX, 0, &idx, NULL);
+		l->v[l->n - 1].table_schema = tbl.schema;
+		l->v[l->n - 1].table = tbl.name;
 		return;
 	}
 	while (word(s, i, "GLOBAL") || word(s, i, "LOCAL") ||
@@ -453,6 +454,8 @@ effects_reset(struct effects *l)
 		free(l->v[i].schema);
 		free(l->v[i].name);
 		free(l->v[i].column);
+		free(l->v[i].table_schema);
+		free(l->v[i].table);
 	}
 	l->n = 0;
 }

@@ -25,6 +25,9 @@ struct effect {
 	char		*schema;	/* NULL when the name has none */
 	char		*name;		/* of the table or index */
 	char		*column;	/* for DBOBJ_COLUMN */
+	/* For a created DBOBJ_INDEX: its table, when named. */
+	char		*table_schema;	/* NULL when the name has none */
+	char		*table;
 };
 
 struct effects {

@@ -11,9 +11,10 @@
  * application leave it alone.  An index is the file's own when the file
  * created it before, or when its table is: the index's table is known
  * from a CREATE INDEX of the file or, for a down file, of its up file.
- * Names are read as effect_ident() reads them and compared with their
- * schema when both name one; a name without a schema matches the name
- * in any schema.
+ * What a statement creates and drops is read with effect_read(), names
+ * with effect_ident(), as repair reads them; they are compared with
+ * their schema when both name one, and a name without a schema matches
+ * the name in any schema.
  */
 #include "buildconf.h"
 
@@ -337,21 +338,35 @@ own_index(const struct lfile *f, const struct qn *q)
 	    own_table(f, &ix->table);
 }
 
+/* A copy of a name that effect_read() found. */
+static struct qn
+qn_dup(const char *schema, const char *name)
+{
+	struct qn q;
+
+	q.schema = schema != NULL ? xstrdup(schema) : NULL;
+	q.name = xstrdup(name);
+	return q;
+}
+
 /*
- * Reads the current statement for what it creates or drops before the
- * review: CREATE INDEX name ON table and DROP TABLE.
+ * Reads the current statement, before the review, for the indexes it
+ * creates, with their tables, and the tables it drops, as effect_read()
+ * finds them.  A materialized view that it drops counts as a table, as
+ * effect.c does not check views.
  */
 static void
 catalog(struct lfile *f)
 {
+	struct effects l;
+	const struct effect *e;
 	struct name *ix;
-	struct qn q, tq;
-	size_t i = 1, j, on;
+	struct qn q;
+	size_t i;
 
-	memset(&tq, 0, sizeof(tq));
-	if (word(f, 0, "DROP") && (word(f, 1, "TABLE") ||
-	    (word(f, 1, "MATERIALIZED") && word(f, 2, "VIEW")))) {
-		i = skip_if(f, 2 + word(f, 1, "MATERIALIZED"));
+	if (word(f, 0, "DROP") && word(f, 1, "MATERIALIZED") &&
+	    word(f, 2, "VIEW")) {
+		i = skip_if(f, 3);
 		while (name_at(f, i, &q, &i) == 0) {
 			names_add(&f->dropped, &q, here(f));
 			if (!punct(f, i, ','))
@@ -361,29 +376,23 @@ catalog(struct lfile *f)
 		qn_release(&q);
 		return;
 	}
-	if (!word(f, 0, "CREATE"))
-		return;
-	i += word(f, i, "UNIQUE");
-	if (!word(f, i, "INDEX"))
-		return;
-	i = skip_if(f, i + 1 + word(f, i + 1, "CONCURRENTLY"));
-	if (word(f, i, "ON"))
-		return;
-	if (name_at(f, i, &q, &j) == -1) {
-		qn_release(&q);
-		return;
+	memset(&l, 0, sizeof(l));
+	effect_read(&l, f->text.s, f->cur, f->o->dialect);
+	for (i = 0; i < l.n; i++) {
+		e = &l.v[i];
+		if (!e->checked)
+			continue;
+		if (e->obj == DBOBJ_TABLE && e->drop) {
+			q = qn_dup(e->schema, e->name);
+			names_add(&f->dropped, &q, here(f));
+		} else if (e->obj == DBOBJ_INDEX && !e->drop) {
+			q = qn_dup(e->schema, e->name);
+			ix = names_add(&f->indexes, &q, here(f));
+			if (e->table != NULL)
+				ix->table = qn_dup(e->table_schema, e->table);
+		}
 	}
-	on = find0(f, j, f->n, "ON", NULL);
-	if (on != NOPOS) {
-		on += 1 + word(f, on + 1, "ONLY");
-		if (name_at(f, on, &tq, &j) == -1)
-			qn_release(&tq);
-	}
-	/* An index is in the schema of its table. */
-	if (q.schema == NULL && tq.schema != NULL)
-		q.schema = xstrdup(tq.schema);
-	ix = names_add(&f->indexes, &q, here(f));
-	ix->table = tq;
+	effects_release(&l);
 }
 
 static void
