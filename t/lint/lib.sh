@@ -21,8 +21,8 @@ lint_case() {
 	esac &&
 	{ MSR_LINT_DIALECT=$lc_dialect msr -d lc lint >lc.out 2>lc.err
 	  lc_rc=$?; } &&
-	sed "s/^lc\/0001_case\.\([a-z]*\)\.sql:\([0-9]*:[0-9]*: [a-z-]*: [a-z]*\): .*/\1:\2/" \
-	    lc.out &&
+	lc_where="\([0-9]*:[0-9]*: [a-z-]*: [a-z]*\)" &&
+	sed "s/^lc\/0001_case\.\([a-z]*\)\.sql:$lc_where: .*/\1:\2/" lc.out &&
 	echo "exit $lc_rc"
 }
 
