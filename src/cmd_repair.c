@@ -102,6 +102,7 @@ first_effect(struct forget *fg, struct effect *e)
 	}
 	l->v[l->n] = *e;
 	e->schema = e->name = e->column = NULL;
+	e->table_schema = e->table = NULL;
 	return &l->v[l->n++];
 }
 

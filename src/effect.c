@@ -11,7 +11,7 @@
  * where an action ADD [COLUMN] [IF NOT EXISTS] column or DROP [COLUMN]
  * [IF EXISTS] column is checked, and any other action is not.  An index
  * whose name has no schema is in the schema of its table, when that one
- * is named.
+ * is named; a created index keeps the name of its table for lint.
  */
 #include "buildconf.h"
 
@@ -107,31 +107,21 @@ skip_if(const struct stmt *s, size_t i)
 	return i;
 }
 
-/*
- * The identifier at i as the database reads it: a quoted one without its
- * quotes, inner quotes undoubled; an unquoted one folded to lower case
- * on PostgreSQL.  NULL when token i is no identifier.
- */
-static char *
-ident(const struct stmt *s, size_t i)
+char *
+effect_ident(const char *text, const struct sqltoken *tk,
+    enum sqldialect dialect)
 {
-	const struct tok *t;
-	const char *p, *e;
+	const char *p = text + tk->start, *e = text + tk->end;
 	struct buf b = BUF_INIT;
 	char q;
 
-	if (i >= s->n)
-		return NULL;
-	t = &s->t[i];
-	p = s->text + t->start;
-	e = s->text + t->end;
-	if (t->type == SQLTOK_WORD) {
+	if (tk->type == SQLTOK_WORD) {
 		for (; p < e; p++)
-			buf_addch(&b, s->dialect == SQLDIALECT_POSTGRES &&
+			buf_addch(&b, dialect == SQLDIALECT_POSTGRES &&
 			    *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 		return buf_detach(&b);
 	}
-	if (t->type != SQLTOK_QIDENT || e - p < 2)
+	if (tk->type != SQLTOK_QIDENT || e - p < 2)
 		return NULL;
 	q = *p == '[' ? ']' : *p;
 	for (p++, e--; p < e; p++) {
@@ -140,6 +130,21 @@ ident(const struct stmt *s, size_t i)
 			p++;
 	}
 	return buf_detach(&b);
+}
+
+/* The identifier at i, as effect_ident() reads it. */
+static char *
+ident(const struct stmt *s, size_t i)
+{
+	struct sqltoken tk;
+
+	if (i >= s->n)
+		return NULL;
+	tk.start = s->t[i].start;
+	tk.end = s->t[i].end;
+	tk.type = s->t[i].type;
+	tk.why = NULL;
+	return effect_ident(s->text, &tk, s->dialect);
 }
 
 static int
@@ -288,12 +293,13 @@ create(struct effects *l, struct stmt *s)
 		    word(s, on, "ON")); on++)
 			;
 		on += 1 + word(s, on + 1, "ONLY");
-		if (idx.schema == NULL && qname_at(s, on, &tbl, &on) == 0) {
-			idx.schema = tbl.schema;
-			tbl.schema = NULL;
-			qname_release(&tbl);
-		}
+		if (qname_at(s, on, &tbl, &on) == -1)
+			memset(&tbl, 0, sizeof(tbl));
+		if (idx.schema == NULL && tbl.schema != NULL)
+			idx.schema = xstrdup(tbl.schema);
 		add_named(l, "CREATE INDEX", DBOBJ_INDEX, 0, &idx, NULL);
+		l->v[l->n - 1].table_schema = tbl.schema;
+		l->v[l->n - 1].table = tbl.name;
 		return;
 	}
 	while (word(s, i, "GLOBAL") || word(s, i, "LOCAL") ||
@@ -448,6 +454,8 @@ effects_reset(struct effects *l)
 		free(l->v[i].schema);
 		free(l->v[i].name);
 		free(l->v[i].column);
+		free(l->v[i].table_schema);
+		free(l->v[i].table);
 	}
 	l->n = 0;
 }

@@ -25,6 +25,9 @@ struct effect {
 	char		*schema;	/* NULL when the name has none */
 	char		*name;		/* of the table or index */
 	char		*column;	/* for DBOBJ_COLUMN */
+	/* For a created DBOBJ_INDEX: its table, when named. */
+	char		*table_schema;	/* NULL when the name has none */
+	char		*table;
 };
 
 struct effects {
@@ -40,6 +43,15 @@ struct effects {
 void	effect_read(struct effects *l, const char *text,
 	    const struct sqlstmt *st, enum sqldialect);
 void	effects_reset(struct effects *);
+
+/*
+ * The identifier of token tk of text as the database reads it, the one
+ * reading of names that repair and lint share: a quoted one without its
+ * quotes, inner quotes undoubled; an unquoted one folded to lower case
+ * on PostgreSQL.  NULL when the token is no identifier.
+ */
+char	*effect_ident(const char *text, const struct sqltoken *tk,
+	    enum sqldialect);
 void	effects_release(struct effects *);
 
 /*

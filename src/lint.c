@@ -5,9 +5,16 @@
  * the top level of a statement and never inside strings, quoted names,
  * comments or dollar-quoted bodies.
  *
- * A table created earlier in the same file is new: nothing uses it yet,
- * and the rules about locks and the running application leave it alone.
- * Names are compared without their schema, unquoted ones in lower case.
+ * A table that the file creates before a statement, or drops after it,
+ * is the file's own: nothing of the running application can wait on it
+ * in a way that matters, and the rules about locks and the running
+ * application leave it alone.  An index is the file's own when the file
+ * created it before, or when its table is: the index's table is known
+ * from a CREATE INDEX of the file or, for a down file, of its up file.
+ * What a statement creates and drops is read with effect_read(), names
+ * with effect_ident(), as repair reads them; they are compared with
+ * their schema when both name one, and a name without a schema matches
+ * the name in any schema.
  */
 #include "buildconf.h"
 
@@ -17,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "effect.h"
 #include "lint.h"
 #include "plan.h"
 #include "sqlfile.h"
@@ -31,9 +39,17 @@ struct tok {
 	unsigned	 depth;		/* of parentheses around it */
 };
 
-/* A name created or dropped by a file, and where. */
+/* A [schema.]name, each part owned; schema NULL when not given. */
+struct qn {
+	char	*schema;
+	char	*name;
+};
+
+/* A table or an index that a file creates or drops, and where. */
 struct name {
-	char		*s;
+	struct qn	 q;
+	struct qn	 table;		/* of an index, when named */
+	size_t		 at;		/* its statement */
 	unsigned	 line, col;
 	ruleset		 ignore;	/* of its statement */
 	int		 gone;		/* a created table the file dropped,
@@ -50,17 +66,18 @@ struct lfile {
 	const char		*path;
 	int			 down;		/* a down file */
 	int			 notx;		/* runs without a transaction */
+	const struct lfile	*pair;		/* a down file's up file */
 	struct buf		 text;
 	struct sqlstmt		*st;		/* its statements */
 	size_t			 nst, ast;
 	const struct sqlstmt	*cur;		/* the one being read */
 	struct tok		*t;		/* and its tokens */
 	size_t			 n, alloc;
-	struct names		 tables;	/* created in it */
-	struct names		 indexes;	/* created in it */
-	struct names		 dropped;	/* tables dropped in it */
+	struct names		 tables;	/* created in it so far */
+	struct names		 indexes;	/* created in it, all */
+	struct names		 dropped;	/* tables dropped in it, all */
 	int			 heavy;		/* ALTER TABLE or CREATE INDEX
-						 * on a table not new */
+						 * on a table not its own */
 	size_t			 backfill;	/* first data change on such a
 						 * table, or NOPOS */
 	const struct lintopts	*o;
@@ -69,31 +86,55 @@ struct lfile {
 };
 
 static void
-names_add(struct names *l, char *s, unsigned line, unsigned col,
-    ruleset ignore)
+qn_release(struct qn *q)
 {
+	free(q->schema);
+	free(q->name);
+	memset(q, 0, sizeof(*q));
+}
+
+static struct name *
+names_add(struct names *l, struct qn *q, size_t at)
+{
+	struct name *n;
+
 	if (l->n == l->alloc) {
 		l->alloc = l->alloc ? l->alloc * 2 : 8;
 		l->v = xreallocarray(l->v, l->alloc, sizeof(*l->v));
 	}
-	l->v[l->n++] = (struct name){ s, line, col, ignore, 0 };
+	n = &l->v[l->n++];
+	memset(n, 0, sizeof(*n));
+	n->q = *q;
+	n->at = at;
+	memset(q, 0, sizeof(*q));
+	return n;
 }
 
+/* Whether two names are one: SQLite compares without regard to case. */
+static int
+same(const struct lfile *f, const struct qn *a, const struct qn *b)
+{
+	int (*cmp)(const char *, const char *) =
+	    f->o->dialect == SQLDIALECT_POSTGRES ? strcmp : strcasecmp;
+
+	if (a->name == NULL || b->name == NULL || cmp(a->name, b->name) != 0)
+		return 0;
+	return a->schema == NULL || b->schema == NULL ||
+	    cmp(a->schema, b->schema) == 0;
+}
+
+/* The first of l named q whose statement is in [from, to). */
 static struct name *
-names_find(const struct names *l, const char *s)
+names_find(const struct lfile *f, const struct names *l, const struct qn *q,
+    size_t from, size_t to)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].s, s) == 0)
+		if (l->v[i].at >= from && l->v[i].at < to &&
+		    same(f, &l->v[i].q, q))
 			return &l->v[i];
 	return NULL;
-}
-
-static int
-names_has(const struct names *l, const char *s)
-{
-	return names_find(l, s) != NULL;
 }
 
 static void
@@ -101,8 +142,10 @@ names_release(struct names *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].s);
+	for (i = 0; i < l->n; i++) {
+		qn_release(&l->v[i].q);
+		qn_release(&l->v[i].table);
+	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -162,16 +205,27 @@ punct(const struct lfile *f, size_t i, int c)
 	    f->text.s[f->t[i].start] == c;
 }
 
-/* The first of w, or of w followed by w2, at the top level in [i, e). */
+/*
+ * The first of w, or of w followed by w2, at depth d of parentheses in
+ * [i, e).
+ */
+static size_t
+find_at(const struct lfile *f, size_t i, size_t e, unsigned d, const char *w,
+    const char *w2)
+{
+	for (; i < e && i < f->n; i++)
+		if (f->t[i].depth == d && word(f, i, w) &&
+		    (w2 == NULL || word(f, i + 1, w2)))
+			return i;
+	return NOPOS;
+}
+
+/* The same at the top level. */
 static size_t
 find0(const struct lfile *f, size_t i, size_t e, const char *w,
     const char *w2)
 {
-	for (; i < e && i < f->n; i++)
-		if (f->t[i].depth == 0 && word(f, i, w) &&
-		    (w2 == NULL || word(f, i + 1, w2)))
-			return i;
-	return NOPOS;
+	return find_at(f, i, e, 0, w, w2);
 }
 
 /* Skips IF EXISTS or IF NOT EXISTS at i. */
@@ -186,55 +240,168 @@ skip_if(const struct lfile *f, size_t i)
 	return i;
 }
 
-/*
- * The name at i, [schema.]name, as its last part: unquoted in lower case,
- * quoted without its quotes.  NULL when there is none; *next is set past
- * it.
- */
-static char *
-name_at(const struct lfile *f, size_t i, size_t *next)
+static int
+is_ident(const struct lfile *f, size_t i)
 {
-	const struct tok *t;
-	char *s, *p;
-
-	if (i >= f->n || (f->t[i].type != SQLTOK_WORD &&
-	    f->t[i].type != SQLTOK_QIDENT))
-		return NULL;
-	while (punct(f, i + 1, '.') && i + 2 < f->n &&
-	    (f->t[i + 2].type == SQLTOK_WORD ||
-	    f->t[i + 2].type == SQLTOK_QIDENT))
-		i += 2;
-	*next = i + 1;
-	t = &f->t[i];
-	if (t->type == SQLTOK_QIDENT)
-		return xstrndup(f->text.s + t->start + 1,
-		    t->end - t->start - 2);
-	s = xstrndup(f->text.s + t->start, t->end - t->start);
-	for (p = s; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return s;
+	return i < f->n && (f->t[i].type == SQLTOK_WORD ||
+	    f->t[i].type == SQLTOK_QIDENT);
 }
 
-/* Whether the table named at i exists before this file; *next past it. */
-static int
-old_table(const struct lfile *f, size_t i, size_t *next)
+static char *
+ident(const struct lfile *f, size_t i)
 {
-	char *s;
-	int old;
+	struct sqltoken tk;
 
-	if ((s = name_at(f, i, next)) == NULL)
+	tk.start = f->t[i].start;
+	tk.end = f->t[i].end;
+	tk.type = f->t[i].type;
+	tk.why = NULL;
+	return effect_ident(f->text.s, &tk, f->o->dialect);
+}
+
+/*
+ * The name at i, [[database.]schema.]name, into *q with its last two
+ * parts.  Returns -1 when there is none; *next is set past it.
+ */
+static int
+name_at(const struct lfile *f, size_t i, struct qn *q, size_t *next)
+{
+	size_t parts[3], n = 0;
+
+	memset(q, 0, sizeof(*q));
+	if (!is_ident(f, i))
+		return -1;
+	parts[n++] = i;
+	while (n < 3 && punct(f, i + 1, '.') && is_ident(f, i + 2)) {
+		i += 2;
+		parts[n++] = i;
+	}
+	*next = i + 1;
+	q->name = ident(f, parts[n - 1]);
+	q->schema = n > 1 ? ident(f, parts[n - 2]) : NULL;
+	return q->name != NULL ? 0 : -1;
+}
+
+/* The index of the current statement. */
+static size_t
+here(const struct lfile *f)
+{
+	return (size_t)(f->cur - f->st);
+}
+
+/*
+ * Whether table q is the file's own at the current statement: created
+ * before it, or dropped after it.
+ */
+static int
+own_table(const struct lfile *f, const struct qn *q)
+{
+	return names_find(f, &f->tables, q, 0, NOPOS) != NULL ||
+	    names_find(f, &f->dropped, q, here(f) + 1, NOPOS) != NULL;
+}
+
+/*
+ * Whether the table named at i is not the file's own; *next past it.
+ * No name is no table.
+ */
+static int
+live_table(const struct lfile *f, size_t i, size_t *next)
+{
+	struct qn q;
+	int live;
+
+	if (name_at(f, i, &q, next) == -1) {
+		qn_release(&q);
 		return 0;
-	old = !names_has(&f->tables, s);
-	free(s);
-	return old;
+	}
+	live = !own_table(f, &q);
+	qn_release(&q);
+	return live;
+}
+
+/*
+ * Whether index q is the file's own: created before the current
+ * statement, or on a table that is, as a CREATE INDEX of the file or of
+ * its up file says.
+ */
+static int
+own_index(const struct lfile *f, const struct qn *q)
+{
+	const struct name *ix;
+
+	if (names_find(f, &f->indexes, q, 0, here(f)) != NULL)
+		return 1;
+	if (f->pair == NULL)
+		return 0;
+	ix = names_find(f, &f->pair->indexes, q, 0, NOPOS);
+	return ix != NULL && ix->table.name != NULL &&
+	    own_table(f, &ix->table);
+}
+
+/* A copy of a name that effect_read() found. */
+static struct qn
+qn_dup(const char *schema, const char *name)
+{
+	struct qn q;
+
+	q.schema = schema != NULL ? xstrdup(schema) : NULL;
+	q.name = xstrdup(name);
+	return q;
+}
+
+/*
+ * Reads the current statement, before the review, for the indexes it
+ * creates, with their tables, and the tables it drops, as effect_read()
+ * finds them.  A materialized view that it drops counts as a table, as
+ * effect.c does not check views.
+ */
+static void
+catalog(struct lfile *f)
+{
+	struct effects l;
+	const struct effect *e;
+	struct name *ix;
+	struct qn q;
+	size_t i;
+
+	if (word(f, 0, "DROP") && word(f, 1, "MATERIALIZED") &&
+	    word(f, 2, "VIEW")) {
+		i = skip_if(f, 3);
+		while (name_at(f, i, &q, &i) == 0) {
+			names_add(&f->dropped, &q, here(f));
+			if (!punct(f, i, ','))
+				break;
+			i++;
+		}
+		qn_release(&q);
+		return;
+	}
+	memset(&l, 0, sizeof(l));
+	effect_read(&l, f->text.s, f->cur, f->o->dialect);
+	for (i = 0; i < l.n; i++) {
+		e = &l.v[i];
+		if (!e->checked)
+			continue;
+		if (e->obj == DBOBJ_TABLE && e->drop) {
+			q = qn_dup(e->schema, e->name);
+			names_add(&f->dropped, &q, here(f));
+		} else if (e->obj == DBOBJ_INDEX && !e->drop) {
+			q = qn_dup(e->schema, e->name);
+			ix = names_add(&f->indexes, &q, here(f));
+			if (e->table != NULL)
+				ix->table = qn_dup(e->table_schema, e->table);
+		}
+	}
+	effects_release(&l);
 }
 
 static void
 create(struct lfile *f)
 {
+	struct name *t;
+	struct qn q;
 	size_t i = 1, on;
 	int conc;
-	char *s;
 
 	if (word(f, i, "OR") && word(f, i + 1, "REPLACE"))
 		i += 2;
@@ -243,12 +410,10 @@ create(struct lfile *f)
 	if (word(f, i, "INDEX")) {
 		conc = word(f, ++i, "CONCURRENTLY");
 		i = skip_if(f, i + conc);
-		if (!word(f, i, "ON") && (s = name_at(f, i, &i)) != NULL)
-			names_add(&f->indexes, s, 0, 0, 0);
 		if ((on = find0(f, i, f->n, "ON", NULL)) == NOPOS)
 			return;
 		i = on + 1 + word(f, on + 1, "ONLY");
-		if (!old_table(f, i, &i) || conc)
+		if (!live_table(f, i, &i) || conc)
 			return;
 		report(f, R_CREATE_INDEX, 0);
 		f->heavy = 1;
@@ -258,21 +423,29 @@ create(struct lfile *f)
 	    word(f, i, "TEMP") || word(f, i, "TEMPORARY") ||
 	    word(f, i, "UNLOGGED"))
 		i++;
-	if (!word(f, i, "TABLE"))
+	/* A materialized view counts as a table. */
+	if (word(f, i, "MATERIALIZED") && word(f, i + 1, "VIEW"))
+		i++;
+	else if (!word(f, i, "TABLE"))
 		return;
 	i = skip_if(f, i + 1);
-	if ((s = name_at(f, i, &i)) != NULL)
-		names_add(&f->tables, s, f->cur->line, f->cur->col,
-		    f->cur->ignore);
+	if (name_at(f, i, &q, &i) == -1) {
+		qn_release(&q);
+		return;
+	}
+	t = names_add(&f->tables, &q, here(f));
+	t->line = f->cur->line;
+	t->col = f->cur->col;
+	t->ignore = f->cur->ignore;
 }
 
 static void
 drop(struct lfile *f)
 {
 	struct name *t;
+	struct qn q;
 	size_t i = 2, j;
-	int ifexists, old = 0;
-	char *s;
+	int ifexists, old = 0, live = 0;
 
 	if (word(f, 1, "MATERIALIZED") || word(f, 1, "FOREIGN"))
 		i++;
@@ -283,27 +456,35 @@ drop(struct lfile *f)
 	if (f->down && !ifexists)
 		report(f, R_DOWN_IF_EXISTS, 0);
 	if (word(f, 1, "INDEX")) {
-		if (word(f, 2, "CONCURRENTLY") ||
-		    (s = name_at(f, j, &j)) == NULL)
+		if (word(f, 2, "CONCURRENTLY"))
 			return;
-		if (!names_has(&f->indexes, s))
+		while (name_at(f, j, &q, &j) == 0) {
+			live |= !own_index(f, &q);
+			qn_release(&q);
+			if (!punct(f, j, ','))
+				break;
+			j++;
+		}
+		qn_release(&q);
+		if (live)
 			report(f, R_DROP_INDEX, 0);
-		free(s);
 		return;
 	}
-	if (!word(f, 1, "TABLE"))
+	if (!word(f, 1, "TABLE") && !(word(f, 1, "MATERIALIZED") &&
+	    word(f, 2, "VIEW")))
 		return;
-	while ((s = name_at(f, j, &j)) != NULL) {
-		if ((t = names_find(&f->tables, s)) != NULL)
+	while (name_at(f, j, &q, &j) == 0) {
+		if ((t = names_find(f, &f->tables, &q, 0, NOPOS)) != NULL)
 			t->gone = 1;
 		else
 			old = 1;
-		names_add(&f->dropped, s, 0, 0, 0);
+		qn_release(&q);
 		if (!punct(f, j, ','))
 			break;
 		j++;
 	}
-	if (old && !f->down)
+	qn_release(&q);
+	if (old && !f->down && word(f, 1, "TABLE"))
 		report(f, R_DROP_TABLE, 0);
 }
 
@@ -321,7 +502,7 @@ self_filling(const struct lfile *f, size_t i)
 	return 0;
 }
 
-/* One action of ALTER TABLE, tokens [i, e), on a table not new. */
+/* One action of ALTER TABLE, tokens [i, e), on a table not the file's. */
 static void
 alter_action(struct lfile *f, size_t i, size_t e)
 {
@@ -341,10 +522,17 @@ alter_action(struct lfile *f, size_t i, size_t e)
 				report(f, R_NOT_VALID, i);
 			return;
 		}
-		if (!col && (word(f, j, "PRIMARY") || word(f, j, "UNIQUE") ||
-		    word(f, j, "EXCLUDE")))
+		if (!col && (word(f, j, "PRIMARY") || word(f, j, "UNIQUE"))) {
+			if (find0(f, j, e, "USING", "INDEX") == NOPOS)
+				report(f, R_USING_INDEX, i);
+			return;
+		}
+		if (!col && word(f, j, "EXCLUDE"))
 			return;
 		j = skip_if(f, j) + 1;
+		if (find0(f, j, e, "PRIMARY", "KEY") != NOPOS ||
+		    find0(f, j, e, "UNIQUE", NULL) != NOPOS)
+			report(f, R_USING_INDEX, i);
 		if (find0(f, j, e, "NOT", "NULL") != NOPOS &&
 		    find0(f, j, e, "DEFAULT", NULL) == NOPOS &&
 		    find0(f, j, e, "GENERATED", NULL) == NOPOS &&
@@ -371,28 +559,36 @@ static void
 alter_table(struct lfile *f)
 {
 	struct name *t;
+	struct qn q;
 	size_t i = skip_if(f, 2), e;
-	char *s;
+	int own;
 
 	i += word(f, i, "ONLY");
-	if ((s = name_at(f, i, &i)) == NULL)
+	if (name_at(f, i, &q, &i) == -1) {
+		qn_release(&q);
 		return;
-	t = names_find(&f->tables, s);
-	free(s);
+	}
+	t = names_find(f, &f->tables, &q, 0, NOPOS);
 	/*
 	 * A new table stays new under its new name; renamed to the name of
 	 * a table the file dropped, it takes that one's place.
 	 */
 	if (t != NULL) {
+		qn_release(&q);
 		if (word(f, i, "RENAME") && word(f, i + 1, "TO") &&
-		    (s = name_at(f, i + 2, &e)) != NULL) {
-			if (names_has(&f->dropped, s))
+		    name_at(f, i + 2, &q, &e) == 0) {
+			if (names_find(f, &f->dropped, &q, 0, here(f)) != NULL)
 				t->gone = 1;
-			free(t->s);
-			t->s = s;
-		}
+			qn_release(&t->q);
+			t->q = q;
+		} else
+			qn_release(&q);
 		return;
 	}
+	own = own_table(f, &q);
+	qn_release(&q);
+	if (own)
+		return;
 	i += punct(f, i, '*');
 	while (i < f->n) {
 		for (e = i; e < f->n; e++)
@@ -403,22 +599,123 @@ alter_table(struct lfile *f)
 	}
 }
 
-/* UPDATE, DELETE and INSERT ... SELECT; the table's name is at i. */
+/*
+ * UPDATE, DELETE and INSERT ... SELECT, tokens [v, e) at depth d; the
+ * verb is at v, the table's name at i.
+ */
 static void
-change(struct lfile *f, size_t i, enum rule r)
+change(struct lfile *f, size_t v, size_t i, size_t e, unsigned d,
+    enum rule r)
 {
 	size_t j;
 
 	i += word(f, i, "ONLY");
-	if (!old_table(f, i, &j))
+	if (!live_table(f, i, &j))
 		return;
 	if (r == R_NRULES) {
-		if (find0(f, j, f->n, "SELECT", NULL) == NOPOS)
+		if (find_at(f, j, e, d, "SELECT", NULL) == NOPOS)
 			return;
-	} else if (find0(f, j, f->n, "WHERE", NULL) == NOPOS)
-		report(f, r, 0);
+	} else if (find_at(f, j, e, d, "WHERE", NULL) == NOPOS)
+		report(f, r, v);
 	if (f->backfill == NOPOS)
-		f->backfill = (size_t)(f->cur - f->st);
+		f->backfill = here(f);
+}
+
+/* A data change that starts at token i, [i, e) at depth d. */
+static void
+data_change(struct lfile *f, size_t i, size_t e, unsigned d)
+{
+	if (word(f, i, "UPDATE"))
+		change(f, i, i + 1, e, d, R_UPDATE_ALL);
+	else if (word(f, i, "DELETE") && word(f, i + 1, "FROM"))
+		change(f, i, i + 2, e, d, R_DELETE_ALL);
+	else if (word(f, i, "INSERT") && word(f, i + 1, "INTO"))
+		change(f, i, i + 2, e, d, R_NRULES);
+}
+
+/*
+ * WITH name AS (query), ... statement: the data changes of its queries
+ * and of the statement.
+ */
+static void
+with(struct lfile *f)
+{
+	size_t i, e;
+
+	for (i = 1; i < f->n; i++) {
+		if (f->t[i].depth == 0 && punct(f, i, '(') && (word(f,
+		    i - 1, "AS") || word(f, i - 1, "MATERIALIZED"))) {
+			for (e = i + 1; e < f->n && f->t[e].depth > 0; e++)
+				;
+			data_change(f, i + 1, e, 1);
+			i = e;
+		} else if (f->t[i].depth == 0 && (word(f, i, "UPDATE") ||
+		    word(f, i, "DELETE") || word(f, i, "INSERT"))) {
+			data_change(f, i, f->n, 0);
+			return;
+		}
+	}
+}
+
+/*
+ * LOCK, TRUNCATE, CLUSTER, VACUUM: rule r unless every table named from
+ * token i on is the file's own; none named is every table.
+ */
+static void
+tables_rule(struct lfile *f, size_t i, enum rule r)
+{
+	struct qn q;
+	int live = 0, any = 0;
+
+	while (name_at(f, i, &q, &i) == 0) {
+		any = 1;
+		live |= !own_table(f, &q);
+		qn_release(&q);
+		i += punct(f, i, '*');
+		if (!punct(f, i, ','))
+			break;
+		i++;
+		i += word(f, i, "ONLY");
+	}
+	qn_release(&q);
+	if (live || !any)
+		report(f, r, 0);
+}
+
+static void
+review(struct lfile *f)
+{
+	size_t i;
+
+	if (word(f, 0, "CREATE"))
+		create(f);
+	else if (word(f, 0, "DROP"))
+		drop(f);
+	else if (word(f, 0, "ALTER") && word(f, 1, "TABLE"))
+		alter_table(f);
+	else if (word(f, 0, "WITH"))
+		with(f);
+	else if (word(f, 0, "TRUNCATE")) {
+		i = 1 + word(f, 1, "TABLE");
+		tables_rule(f, i + word(f, i, "ONLY"), R_TRUNCATE);
+	} else if (word(f, 0, "VACUUM")) {
+		for (i = 1; i < f->n && !word(f, i, "FULL"); i++)
+			;
+		if (i == f->n)
+			return;
+		for (i = 1; i < f->n && (f->t[i].depth > 0 ||
+		    punct(f, i, '(') || punct(f, i, ')') ||
+		    word(f, i, "FULL") || word(f, i, "FREEZE") ||
+		    word(f, i, "VERBOSE") || word(f, i, "ANALYZE")); i++)
+			;
+		tables_rule(f, i, R_VACUUM_FULL);
+	} else if (word(f, 0, "CLUSTER"))
+		tables_rule(f, 1 + word(f, 1, "VERBOSE"), R_CLUSTER);
+	else if (word(f, 0, "LOCK")) {
+		i = 1 + word(f, 1, "TABLE");
+		tables_rule(f, i + word(f, i, "ONLY"), R_LOCK_TABLE);
+	} else
+		data_change(f, 0, f->n, 0);
 }
 
 /* The tokens of the current statement, comments left out. */
@@ -446,35 +743,6 @@ tokenize(struct lfile *f, enum sqldialect dialect)
 		if (tk.type == SQLTOK_PUNCT && f->text.s[tk.start] == '(')
 			depth++;
 	}
-}
-
-static void
-review(struct lfile *f)
-{
-	size_t i;
-
-	if (word(f, 0, "CREATE"))
-		create(f);
-	else if (word(f, 0, "DROP"))
-		drop(f);
-	else if (word(f, 0, "ALTER") && word(f, 1, "TABLE"))
-		alter_table(f);
-	else if (word(f, 0, "UPDATE"))
-		change(f, 1, R_UPDATE_ALL);
-	else if (word(f, 0, "DELETE") && word(f, 1, "FROM"))
-		change(f, 2, R_DELETE_ALL);
-	else if (word(f, 0, "INSERT") && word(f, 1, "INTO"))
-		change(f, 2, R_NRULES);
-	else if (word(f, 0, "VACUUM")) {
-		for (i = 1; i < f->n; i++)
-			if (word(f, i, "FULL")) {
-				report(f, R_VACUUM_FULL, 0);
-				break;
-			}
-	} else if (word(f, 0, "CLUSTER"))
-		report(f, R_CLUSTER, 0);
-	else if (word(f, 0, "LOCK"))
-		report(f, R_LOCK_TABLE, 0);
 }
 
 /*
@@ -549,6 +817,11 @@ load(struct lfile *f, const struct lintopts *o, struct buf *err)
 	onlyin = mark_blocks(f, inblock) == 1;
 	for (i = 0; i < f->nst; i++) {
 		f->cur = &f->st[i];
+		tokenize(f, o->dialect);
+		catalog(f);
+	}
+	for (i = 0; i < f->nst; i++) {
+		f->cur = &f->st[i];
 		if (f->notx && (f->cur->flags & SQLF_NOTX) &&
 		    !(dirs & SQLDIR_NOTX) && (!onlyin || inblock[i]))
 			report(f, R_NOTX_DIRECTIVE, 0);
@@ -605,6 +878,7 @@ lint_migration(const struct migration *m, const struct lintopts *o,
 	lfile_init(&down, m->down, 1, o, fn, arg);
 	if (m->up != NULL && load(&up, o, err) == -1)
 		goto done;
+	down.pair = &up;
 	if (m->down != NULL && load(&down, o, err) == -1)
 		goto done;
 	if (m->up != NULL && m->down == NULL)
@@ -612,7 +886,8 @@ lint_migration(const struct migration *m, const struct lintopts *o,
 		    up.nst > 0 ? up.st[0].ignore : 0);
 	for (i = 0; m->down != NULL && i < up.tables.n; i++) {
 		t = &up.tables.v[i];
-		if (!t->gone && !names_has(&down.dropped, t->s))
+		if (!t->gone &&
+		    names_find(&down, &down.dropped, &t->q, 0, NOPOS) == NULL)
 			report_at(&up, R_DOWN_INCOMPLETE, t->line, t->col,
 			    t->ignore);
 	}

@@ -52,6 +52,11 @@ const struct ruledef rules[R_NRULES] = {
 	    " holding a lock that blocks writes",
 	    "add it with NOT VALID, then VALIDATE CONSTRAINT in a later"
 	    " migration" },
+	[R_USING_INDEX] = { "constraint-using-index", SEV_ERROR, 1,
+	    "adding a primary key or unique constraint builds its index"
+	    " under an ACCESS EXCLUSIVE lock, blocking reads and writes",
+	    "build the index with CREATE UNIQUE INDEX CONCURRENTLY, then"
+	    " ADD CONSTRAINT ... PRIMARY KEY or UNIQUE USING INDEX" },
 	[R_COLUMN_TYPE] = { "alter-column-type", SEV_ERROR, 1,
 	    "changing a column's type rewrites the table under an ACCESS"
 	    " EXCLUSIVE lock, and may break the running application",
@@ -83,6 +88,11 @@ const struct ruledef rules[R_NRULES] = {
 	    " table in one transaction",
 	    "add a WHERE clause, or use TRUNCATE when emptying the table is"
 	    " meant" },
+	[R_TRUNCATE] = { "truncate", SEV_ERROR, 1,
+	    "TRUNCATE empties the table under an ACCESS EXCLUSIVE lock, and"
+	    " the running application loses its rows",
+	    "delete the rows the migration means in batches with a WHERE"
+	    " clause, or drop the table in a later release" },
 	[R_VACUUM_FULL] = { "vacuum-full", SEV_ERROR, 1,
 	    "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",
 	    "use plain VACUUM, or rebuild the table online with a dedicated"

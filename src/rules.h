@@ -19,6 +19,7 @@ enum rule {
 	R_CREATE_INDEX,		/* without CONCURRENTLY */
 	R_DROP_INDEX,		/* without CONCURRENTLY */
 	R_NOT_VALID,		/* foreign key or check without NOT VALID */
+	R_USING_INDEX,		/* primary key or unique without an index */
 	R_COLUMN_TYPE,
 	R_SET_NOT_NULL,
 	R_RENAME,
@@ -26,6 +27,7 @@ enum rule {
 	R_DROP_TABLE,
 	R_UPDATE_ALL,		/* UPDATE without WHERE */
 	R_DELETE_ALL,		/* DELETE without WHERE */
+	R_TRUNCATE,
 	R_VACUUM_FULL,
 	R_CLUSTER,
 	R_LOCK_TABLE,

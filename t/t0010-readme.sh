@@ -156,6 +156,20 @@ test_expect_success 'lint job: a merge request adding a migration lint rejects f
 	! grep "legacy" out
 '
 
+test_expect_success 'lint job: a new table with an index and its down file passes' '
+	mr orders &&
+	printf "%s\n" "CREATE TABLE orders (id int, x int);" \
+	    "CREATE INDEX orders_x ON orders (x);" \
+	    >orders/db/migrations/0042_orders.up.sql &&
+	printf "%s\n" "DROP INDEX orders_x;" "DROP TABLE orders;" \
+	    >orders/db/migrations/0042_orders.down.sql &&
+	commit orders &&
+	job orders >out 2>err &&
+	test_grep "0042_orders.down.sql:1:1: down-drop-if-exists: warning" out &&
+	! grep ": error: " out &&
+	test_grep "1 migration checked for PostgreSQL: 0 errors, 2 warnings" err
+'
+
 test_expect_success 'lint job: a shallow clone does not review the whole history' '
 	git -C readme push -q origin readme &&
 	git clone -q --depth 1 --branch readme "file://$TRASH/origin.git" shallow &&

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN IF EXISTS is_admin,
+    DROP COLUMN IF EXISTS login_count;
+ALTER TABLE users DROP COLUMN IF EXISTS locale;

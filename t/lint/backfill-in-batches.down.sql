@@ -1,0 +1,2 @@
+-- The backfill is not undone: display_name is dropped by its own down.
+SELECT 1;

@@ -1,0 +1,1 @@
+CREATE TABLE order_notes (id bigint, order_id bigint, body text);

@@ -1,0 +1,1 @@
+CREATE TABLE legacy_orders (id bigint PRIMARY KEY);

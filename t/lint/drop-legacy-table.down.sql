@@ -1,0 +1,1 @@
+CREATE TABLE legacy_carts (id bigint PRIMARY KEY, data jsonb);

@@ -1,0 +1,2 @@
+-- not: no-transaction-directive
+ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded' AFTER 'shipped';

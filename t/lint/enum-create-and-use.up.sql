@@ -1,0 +1,3 @@
+CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');
+ALTER TABLE orders
+    ADD COLUMN status order_status NOT NULL DEFAULT 'pending';

@@ -1,0 +1,2 @@
+-- not: drop-column
+ALTER TABLE users DROP COLUMN IF EXISTS display_name;

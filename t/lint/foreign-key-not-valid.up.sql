@@ -1,0 +1,3 @@
+-- not: constraint-not-valid
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk
+    FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;

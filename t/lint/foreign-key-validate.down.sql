@@ -1,0 +1,2 @@
+-- Nothing to undo: the constraint stays, validated.
+SELECT 1;

@@ -1,0 +1,1 @@
+DELETE FROM products WHERE sku IN ('A-1', 'B-2');

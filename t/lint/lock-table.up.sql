@@ -1,0 +1,2 @@
+LOCK TABLE accounts IN SHARE ROW EXCLUSIVE MODE;
+UPDATE accounts SET plan = 'free' WHERE plan IS NULL;

@@ -1,0 +1,2 @@
+-- not: down-incomplete
+CREATE TABLE webhooks (id bigserial PRIMARY KEY, url text NOT NULL);

@@ -1,0 +1,3 @@
+-- not: drop-index-concurrently
+DROP INDEX orders_x;
+DROP TABLE orders;

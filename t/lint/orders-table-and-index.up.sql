@@ -1,0 +1,3 @@
+-- not: create-index-concurrently
+CREATE TABLE orders (id int, x int);
+CREATE INDEX orders_x ON orders (x);

@@ -1,0 +1,2 @@
+-- not: rename
+ALTER TABLE customers RENAME COLUMN phone_number TO phone;

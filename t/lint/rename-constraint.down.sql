@@ -1,0 +1,1 @@
+ALTER TABLE orders RENAME CONSTRAINT orders_customer_fk TO orders_cust_fk;

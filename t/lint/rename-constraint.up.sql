@@ -1,0 +1,2 @@
+-- not: rename
+ALTER TABLE orders RENAME CONSTRAINT orders_cust_fk TO orders_customer_fk;

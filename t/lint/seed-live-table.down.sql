@@ -1,0 +1,1 @@
+DELETE FROM plans WHERE code IN ('pro', 'team');

@@ -1,0 +1,3 @@
+-- not: drop-index-concurrently
+DROP INDEX notes_created_at;
+DROP TABLE notes;

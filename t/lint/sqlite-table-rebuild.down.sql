@@ -1,0 +1,2 @@
+-- not: add-column-not-null
+ALTER TABLE notes DROP COLUMN body;

@@ -1,0 +1,2 @@
+-- not: update-without-where
+UPDATE notes SET title = trim(title);

@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS orders_touch ON orders;
+DROP FUNCTION IF EXISTS touch_updated_at();

@@ -1,0 +1,3 @@
+-- not: truncate
+TRUNCATE import_errors;
+DROP TABLE IF EXISTS import_errors;

@@ -1,0 +1,1 @@
+CREATE TABLE import_errors (line int, message text);

@@ -1,0 +1,1 @@
+ALTER TABLE accounts DROP CONSTRAINT IF EXISTS accounts_email_key;

@@ -1,0 +1,3 @@
+-- msr:no-transaction
+-- not: vacuum-full, non-idempotent
+VACUUM (ANALYZE) events;

@@ -1,0 +1,2 @@
+-- msr:no-transaction
+VACUUM FULL events;
