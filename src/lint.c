@@ -784,7 +784,7 @@ load(struct lfile *f, const struct lintopts *o, struct buf *err)
 	unsigned dirs;
 	char *inblock;
 	size_t i;
-	int r, onlyin;
+	int r, onlyin, allnotx;
 
 	if (sqlfile_read(f->path, &f->text, NULL, err) == -1)
 		return -1;
@@ -820,9 +820,13 @@ load(struct lfile *f, const struct lintopts *o, struct buf *err)
 		tokenize(f, o->dialect);
 		catalog(f);
 	}
+	/* A file of such statements alone runs as it reads: no directive. */
+	for (i = 0; i < f->nst && (f->st[i].flags & SQLF_NOTX); i++)
+		;
+	allnotx = i == f->nst;
 	for (i = 0; i < f->nst; i++) {
 		f->cur = &f->st[i];
-		if (f->notx && (f->cur->flags & SQLF_NOTX) &&
+		if (f->notx && (f->cur->flags & SQLF_NOTX) && !allnotx &&
 		    !(dirs & SQLDIR_NOTX) && (!onlyin || inblock[i]))
 			report(f, R_NOTX_DIRECTIVE, 0);
 		if (f->notx && !inblock[i] &&

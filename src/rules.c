@@ -11,10 +11,11 @@
 
 const struct ruledef rules[R_NRULES] = {
 	[R_NOTX_DIRECTIVE] = { "no-transaction-directive", SEV_ERROR, 0,
-	    "this statement cannot run in a transaction, so the whole file"
-	    " runs without one, statement by statement",
-	    "put it in a file of its own that starts with"
-	    " '-- msr:no-transaction'" },
+	    "this statement cannot run in a transaction, and the file has"
+	    " others, so the whole file runs without one, statement by"
+	    " statement",
+	    "put it in a file of its own, or start this one with"
+	    " '-- msr:no-transaction' if that is what it means" },
 	[R_NOTX_RETRY] = { "non-idempotent", SEV_ERROR, 0,
 	    "the file runs without a transaction, and this statement is not"
 	    " safe to run again after an interrupted run",
@@ -39,9 +40,9 @@ const struct ruledef rules[R_NRULES] = {
 	[R_CREATE_INDEX] = { "create-index-concurrently", SEV_ERROR, 1,
 	    "CREATE INDEX blocks writes to the table until the index is"
 	    " built",
-	    "use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a"
-	    " '-- msr:no-transaction' file; if the build fails, msr names the"
-	    " invalid index to drop before it runs again" },
+	    "use CREATE INDEX CONCURRENTLY IF NOT EXISTS, alone in its file"
+	    " or in a '-- msr:no-transaction' file; if the build fails, msr"
+	    " names the invalid index to drop before it runs again" },
 	[R_DROP_INDEX] = { "drop-index-concurrently", SEV_ERROR, 1,
 	    "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table, which"
 	    " waits for every query on it and blocks the ones behind",

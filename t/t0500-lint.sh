@@ -63,7 +63,9 @@ nt='-- msr:no-transaction\n'
 
 # Both dialects.
 fires no-transaction-directive sqlite 'DELETE FROM t WHERE x = 1;\nVACUUM;'
-fires no-transaction-directive postgres 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);'
+fires no-transaction-directive postgres 'ALTER TABLE t ADD COLUMN IF NOT EXISTS a integer;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);'
+quiet no-transaction-directive postgres 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);'
+quiet no-transaction-directive sqlite 'VACUUM;'
 quiet no-transaction-directive postgres "${nt}CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);"
 quiet no-transaction-directive sqlite 'PRAGMA foreign_keys = OFF;\nBEGIN;\nCREATE TABLE n (a);\nCOMMIT;\nPRAGMA foreign_keys = ON;' 'DROP TABLE IF EXISTS n;'
 quiet no-transaction-directive postgres "SELECT 'VACUUM';\n-- VACUUM;\n/* VACUUM; */ SELECT 1;"

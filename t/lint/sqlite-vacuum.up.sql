@@ -1,1 +1,2 @@
+CREATE TABLE IF NOT EXISTS scratch (x integer);
 VACUUM;
