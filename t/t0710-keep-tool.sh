@@ -189,4 +189,25 @@ test_expect_success 'a bad keep_tool, keep_table or keep_schema names the key' '
 	test "$(db_tables bad)" = ""
 '
 
+test_expect_success 'keep_table naming a table of msr itself is refused, nothing written' '
+	for t in msr_migrations msr_migrations_log msr_migrations_lock; do
+		for tool in golang-migrate dbmate; do
+			db_new own &&
+			ini own $tool "keep_table = $t" &&
+			test_expect_code 2 msr -c own.ini migrate 2>err &&
+			test_grep "keep_tool: cannot use .*$t: it is a table of msr itself" err &&
+			test "$(db_tables own)" = "" &&
+			test_must_fail dbq own "SELECT 1 FROM $t" 2>/dev/null || return 1
+		done || return 1
+	done &&
+	db_new own &&
+	msr -u "$(db_url own)" -d m migrate --to 1 2>/dev/null &&
+	ini own dbmate "keep_table = msr_migrations" &&
+	db_fp own >before &&
+	test_expect_code 2 msr -c own.ini migrate 2>err &&
+	test_grep "it is a table of msr itself" err &&
+	db_fp own >after &&
+	test_cmp before after
+'
+
 test_done
