@@ -657,7 +657,9 @@ static int
 keep(struct track *t, const char *version, enum keepwhat what, int *own,
     struct dberr *err)
 {
+	char *msg;
 	size_t i;
+	int rc;
 
 	if (t->keep == -1)
 		return 0;
@@ -689,10 +691,19 @@ keep(struct track *t, const char *version, enum keepwhat what, int *own,
 		*own = 1;
 	}
 	if (t->keep == DBTOOL_GOLANG_MIGRATE)
-		return keep_write(t, err);
-	return t->drv->tool_keep(t->conn, DBTOOL_DBMATE, t->keep_schema,
-	    t->keep_table, what == KEPT_APPLIED ? DBKEEP_SET : DBKEEP_REMOVE,
-	    version, 0, err);
+		rc = keep_write(t, err);
+	else
+		rc = t->drv->tool_keep(t->conn, DBTOOL_DBMATE, t->keep_schema,
+		    t->keep_table, what == KEPT_APPLIED ? DBKEEP_SET :
+		    DBKEEP_REMOVE, version, 0, err);
+	/* A migration may have dropped or renamed it: say which table. */
+	if (rc == -1) {
+		msg = buf_detach(&err->msg);
+		buf_addf(&err->msg, "keep_tool's table %s.%s: %s",
+		    t->keep_schema, t->keep_table, msg);
+		free(msg);
+	}
+	return rc;
 }
 
 /*

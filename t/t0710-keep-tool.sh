@@ -91,6 +91,24 @@ test_expect_success 'golang-migrate: a migration that alters its table runs' '
 	rm m/4_gm_column.*
 '
 
+test_expect_success 'a migration that drops the table fails, and the error says it is keep_tool.s' '
+	cp -R m dr &&
+	mig dr 4_drop "DROP TABLE schema_migrations;" &&
+	for tool in golang-migrate dbmate; do
+		db_new drop &&
+		ini drop $tool &&
+		sed "s/^dir = m$/dir = dr/" drop.ini >drop2.ini &&
+		msr -c drop.ini migrate 2>/dev/null &&
+		dbq drop "SELECT * FROM schema_migrations" >before &&
+		test_expect_code 1 msr -c drop2.ini migrate 2>err &&
+		test_grep "cannot write the tracking row of 4_drop: keep_tool.s table .*schema_migrations: " err &&
+		test_grep "4_drop: rolled back, nothing of it remains" err &&
+		dbq drop "SELECT * FROM schema_migrations" >after &&
+		test_cmp before after &&
+		test "$(dbq drop "SELECT max(version) FROM msr_migrations")" = 3 || return 1
+	done
+'
+
 test_expect_success 'golang-migrate: a version above bigint is refused at planning' '
 	db_new big &&
 	ini big golang-migrate &&
