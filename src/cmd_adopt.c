@@ -177,7 +177,7 @@ find_history(struct adopt *a)
 	struct dberr err;
 	const char *table;
 	size_t i, n = 0;
-	int rails = 0, rc = MSR_OK;
+	int rails = 0, seen = 0, rc = MSR_OK;
 
 	for (i = 0; i < NTOOLS && rc == MSR_OK; i++) {
 		if (named != NULL && &tools[i] != named)
@@ -189,6 +189,7 @@ find_history(struct adopt *a)
 			rc = MSR_ECONNECT;
 			break;
 		}
+		seen |= cols.n > 0;
 		if (named != NULL && cols.n == 0) {
 			log_error("adopt: no table %s.%s, where %s records"
 			    " its history%s", a->schema, table, named->name,
@@ -235,7 +236,10 @@ find_history(struct adopt *a)
 		return MSR_OK;
 	}
 	if (n == 0) {
-		if (m->o.from_table != NULL)
+		if (m->o.from_table != NULL && !seen)
+			log_error("adopt: no table %s.%s", a->schema,
+			    m->o.from_table);
+		else if (m->o.from_table != NULL)
 			log_error("adopt: %s.%s is not the history table of"
 			    " golang-migrate, dbmate, goose, flyway or"
 			    " sql-migrate: its columns fit none of theirs",

@@ -338,7 +338,12 @@ test_expect_success 'wrong columns, no history, a bad tool, msr.s own table' '
 	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt goose 2>err &&
 	test_grep "no table .*goose_db_version, where goose records its history" err &&
 	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt --from-table nope 2>err &&
-	test_grep "nope is not the history table of" err &&
+	test_grep "adopt: no table .*\.nope$" err &&
+	! grep "columns" err &&
+	dbq bad "CREATE TABLE other (id integer)" &&
+	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt --from-table other 2>err &&
+	test_grep "other is not the history table of" err &&
+	dbq bad "DROP TABLE other" &&
 	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt --from-schema nope 2>err &&
 	test_grep "no history of golang-migrate.* in nope" err &&
 	test_expect_code 2 msr -u "$(db_url bad)" -d m adopt --from-table msr_migrations 2>err &&
