@@ -142,24 +142,23 @@ add_list(struct buf *b, const char *const *v, size_t n)
 		buf_addf(b, "%s%s", i > 0 ? ", " : "", v[i]);
 }
 
-/* The columns of table, or -1 after saying why they cannot be read. */
+/* The columns of table, or an exit code after saying why not. */
 static int
 read_cols(struct adopt *a, const char *table, struct strlist *cols)
 {
 	struct msr *m = a->m;
 	struct dberr err;
-	int may_add;
+	int may_add, rc = MSR_OK;
 
 	dberr_init(&err);
 	if (m->drv->columns(m->conn, a->schema, table, cols, &may_add,
-	    &err) == -1) {
+	    &err) == -1 && (rc = apply_say_interrupted()) == 0) {
 		log_error("adopt: cannot read the columns of %s.%s: %s",
 		    a->schema, table, err.msg.s);
-		dberr_release(&err);
-		return -1;
+		rc = MSR_ECONNECT;
 	}
 	dberr_release(&err);
-	return 0;
+	return rc;
 }
 
 /*
@@ -185,10 +184,8 @@ find_history(struct adopt *a)
 		table = m->o.from_table != NULL ? m->o.from_table :
 		    tools[i].table;
 		strlist_release(&cols);
-		if (read_cols(a, table, &cols) == -1) {
-			rc = MSR_ECONNECT;
+		if ((rc = read_cols(a, table, &cols)) != MSR_OK)
 			break;
-		}
 		seen |= cols.n > 0;
 		if (named != NULL && cols.n == 0) {
 			log_error("adopt: no table %s.%s, where %s records"
@@ -224,12 +221,14 @@ find_history(struct adopt *a)
 		dberr_init(&err);
 		rails = m->drv->table_exists(m->conn, a->schema,
 		    "ar_internal_metadata", &err);
-		if (rails == -1)
+		if (rails == -1 && (rc = apply_say_interrupted()) == 0) {
 			log_error("adopt: cannot read the tables of %s: %s",
 			    a->schema, err.msg.s);
+			rc = MSR_ECONNECT;
+		}
 		dberr_release(&err);
 		if (rails == -1)
-			return MSR_ECONNECT;
+			return rc;
 	}
 	if (n == 1 && !rails) {
 		a->tool = found[0];
@@ -540,9 +539,11 @@ cmd_adopt(struct msr *m)
 		goto done;
 	if (m->drv->tool_history(m->conn, a.tool->id, a.schema, a.table,
 	    entry_cb, &a, &err) == -1) {
-		log_error("adopt: cannot read %s's history in %s.%s: %s",
-		    a.tool->name, a.schema, a.table, err.msg.s);
-		rc = MSR_ESTATE;
+		if ((rc = apply_say_interrupted()) == 0) {
+			log_error("adopt: cannot read %s's history in %s.%s:"
+			    " %s", a.tool->name, a.schema, a.table, err.msg.s);
+			rc = MSR_ESTATE;
+		}
 		goto done;
 	}
 	for (i = 0; i < a.skipped.n; i++)
@@ -582,7 +583,7 @@ cmd_adopt(struct msr *m)
 		    "ok", msg.s, 0, &err) == -1)
 			failed = 1;
 	}
-	if (m->o.dry_run)
+	if (m->o.dry_run && (rc = apply_say_interrupted()) == 0)
 		rc = failed ? MSR_EUSAGE : MSR_OK;
 	else
 		rc = cmd_finish(m, failed, &err);
