@@ -239,4 +239,22 @@ test_expect_success 'keep_schema that does not exist: exit 3, named, nothing wri
 	test_cmp before after
 '
 
+test_expect_success 'a command refused before it writes does not create the table' '
+	db_new early &&
+	msr -u "$(db_url early)" -d m migrate --to 1 2>/dev/null &&
+	ini early golang-migrate &&
+	for c in "down 99" "baseline 99" "repair --forget 99" "migrate --to 99"; do
+		test_expect_code 2 msr -c early.ini $c 2>err &&
+		! grep "for keep_tool" err || return 1
+	done &&
+	dbq early "CREATE TABLE goose_db_version (id integer, version_id bigint, is_applied boolean, tstamp timestamp)" &&
+	dbq early "INSERT INTO goose_db_version VALUES (1, 9, 1 = 1, NULL)" &&
+	test_expect_code 5 msr -c early.ini adopt goose 2>err &&
+	! grep "for keep_tool" err &&
+	test_must_fail dbq early "SELECT 1 FROM schema_migrations" 2>/dev/null &&
+	msr -c early.ini migrate 2>err &&
+	test_grep "created .*schema_migrations for keep_tool" err &&
+	test "$(gm early)" = "3|0"
+'
+
 test_done
