@@ -123,6 +123,12 @@ int	cmd_connect(struct msr *, int flags);
  * the first change; returns an exit code.
  */
 int	cmd_ensure_tables(struct msr *);
+/*
+ * The table of keep_tool checked, and created when missing, in a
+ * transaction of its own: by the commands that write, once they are
+ * about to.  Returns an exit code.
+ */
+int	cmd_keep_start(struct msr *);
 /* Reports an invalid version given as what ("--to"), masked. */
 void	bad_version(const char *what, const char *arg);
 /*

@@ -142,24 +142,23 @@ add_list(struct buf *b, const char *const *v, size_t n)
 		buf_addf(b, "%s%s", i > 0 ? ", " : "", v[i]);
 }
 
-/* The columns of table, or -1 after saying why they cannot be read. */
+/* The columns of table, or an exit code after saying why not. */
 static int
 read_cols(struct adopt *a, const char *table, struct strlist *cols)
 {
 	struct msr *m = a->m;
 	struct dberr err;
-	int may_add;
+	int may_add, rc = MSR_OK;
 
 	dberr_init(&err);
 	if (m->drv->columns(m->conn, a->schema, table, cols, &may_add,
-	    &err) == -1) {
+	    &err) == -1 && (rc = apply_say_interrupted()) == 0) {
 		log_error("adopt: cannot read the columns of %s.%s: %s",
 		    a->schema, table, err.msg.s);
-		dberr_release(&err);
-		return -1;
+		rc = MSR_ECONNECT;
 	}
 	dberr_release(&err);
-	return 0;
+	return rc;
 }
 
 /*
@@ -177,7 +176,7 @@ find_history(struct adopt *a)
 	struct dberr err;
 	const char *table;
 	size_t i, k, n = 0;
-	int rails = 0, rc = MSR_OK;
+	int rails = 0, seen = 0, rc = MSR_OK;
 
 	for (i = 0; i < NTOOLS && rc == MSR_OK; i++) {
 		if (named != NULL && &tools[i] != named)
@@ -185,10 +184,9 @@ find_history(struct adopt *a)
 		table = m->o.from_table != NULL ? m->o.from_table :
 		    tools[i].table;
 		strlist_release(&cols);
-		if (read_cols(a, table, &cols) == -1) {
-			rc = MSR_ECONNECT;
+		if ((rc = read_cols(a, table, &cols)) != MSR_OK)
 			break;
-		}
+		seen |= cols.n > 0;
 		if (named != NULL && cols.n == 0) {
 			log_error("adopt: no table %s.%s, where %s records"
 			    " its history%s", a->schema, table, named->name,
@@ -223,19 +221,24 @@ find_history(struct adopt *a)
 		dberr_init(&err);
 		rails = m->drv->table_exists(m->conn, a->schema,
 		    "ar_internal_metadata", &err);
-		if (rails == -1)
+		if (rails == -1 && (rc = apply_say_interrupted()) == 0) {
 			log_error("adopt: cannot read the tables of %s: %s",
 			    a->schema, err.msg.s);
+			rc = MSR_ECONNECT;
+		}
 		dberr_release(&err);
 		if (rails == -1)
-			return MSR_ECONNECT;
+			return rc;
 	}
 	if (n == 1 && !rails) {
 		a->tool = found[0];
 		return MSR_OK;
 	}
 	if (n == 0) {
-		if (m->o.from_table != NULL)
+		if (m->o.from_table != NULL && !seen)
+			log_error("adopt: no table %s.%s", a->schema,
+			    m->o.from_table);
+		else if (m->o.from_table != NULL)
 			log_error("adopt: %s.%s is not the history table of"
 			    " golang-migrate, dbmate, goose, flyway or"
 			    " sql-migrate: its columns fit none of theirs",
@@ -534,9 +537,11 @@ cmd_adopt(struct msr *m)
 		goto done;
 	if (m->drv->tool_history(m->conn, a.tool->id, a.schema, a.table,
 	    entry_cb, &a, &err) == -1) {
-		log_error("adopt: cannot read %s's history in %s.%s: %s",
-		    a.tool->name, a.schema, a.table, err.msg.s);
-		rc = MSR_ESTATE;
+		if ((rc = apply_say_interrupted()) == 0) {
+			log_error("adopt: cannot read %s's history in %s.%s:"
+			    " %s", a.tool->name, a.schema, a.table, err.msg.s);
+			rc = MSR_ESTATE;
+		}
 		goto done;
 	}
 	for (i = 0; i < a.skipped.n; i++)
@@ -565,10 +570,10 @@ cmd_adopt(struct msr *m)
 			failed = 1;
 		n++;
 	}
-	if (m->o.dry_run)
-		rc = failed ? MSR_EUSAGE : MSR_OK;
-	else
+	if (!m->o.dry_run)
 		rc = cmd_finish(m, failed, &err);
+	else if ((rc = apply_say_interrupted()) == 0)
+		rc = failed ? MSR_EUSAGE : MSR_OK;
 	if (rc != MSR_OK)
 		goto done;
 	fputs(out.s, stdout);

@@ -65,6 +65,25 @@ outs_undo(struct outs *o)
 	}
 }
 
+/*
+ * The exit status of a signal that came while blocked, which kills
+ * msr once unblocked, or 0.
+ */
+static int
+signalled(void)
+{
+	sigset_t pend;
+
+	if (sigpending(&pend) == -1)
+		return 0;
+	if (sigismember(&pend, SIGINT) == 1)
+		return MSR_EINTR;
+	if (sigismember(&pend, SIGTERM) == 1 ||
+	    sigismember(&pend, SIGHUP) == 1)
+		return MSR_ETERM;
+	return 0;
+}
+
 static void
 outs_release(struct outs *o)
 {
@@ -325,6 +344,11 @@ next:
 	}
 	if (errs.n > 0)
 		goto failed;
+	if (blocked && (rc = signalled()) != 0) {
+		log_error("interrupted by a signal; nothing written");
+		outs_undo(&outs);
+		goto cleanup;
+	}
 	for (i = 0; writing && i < outs.n; i++) {
 		o = &outs.v[i];
 		if (link(o->tmp, o->target) == -1) {

@@ -119,6 +119,8 @@ execute(struct msr *m, struct plan *p, const char *verb)
 	long long t0;
 	int rc;
 
+	if ((rc = cmd_keep_start(m)) != MSR_OK)
+		return rc;
 	/* A batch creates the tables in its own transaction. */
 	if (!p->batch && (rc = cmd_ensure_tables(m)) != MSR_OK)
 		return rc;
@@ -147,6 +149,7 @@ run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
     enum planerr kind, const char *verb)
 {
 	const char *v;
+	int rc;
 
 	show_notes(p);
 	if (planned == -1)
@@ -157,6 +160,8 @@ run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
 	}
 	if (p->n > 0)
 		return execute(m, p, verb);
+	if ((rc = cmd_keep_start(m)) != MSR_OK)
+		return rc;
 	v = cmd_current_version(m);
 	log_info("nothing to do; the database is at version %s",
 	    v != NULL ? v : "none");

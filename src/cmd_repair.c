@@ -27,8 +27,10 @@
 int
 cmd_begin(struct msr *m, struct dberr *err)
 {
-	int sig;
+	int rc, sig;
 
+	if ((rc = cmd_keep_start(m)) != MSR_OK)
+		return rc;
 	if (m->drv->begin(m->conn, err) == 0)
 		return MSR_OK;
 	if ((sig = apply_say_interrupted()) == 0)

@@ -347,7 +347,7 @@ open_db(struct msr *m, const struct cmd *c)
 {
 	struct buf msg = BUF_INIT;
 	struct dberr dbe;
-	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc, made;
+	int write = (c->flags & CMD_WRITE) && !m->o.dry_run, rc;
 
 	rc = cmd_connect(m, write || (c->flags & CMD_RW) ? 0 :
 	    DBCONN_READONLY);
@@ -399,17 +399,28 @@ open_db(struct msr *m, const struct cmd *c)
 		rc = MSR_ECONNECT;
 		goto done;
 	}
-	if (write && (made = track_keep_start(&m->track, &dbe)) == -1) {
+done:
+	buf_release(&msg);
+	dberr_release(&dbe);
+	return rc;
+}
+
+int
+cmd_keep_start(struct msr *m)
+{
+	struct dberr dbe;
+	int made, rc = MSR_OK;
+
+	dberr_init(&dbe);
+	if ((made = track_keep_start(&m->track, &dbe)) == -1) {
 		log_error("keep_tool: cannot use %s.%s: %s",
 		    m->track.keep_schema, m->track.keep_table, dbe.msg.s);
 		rc = dbe.code[0] == '\0' ? MSR_EUSAGE : MSR_ECONNECT;
-	} else if (write && made)
+	} else if (made)
 		log_info("created %s.%s for keep_tool, as %s creates it",
 		    m->track.keep_schema, m->track.keep_table,
 		    m->track.keep == DBTOOL_GOLANG_MIGRATE ?
 		    "golang-migrate" : "dbmate");
-done:
-	buf_release(&msg);
 	dberr_release(&dbe);
 	return rc;
 }

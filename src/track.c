@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -669,7 +670,9 @@ static int
 keep(struct track *t, const char *version, enum keepwhat what, int *own,
     struct dberr *err)
 {
+	char *msg;
 	size_t i;
+	int rc;
 
 	if (t->keep == -1)
 		return 0;
@@ -701,10 +704,19 @@ keep(struct track *t, const char *version, enum keepwhat what, int *own,
 		*own = 1;
 	}
 	if (t->keep == DBTOOL_GOLANG_MIGRATE)
-		return keep_write(t, err);
-	return t->drv->tool_keep(t->conn, DBTOOL_DBMATE, t->keep_schema,
-	    t->keep_table, what == KEPT_APPLIED ? DBKEEP_SET : DBKEEP_REMOVE,
-	    version, 0, err);
+		rc = keep_write(t, err);
+	else
+		rc = t->drv->tool_keep(t->conn, DBTOOL_DBMATE, t->keep_schema,
+		    t->keep_table, what == KEPT_APPLIED ? DBKEEP_SET :
+		    DBKEEP_REMOVE, version, 0, err);
+	/* A migration may have dropped or renamed it: say which table. */
+	if (rc == -1) {
+		msg = buf_detach(&err->msg);
+		buf_addf(&err->msg, "keep_tool's table %s.%s: %s",
+		    t->keep_schema, t->keep_table, msg);
+		free(msg);
+	}
+	return rc;
 }
 
 /*
@@ -724,6 +736,28 @@ keep_fits(const struct track *t, const struct strlist *cols)
 	return version && dirty == (t->keep == DBTOOL_GOLANG_MIGRATE);
 }
 
+/* Whether the table of keep_tool is one of msr's own three. */
+static int
+keep_is_ours(const struct track *t)
+{
+	static const char *const suffix[] = { "", "_log", "_lock" };
+	int (*cmp)(const char *, const char *);
+	char *name;
+	size_t i;
+	int ours = 0;
+
+	/* SQLite compares names without regard to case. */
+	cmp = t->drv->dialect == SQLDIALECT_SQLITE ? strcasecmp : strcmp;
+	if (cmp(t->keep_schema, t->schema) != 0)
+		return 0;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]) && !ours; i++) {
+		name = xasprintf("%s%s", t->name, suffix[i]);
+		ours = cmp(t->keep_table, name) == 0;
+		free(name);
+	}
+	return ours;
+}
+
 int
 track_keep_start(struct track *t, struct dberr *err)
 {
@@ -733,6 +767,11 @@ track_keep_start(struct track *t, struct dberr *err)
 
 	if (t->keep == -1)
 		return 0;
+	if (keep_is_ours(t)) {
+		buf_adds(&err->msg, "it is a table of msr itself; give"
+		    " keep_table the name of the tool's table");
+		return -1;
+	}
 	if (t->drv->columns(t->conn, t->keep_schema, t->keep_table, &cols,
 	    &may_add, err) == -1)
 		return -1;

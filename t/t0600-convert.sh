@@ -413,4 +413,37 @@ test_expect_success 'golang-migrate, unknown tools, missing operands and empty d
 	test_grep "does not apply to ${SQ}convert${SQ}" err
 '
 
+# writing DIR: until convert has a temporary file in DIR.
+writing() {
+	wr_i=0
+	until ls "$1"/.msr-convert-* >/dev/null 2>&1; do
+		wr_i=$((wr_i + 1))
+		[ $wr_i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+test_expect_success 'SIGINT and SIGTERM while convert writes: nothing written, 130 and 143' '
+	mkdir huge &&
+	for i in 1 2 3 4; do
+		{
+			printf -- "-- migrate:up\n" &&
+			head -c 30000000 /dev/zero | tr "\000" a | fold -w 100 | sed "s/^/-- /" &&
+			printf "SELECT $i;\n"
+		} >huge/${i}_h.sql || return 1
+	done &&
+	for s in INT:130 TERM:143; do
+		msr_bg out err -d hout convert dbmate huge &&
+		pid=$! &&
+		{ writing hout || { kill $pid; false; }; } &&
+		kill -${s%:*} $pid &&
+		{ wait $pid; rc=$?; } &&
+		test $rc = ${s#*:} &&
+		test_must_be_empty out &&
+		test_grep "^msr: error: interrupted by a signal; nothing written$" err &&
+		missing hout || return 1
+	done &&
+	rm -r huge
+'
+
 test_done

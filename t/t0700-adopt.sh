@@ -338,7 +338,12 @@ test_expect_success 'wrong columns, no history, a bad tool, msr.s own table' '
 	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt goose 2>err &&
 	test_grep "no table .*goose_db_version, where goose records its history" err &&
 	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt --from-table nope 2>err &&
-	test_grep "nope is not the history table of" err &&
+	test_grep "adopt: no table .*\.nope$" err &&
+	! grep "columns" err &&
+	dbq bad "CREATE TABLE other (id integer)" &&
+	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt --from-table other 2>err &&
+	test_grep "other is not the history table of" err &&
+	dbq bad "DROP TABLE other" &&
 	test_expect_code 5 msr -u "$(db_url bad)" -d m adopt --from-schema nope 2>err &&
 	test_grep "no history of golang-migrate.* in nope" err &&
 	test_expect_code 2 msr -u "$(db_url bad)" -d m adopt --from-table msr_migrations 2>err &&
@@ -358,6 +363,48 @@ test_expect_success '--table naming another tool.s table says so and points to a
 	done &&
 	db_fp tbl >after &&
 	test_cmp before after
+'
+
+# adopting DB: until msr reads the history through the slow view of DB.
+adopting() {
+	case $MSR_TEST_DRIVER in
+	pg)
+		ad_i=0
+		until test "$(dbq "$1" "SELECT count(*) FROM pg_stat_activity
+		    WHERE application_name = '"'msr'"' AND state = '"'active'"'
+		    AND query LIKE '"'%slow%'"'")" = 1; do
+			ad_i=$((ad_i + 1))
+			[ $ad_i -lt 300 ] || return 1
+			sleep 0.1
+		done
+		;;
+	*)
+		wait_for "$1.db-msr.lock" pid &&
+		sleep 1
+		;;
+	esac
+}
+
+test_expect_success 'SIGINT and SIGTERM while adopt reads the history: 130 and 143, nothing written' '
+	db_new sig &&
+	if [ "$MSR_TEST_DRIVER" = pg ]; then
+		dbq sig "CREATE VIEW slow AS SELECT CAST(1 AS text) AS version FROM pg_sleep(60)"
+	else
+		dbq sig "CREATE VIEW slow AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000000000) SELECT CAST(i AS text) AS version FROM c WHERE i = 2000000000"
+	fi &&
+	db_fp sig >before &&
+	for s in INT:130 TERM:143; do
+		msr_bg out err -u "$(db_url sig)" -d m adopt --from-table slow &&
+		pid=$! &&
+		{ adopting sig || { kill $pid; false; }; } &&
+		kill -${s%:*} $pid &&
+		{ wait $pid; rc=$?; } &&
+		test $rc = ${s#*:} &&
+		test_must_be_empty out &&
+		test_grep "interrupted by a signal; nothing was changed" err &&
+		db_fp sig >after &&
+		test_cmp before after || return 1
+	done
 '
 
 test_expect_success 'bad operands are refused before connecting, masked' '

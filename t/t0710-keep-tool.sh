@@ -91,6 +91,24 @@ test_expect_success 'golang-migrate: a migration that alters its table runs' '
 	rm m/4_gm_column.*
 '
 
+test_expect_success 'a migration that drops the table fails, and the error says it is keep_tool.s' '
+	cp -R m dr &&
+	mig dr 4_drop "DROP TABLE schema_migrations;" &&
+	for tool in golang-migrate dbmate; do
+		db_new drop &&
+		ini drop $tool &&
+		sed "s/^dir = m$/dir = dr/" drop.ini >drop2.ini &&
+		msr -c drop.ini migrate 2>/dev/null &&
+		dbq drop "SELECT * FROM schema_migrations" >before &&
+		test_expect_code 1 msr -c drop2.ini migrate 2>err &&
+		test_grep "cannot write the tracking row of 4_drop: keep_tool.s table .*schema_migrations: " err &&
+		test_grep "4_drop: rolled back, nothing of it remains" err &&
+		dbq drop "SELECT * FROM schema_migrations" >after &&
+		test_cmp before after &&
+		test "$(dbq drop "SELECT max(version) FROM msr_migrations")" = 3 || return 1
+	done
+'
+
 test_expect_success 'golang-migrate: a version above bigint is refused at planning' '
 	db_new big &&
 	ini big golang-migrate &&
@@ -187,6 +205,56 @@ test_expect_success 'a bad keep_tool, keep_table or keep_schema names the key' '
 	test_expect_code 2 msr -c bad.ini migrate 2>err &&
 	test_grep "migrations.keep_table" err &&
 	test "$(db_tables bad)" = ""
+'
+
+test_expect_success 'keep_table naming a table of msr itself is refused, nothing written' '
+	for t in msr_migrations msr_migrations_log msr_migrations_lock; do
+		for tool in golang-migrate dbmate; do
+			db_new own &&
+			ini own $tool "keep_table = $t" &&
+			test_expect_code 2 msr -c own.ini migrate 2>err &&
+			test_grep "keep_tool: cannot use .*$t: it is a table of msr itself" err &&
+			test "$(db_tables own)" = "" &&
+			test_must_fail dbq own "SELECT 1 FROM $t" 2>/dev/null || return 1
+		done || return 1
+	done &&
+	db_new own &&
+	msr -u "$(db_url own)" -d m migrate --to 1 2>/dev/null &&
+	ini own dbmate "keep_table = msr_migrations" &&
+	db_fp own >before &&
+	test_expect_code 2 msr -c own.ini migrate 2>err &&
+	test_grep "it is a table of msr itself" err &&
+	db_fp own >after &&
+	test_cmp before after
+'
+
+test_expect_success 'keep_schema that does not exist: exit 3, named, nothing written' '
+	db_new nos &&
+	msr -u "$(db_url nos)" -d m migrate --to 1 2>/dev/null &&
+	ini nos golang-migrate "keep_schema = nope" &&
+	db_fp nos >before &&
+	test_expect_code 3 msr -c nos.ini migrate 2>err &&
+	test_grep "keep_tool: cannot use nope.schema_migrations: " err &&
+	db_fp nos >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a command refused before it writes does not create the table' '
+	db_new early &&
+	msr -u "$(db_url early)" -d m migrate --to 1 2>/dev/null &&
+	ini early golang-migrate &&
+	for c in "down 99" "baseline 99" "repair --forget 99" "migrate --to 99"; do
+		test_expect_code 2 msr -c early.ini $c 2>err &&
+		! grep "for keep_tool" err || return 1
+	done &&
+	dbq early "CREATE TABLE goose_db_version (id integer, version_id bigint, is_applied boolean, tstamp timestamp)" &&
+	dbq early "INSERT INTO goose_db_version VALUES (1, 9, 1 = 1, NULL)" &&
+	test_expect_code 5 msr -c early.ini adopt goose 2>err &&
+	! grep "for keep_tool" err &&
+	test_must_fail dbq early "SELECT 1 FROM schema_migrations" 2>/dev/null &&
+	msr -c early.ini migrate 2>err &&
+	test_grep "created .*schema_migrations for keep_tool" err &&
+	test "$(gm early)" = "3|0"
 '
 
 test_done
