@@ -97,40 +97,7 @@ outs_release(struct outs *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir);
 
-	if (n > 0 && dir[n - 1] == '/')
-		return xasprintf("%s%s", dir, name);
-	return xasprintf("%s/%s", dir, name);
-}
-
-static int
-mkdirs(const char *dir, struct buf *err)
-{
-	char *p, *path = xstrdup(dir);
-	int rc = 0, last;
-
-	for (p = path + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		last = *p == '\0';
-		*p = '\0';
-		if (mkdir(path, 0777) == -1 && errno != EEXIST) {
-			buf_addf(err, "cannot create directory '%s': %s",
-			    path, strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (last)
-			break;
-		*p = '/';
-	}
-	free(path);
-	return rc;
-}
 
 static int
 write_all(int fd, const char *s, size_t n)
@@ -168,7 +135,7 @@ write_tmp(struct out *o, const char *dir, const char *tool,
     const char *what, struct buf *err)
 {
 	struct buf head = BUF_INIT;
-	char *tmp = join(dir, ".msr-convert-XXXXXX");
+	char *tmp = migfile_join(dir, ".msr-convert-XXXXXX");
 	int fd, rc = -1;
 
 	if ((fd = mkstemp(tmp)) == -1) {
@@ -287,7 +254,7 @@ cmd_convert(struct msr *m)
 	if (writing)
 		blocked = sigprocmask(SIG_BLOCK, &block, &saved) == 0;
 	if (writing && !exists(dir)) {
-		if (mkdirs(dir, &err) == -1) {
+		if (migfile_mkdirs(dir, &err) == -1) {
 			log_error("%s", err.s);
 			goto done;
 		}
@@ -307,7 +274,7 @@ cmd_convert(struct msr *m)
 		down = c->down != NULL ? &uf.up : f.down.present ? &f.down :
 		    NULL;
 		target = xasprintf("%s_%s.up.sql", c->vtext, c->name);
-		o = out_add(&outs, join(dir, target));
+		o = out_add(&outs, migfile_join(dir, target));
 		free(target);
 		if (exists(o->target)) {
 			strlist_addf(&errs, "%s: exists already", o->target);
@@ -327,7 +294,7 @@ cmd_convert(struct msr *m)
 		if (down == NULL)
 			goto next;
 		target = xasprintf("%s_%s.down.sql", c->vtext, c->name);
-		o = out_add(&outs, join(dir, target));
+		o = out_add(&outs, migfile_join(dir, target));
 		free(target);
 		if (exists(o->target)) {
 			strlist_addf(&errs, "%s: exists already", o->target);

@@ -54,31 +54,6 @@ increment(char *d)
 	return 0;
 }
 
-static int
-mkdirs(const char *dir, struct buf *err)
-{
-	char *p, *path = xstrdup(dir);
-	int rc = 0;
-
-	for (p = path + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		int last = *p == '\0';
-
-		*p = '\0';
-		if (mkdir(path, 0777) == -1 && errno != EEXIST) {
-			buf_addf(err, "cannot create directory '%s': %s",
-			    path, strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (last)
-			break;
-		*p = '/';
-	}
-	free(path);
-	return rc;
-}
 
 static int
 create(const char *path, const char *text, struct buf *err)
@@ -134,7 +109,7 @@ cmd_new(struct msr *m)
 		}
 		if (set.n > 0)
 			last = &set.v[set.n - 1];
-	} else if (mkdirs(m->cfg.dir, &err) == -1) {
+	} else if (migfile_mkdirs(m->cfg.dir, &err) == -1) {
 		log_error("%s", err.s);
 		goto done;
 	}

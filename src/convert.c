@@ -216,15 +216,6 @@ convert_name(enum convert_tool tool, const char *fname, struct convname *cn,
 	}
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir);
-
-	if (n > 0 && dir[n - 1] == '/')
-		return xasprintf("%s%s", dir, name);
-	return xasprintf("%s/%s", dir, name);
-}
 
 /* Reads a regular file, not through a symbolic link; 0, or -1 with why. */
 static int
@@ -368,7 +359,7 @@ convert_list(struct convlist *l, enum convert_tool tool, const char *dir,
 			continue;
 		buf_reset(&why);
 		convert_name(tool, de->d_name, &cn, &why);
-		path = join(dir, de->d_name);
+		path = migfile_join(dir, de->d_name);
 		if (cn.kind == CONVKIND_NONE) {
 			/* Flyway reads the directories below too. */
 			if (tool == CONVERT_FLYWAY && lstat(path, &st) == 0 &&

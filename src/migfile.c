@@ -139,8 +139,8 @@ entry_cmp(const void *pa, const void *pb)
 	return strcmp(a->fname, b->fname);
 }
 
-static char *
-join(const char *dir, const char *name)
+char *
+migfile_join(const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
 
@@ -163,7 +163,7 @@ is_file(const char *dir, const struct dirent *de)
 		return 0;
 #endif
 	/* What cannot be told, a dangling link, is a file to read. */
-	path = join(dir, de->d_name);
+	path = migfile_join(dir, de->d_name);
 	rc = stat(path, &st) == -1 || S_ISREG(st.st_mode);
 	free(path);
 	return rc;
@@ -186,9 +186,9 @@ add_migration(struct migset *set, const struct entry *e, const char *dir)
 	m->down = NULL;
 	m->renamed = 0;
 	if (e->mn.dir == MIGDIR_UP)
-		m->up = join(dir, e->fname);
+		m->up = migfile_join(dir, e->fname);
 	else
-		m->down = join(dir, e->fname);
+		m->down = migfile_join(dir, e->fname);
 }
 
 static int
@@ -339,7 +339,7 @@ migfile_scan(struct migset *set, const char *dir, int flags,
 			nodd++;
 			continue;
 		}
-		path = join(dir, de->d_name);
+		path = migfile_join(dir, de->d_name);
 		if (!endswith(de->d_name, len, ".sql"))
 			buf_adds(&why, "not a migration: the extension is not"
 			    " in lower case");
@@ -363,7 +363,7 @@ migfile_scan(struct migset *set, const char *dir, int flags,
 	for (i = 0; i < nodd; i++) {
 		buf_reset(&why);
 		unread_reason(&why, odd[i].fname, &odd[i].mn, ents, nents);
-		path = join(dir, odd[i].fname);
+		path = migfile_join(dir, odd[i].fname);
 		if (flags & MIGSCAN_EXACT)
 			buf_addf(err, "%s%s: %s", i > 0 ? "\n" : "", path,
 			    why.s);
@@ -386,7 +386,7 @@ migfile_scan(struct migset *set, const char *dir, int flags,
 				goto done;
 			}
 			/* An up file and its down file, by version. */
-			m->down = join(dir, e->fname);
+			m->down = migfile_join(dir, e->fname);
 			m->renamed = prev->mn.namelen != e->mn.namelen ||
 			    memcmp(prev->mn.name, e->mn.name,
 			    e->mn.namelen) != 0 ||
@@ -394,7 +394,7 @@ migfile_scan(struct migset *set, const char *dir, int flags,
 			continue;
 		}
 		if (e->mn.dir == MIGDIR_DOWN) {
-			path = join(dir, e->fname);
+			path = migfile_join(dir, e->fname);
 			if (problem(strict, warnings, err, path,
 			    "down file without an up file") == -1) {
 				free(path);
@@ -452,4 +452,29 @@ migfile_find(const struct migset *set, const char *version)
 			hi = mid;
 	}
 	return NULL;
+}
+
+int
+migfile_mkdirs(const char *dir, struct buf *err)
+{
+	char *p, *path = xstrdup(dir);
+	int rc = 0, last;
+
+	for (p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		last = *p == '\0';
+		*p = '\0';
+		if (mkdir(path, 0777) == -1 && errno != EEXIST) {
+			buf_addf(err, "cannot create directory '%s': %s",
+			    path, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (last)
+			break;
+		*p = '/';
+	}
+	free(path);
+	return rc;
 }

@@ -86,4 +86,9 @@ void	migfile_set_release(struct migset *);
 /* The migration with this canonical version, or NULL. */
 struct migration *migfile_find(const struct migset *, const char *version);
 
+/* dir/name, with one slash between them. */
+char	*migfile_join(const char *dir, const char *name);
+/* Creates dir and its parents: 0, or -1 with the reason in err. */
+int	migfile_mkdirs(const char *dir, struct buf *err);
+
 #endif
