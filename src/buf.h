@@ -67,5 +67,7 @@ void	 strlist_add(struct strlist *, const char *);
 void	 strlist_addf(struct strlist *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 strlist_release(struct strlist *);
+/* Whether s is one of the strings of the list. */
+int	 strlist_has(const struct strlist *, const char *s);
 
 #endif

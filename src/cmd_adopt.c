@@ -107,17 +107,6 @@ cmd_adopt_tool(const char *name)
 	return 0;
 }
 
-static int
-has_col(const struct strlist *cols, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cols->n; i++)
-		if (strcmp(cols->v[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Whether a table with these columns is tool's: it has all of them, and
  * dbmate's, which golang-migrate's resembles, has no "dirty".
@@ -128,9 +117,9 @@ fits(const struct tool *tool, const struct strlist *cols)
 	size_t i;
 
 	for (i = 0; tool->cols[i] != NULL; i++)
-		if (!has_col(cols, tool->cols[i]))
+		if (!strlist_has(cols, tool->cols[i]))
 			return 0;
-	return tool->id != DBTOOL_DBMATE || !has_col(cols, "dirty");
+	return tool->id != DBTOOL_DBMATE || !strlist_has(cols, "dirty");
 }
 
 static void

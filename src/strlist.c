@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "xmalloc.h"
@@ -48,4 +49,15 @@ strlist_release(struct strlist *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->alloc = 0;
+}
+
+int
+strlist_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
 }

@@ -382,17 +382,6 @@ upgrade_stmt(const struct track *t, const char *name, struct buf *out)
 	return rc;
 }
 
-static int
-has(const struct strlist *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 int
 track_columns(struct track *t, struct dberr *err)
 {
@@ -409,8 +398,9 @@ track_columns(struct track *t, struct dberr *err)
 	t->cols = t->add = 0;
 	free(t->foreign);
 	t->foreign = NULL;
-	if (!has(&cols[0], "version") || !has(&cols[0], "checksum") ||
-	    !has(&cols[0], "state")) {
+	if (!strlist_has(&cols[0], "version") ||
+	    !strlist_has(&cols[0], "checksum") ||
+	    !strlist_has(&cols[0], "state")) {
 		struct buf b = BUF_INIT;
 
 		for (j = 0; j < cols[0].n; j++)
@@ -726,14 +716,8 @@ keep(struct track *t, const char *version, enum keepwhat what, int *own,
 static int
 keep_fits(const struct track *t, const struct strlist *cols)
 {
-	size_t i;
-	int version = 0, dirty = 0;
-
-	for (i = 0; i < cols->n; i++) {
-		version |= strcmp(cols->v[i], "version") == 0;
-		dirty |= strcmp(cols->v[i], "dirty") == 0;
-	}
-	return version && dirty == (t->keep == DBTOOL_GOLANG_MIGRATE);
+	return strlist_has(cols, "version") && strlist_has(cols, "dirty") ==
+	    (t->keep == DBTOOL_GOLANG_MIGRATE);
 }
 
 /* Whether the table of keep_tool is one of msr's own three. */
