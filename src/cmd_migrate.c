@@ -82,9 +82,10 @@ cmd_current_version(const struct msr *m)
 	return mig != NULL ? mig->vtext : max;
 }
 
+/* The summary of a run; step is redo's "down" or "up", else NULL. */
 static void
 summary(struct msr *m, const struct applier *a, size_t planned,
-    const char *verb, int rc)
+    const char *verb, const char *step, int rc)
 {
 	const char *v;
 	char n[24], ms[24];
@@ -108,12 +109,18 @@ summary(struct msr *m, const struct applier *a, size_t planned,
 		    "" : "s", v != NULL ? v : "none");
 	snprintf(n, sizeof(n), "%d", a->applied);
 	snprintf(ms, sizeof(ms), "%lld", a->total_ms);
-	log_event(m->track.run_id, "summary", "#ok", rc == MSR_OK ? "true" : "false",
-	    "#done", n, "#duration_ms", ms, "version", v, NULL);
+	if (step != NULL)
+		log_event(m->track.run_id, "summary", "step", step, "#ok",
+		    rc == MSR_OK ? "true" : "false", "#done", n,
+		    "#duration_ms", ms, "version", v, NULL);
+	else
+		log_event(m->track.run_id, "summary", "#ok", rc == MSR_OK ?
+		    "true" : "false", "#done", n, "#duration_ms", ms,
+		    "version", v, NULL);
 }
 
 static int
-execute(struct msr *m, struct plan *p, const char *verb)
+execute(struct msr *m, struct plan *p, const char *verb, const char *step)
 {
 	struct applier a;
 	long long t0;
@@ -135,7 +142,7 @@ execute(struct msr *m, struct plan *p, const char *verb)
 	a.total_ms = track_clock_ms() - t0;
 	if (a.created)
 		m->has_table = 1;
-	summary(m, &a, p->n, verb, rc);
+	summary(m, &a, p->n, verb, step, rc);
 	return rc;
 }
 
@@ -159,7 +166,7 @@ run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
 		return MSR_OK;
 	}
 	if (p->n > 0)
-		return execute(m, p, verb);
+		return execute(m, p, verb, NULL);
 	if ((rc = cmd_keep_start(m)) != MSR_OK)
 		return rc;
 	v = cmd_current_version(m);
@@ -322,8 +329,8 @@ cmd_redo(struct msr *m)
 		rc = MSR_OK;
 		goto done;
 	}
-	if ((rc = execute(m, &down, "rolled back")) == MSR_OK)
-		rc = execute(m, &up, "applied");
+	if ((rc = execute(m, &down, "rolled back", "down")) == MSR_OK)
+		rc = execute(m, &up, "applied", "up");
 done:
 	plan_release(&down);
 	plan_release(&up);
