@@ -1268,12 +1268,38 @@ apply_plan(struct applier *a, struct plan *p)
 }
 
 void
-apply_print_plan(const struct plan *p)
+apply_print_plan(const struct plan *p, int json)
 {
 	struct buf path = BUF_INIT;
 	size_t i;
 	const struct step *s;
 
+	if (json) {
+		for (i = 0; i < p->n; i++) {
+			s = &p->v[i];
+			buf_reset(&path);
+			buf_adds(&path, "{\"direction\":");
+			buf_adds(&path, s->dir == MIGDIR_UP ? "\"up\"" :
+			    "\"down\"");
+			buf_adds(&path, ",\"version\":");
+			log_json_str(&path, s->m->vtext);
+			buf_adds(&path, ",\"name\":");
+			log_json_str(&path, s->m->name);
+			buf_adds(&path, ",\"file\":");
+			log_json_str(&path, s->path);
+			buf_adds(&path, ",\"mode\":");
+			log_json_str(&path, plan_mode_name(s, p->batch));
+			buf_adds(&path, ",\"why\":");
+			if (s->why != NULL)
+				log_json_str(&path, s->why);
+			else
+				buf_adds(&path, "null");
+			buf_adds(&path, "}\n");
+			fputs(path.s, stdout);
+		}
+		buf_release(&path);
+		return;
+	}
 	if (p->n == 0) {
 		printf("nothing to do\n");
 		return;

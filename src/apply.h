@@ -64,7 +64,10 @@ int	apply_create_tables(struct track *, int in_tx);
 /* Runs every step of the plan; returns an exit code. */
 int	apply_plan(struct applier *, struct plan *);
 
-/* Prints the plan (--dry-run) on stdout. */
-void	apply_print_plan(const struct plan *);
+/*
+ * Prints the plan (--dry-run) on stdout: a line per step, or with json
+ * a JSON object per step, nothing for an empty plan.
+ */
+void	apply_print_plan(const struct plan *, int json);
 
 #endif

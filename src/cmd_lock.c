@@ -117,6 +117,18 @@ cmd_lock(struct msr *m)
 	if (got == -1) {
 		log_error("cannot read the migration lock: %s", err.msg.s);
 		rc = MSR_ECONNECT;
+	} else if (!release && m->o.json) {
+		buf_reset(&row);
+		buf_adds(&row, "{\"database\":");
+		log_json_str(&row, m->url_masked);
+		buf_adds(&row, ",\"held\":");
+		buf_adds(&row, got ? "true,\"holder\":" : "false,\"holder\":");
+		if (got)
+			log_json_str(&row, holder.s);
+		else
+			buf_adds(&row, "null");
+		buf_adds(&row, "}\n");
+		fputs(row.s, stdout);
 	} else if (got == 0)
 		printf("not held\n");
 	else if (!release)

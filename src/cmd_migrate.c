@@ -162,7 +162,7 @@ run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
 	if (planned == -1)
 		return plan_failed(err, kind);
 	if (m->o.dry_run) {
-		apply_print_plan(p);
+		apply_print_plan(p, m->o.json);
 		return MSR_OK;
 	}
 	if (p->n > 0)
@@ -324,8 +324,8 @@ cmd_redo(struct msr *m)
 	show_notes(&down);
 	show_notes(&up);
 	if (m->o.dry_run) {
-		apply_print_plan(&down);
-		apply_print_plan(&up);
+		apply_print_plan(&down, m->o.json);
+		apply_print_plan(&up, m->o.json);
 		rc = MSR_OK;
 		goto done;
 	}

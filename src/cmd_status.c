@@ -322,7 +322,21 @@ cmd_version(struct msr *m)
 		bad_version("--expect-at-least", m->o.at_least);
 		return MSR_EUSAGE;
 	}
-	printf("%s\n", v != NULL ? v : "none");
+	if (m->o.json) {
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, "{\"database\":");
+		log_json_str(&b, m->url_masked);
+		buf_adds(&b, ",\"version\":");
+		if (v != NULL)
+			log_json_str(&b, v);
+		else
+			buf_adds(&b, "null");
+		buf_adds(&b, "}\n");
+		fputs(b.s, stdout);
+		buf_release(&b);
+	} else
+		printf("%s\n", v != NULL ? v : "none");
 	if (m->o.at_least != NULL)
 		return at_least(m, want);
 	if (m->o.expect == NULL)
