@@ -335,6 +335,9 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 	if (k->offset == OFF(url)) {
 		free(cfg->url_origin);
 		cfg->url_origin = xstrdup(origin);
+	} else if (k->offset == OFF(password_file)) {
+		free(cfg->password_file_origin);
+		cfg->password_file_origin = xstrdup(origin);
 	}
 	return 0;
 }
@@ -374,6 +377,7 @@ config_release(struct config *cfg)
 	free(cfg->password);
 	free(cfg->path);
 	free(cfg->url_origin);
+	free(cfg->password_file_origin);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -664,7 +668,8 @@ config_finish(struct config *cfg, struct buf *err)
 	if (cfg->password_file == NULL)
 		return 0;
 	if (sqlfile_read(cfg->password_file, &text, NULL, &rerr) == -1) {
-		buf_addf(err, "cannot read password_file: %s", rerr.s);
+		buf_addf(err, "%s: cannot read password_file: %s",
+		    cfg->password_file_origin, rerr.s);
 		buf_release(&rerr);
 		buf_release(&text);
 		return -1;

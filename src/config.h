@@ -72,6 +72,7 @@ struct config {
 	char		*password;	/* read from password_file */
 	char		*path;		/* the config file read, or NULL */
 	char		*url_origin;	/* where url was set, for messages */
+	char		*password_file_origin;	/* and password_file */
 	ruleset		 lint_ignore_set;	/* lint_ignore as rules */
 };
 
