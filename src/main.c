@@ -264,6 +264,113 @@ bad_option(const char *arg)
 	return rc;
 }
 
+#define SHORTOPTS	":c:u:d:qvhV"
+
+/* Options of other tools, written with one dash, and msr's own. */
+static const struct {
+	const char	*theirs;
+	const char	*ours;
+} foreign_opts[] = {
+	{ "path", "--dir" },
+	{ "source", "--dir" },
+	{ "database", "--url" },
+};
+
+/* The long option that name abbreviates, or NULL. */
+static const struct option *
+find_longopt(const char *name, size_t n)
+{
+	const struct option *o, *found = NULL;
+
+	for (o = longopts; o->name != NULL; o++) {
+		if (strncmp(o->name, name, n) != 0)
+			continue;
+		if (o->name[n] == '\0')
+			return o;
+		if (found == NULL)
+			found = o;
+	}
+	return found;
+}
+
+/*
+ * Finds a word that getopt would misread or name wrongly before it
+ * reads any: "-path" (golang-migrate's style, which getopt takes for
+ * "-p -a -t -h"), "-database" (which it takes for "-d atabase") and an
+ * unknown letter in a cluster, which it reports without its word.
+ * Returns an exit code.
+ */
+static int
+check_words(int argc, char *argv[])
+{
+	const struct option *o;
+	const char *w, *p, *opt;
+	struct buf b = BUF_INIT;
+	char *word;
+	size_t i, n;
+	int k, rc;
+
+	for (k = 1; k < argc; k++) {
+		w = argv[k];
+		if (strcmp(w, "--") == 0)
+			break;
+		if (strncmp(w, "--", 2) == 0) {
+			n = strcspn(w + 2, "=");
+			if (w[2 + n] == '\0' &&
+			    (o = find_longopt(w + 2, n)) != NULL &&
+			    o->has_arg == required_argument)
+				k++;
+			continue;
+		}
+		if (w[0] != '-' || w[1] == '\0')
+			continue;
+		n = strcspn(w + 1, "=");
+		for (i = 0; i < sizeof(foreign_opts) / sizeof(foreign_opts[0]);
+		    i++)
+			if (strlen(foreign_opts[i].theirs) == n &&
+			    strncmp(w + 1, foreign_opts[i].theirs, n) == 0)
+				break;
+		o = NULL;
+		if (i < sizeof(foreign_opts) / sizeof(foreign_opts[0]) ||
+		    (n > 1 && (o = find_longopt(w + 1, n)) != NULL &&
+		    strlen(o->name) == n)) {
+			word = xstrndup(w, n + 1);
+			buf_addf(&b, "; did you mean '%s%s'?", o != NULL ?
+			    "--" : "", o != NULL ? o->name :
+			    foreign_opts[i].ours);
+			rc = usage_arg(NULL, "unknown option", word, b.s);
+			goto out;
+		}
+		for (p = w + 1; *p != '\0'; p++) {
+			if (*p == ':' || (opt = strchr(SHORTOPTS, *p)) == NULL) {
+				if (w[2] == '\0') {
+					rc = usage_arg(NULL, "unknown option",
+					    w, "");
+					return rc;
+				}
+				word = url_mask_arg(w);
+				buf_addf(&b, " in '%s'", word);
+				free(word);
+				word = xstrndup(p - 1, 2);
+				word[0] = '-';
+				rc = usage_error(NULL, "unknown option '%s'%s",
+				    word, b.s);
+				goto out;
+			}
+			if (opt[1] == ':') {
+				if (p[1] == '\0')
+					k++;
+				break;
+			}
+		}
+	}
+	return MSR_OK;
+out:
+	free(word);
+	buf_release(&b);
+	return rc;
+}
+
 static int
 connect_db(struct msr *m, int flags)
 {
@@ -515,8 +622,10 @@ run(int argc, char *argv[])
 
 	memset(&m, 0, sizeof(m));
 	m.o.timeout = -1;
+	if ((rc = check_words(argc, argv)) != MSR_OK)
+		return rc;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:u:d:qvhV", longopts,
+	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':

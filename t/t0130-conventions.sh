@@ -33,4 +33,39 @@ test_expect_success 'a missing password_file names the ini file and line' '
 	test_must_be_empty out
 '
 
+#
+# Options in golang-migrate's style are named as written.
+#
+
+test_expect_success 'one-dash options name the word and suggest msr'"'"'s' '
+	db_fp app >before &&
+	test_expect_code 2 msr -u "$(db_url app)" -path m status >out 2>err &&
+	test_grep "^msr: error: unknown option ${SQ}-path${SQ}; did you mean ${SQ}--dir${SQ}?$" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 msr -u "$(db_url app)" -source=m status \
+	    >out 2>err &&
+	test_grep "^msr: error: unknown option ${SQ}-source${SQ}; did you mean ${SQ}--dir${SQ}?$" err &&
+	test_expect_code 2 msr -database "$(db_url app)" -d m migrate \
+	    >out 2>err &&
+	test_grep "^msr: error: unknown option ${SQ}-database${SQ}; did you mean ${SQ}--url${SQ}?$" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 msr -u "$(db_url app)" -d m down -all >out 2>err &&
+	test_grep "^msr: error: unknown option ${SQ}-all${SQ}; did you mean ${SQ}--all${SQ}?$" err &&
+	test_must_be_empty out &&
+	db_fp app >after &&
+	test_cmp before after
+'
+
+test_expect_success 'an unknown letter in a cluster names its word' '
+	test_expect_code 2 msr -u "$(db_url app)" -qx -d m migrate >out 2>err &&
+	test_grep "^msr: error: unknown option ${SQ}-x${SQ} in ${SQ}-qx${SQ}$" err &&
+	test_grep -v "${SQ}msr${SQ}" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 msr -u "$(db_url app)" -d m migrate -vz \
+	    >out 2>err &&
+	test_grep "^msr: error: unknown option ${SQ}-z${SQ} in ${SQ}-vz${SQ}$" err &&
+	test_must_be_empty out &&
+	test -z "$(db_tables app)"
+'
+
 test_done
