@@ -173,9 +173,9 @@ optnames_by_bit() {
 		printf '%s %s\n' "$name" "$(sed -n "${i}p" on)"
 	done
 }
-# The short options of the getopt_long string.
+# The short options of the getopt_long string, SHORTOPTS.
 shortopts_table() {
-	sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' \
+	sed -n 's/^#define SHORTOPTS[	 ]*"\([^"]*\)".*/\1/p' \
 	    "$MSR_SRCDIR/src/main.c" | tr -d ':' | fold -w 1 | sed 's/^/-/' |
 	LC_ALL=C sort
 }
