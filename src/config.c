@@ -378,6 +378,7 @@ config_release(struct config *cfg)
 	free(cfg->path);
 	free(cfg->url_origin);
 	free(cfg->password_file_origin);
+	free(cfg->env_url);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -635,10 +636,13 @@ config_load(struct config *cfg, const char *path, struct strlist *warnings,
 	unsigned i;
 	int rc = -1;
 
-	if ((v = getenv("DATABASE_URL")) != NULL && *v != '\0' &&
-	    config_set(cfg, config_find("database", "url"), v,
-	    "DATABASE_URL", err) == -1)
-		return -1;
+	if ((v = getenv("DATABASE_URL")) != NULL && *v != '\0') {
+		if (config_set(cfg, config_find("database", "url"), v,
+		    "DATABASE_URL", err) == -1)
+			return -1;
+		free(cfg->env_url);
+		cfg->env_url = xstrdup(v);
+	}
 	if (path != NULL) {
 		if (load_file(cfg, path, "", 1, warnings, err) == -1)
 			return -1;
@@ -661,10 +665,21 @@ done:
 }
 
 int
-config_finish(struct config *cfg, struct buf *err)
+config_finish(struct config *cfg, struct strlist *notices, struct buf *err)
 {
 	struct buf text = BUF_INIT, rerr = BUF_INIT;
+	char *used, *lost;
 
+	/* The precedence stays; only that DATABASE_URL lost is said. */
+	if (cfg->env_url != NULL && cfg->url != NULL &&
+	    strcmp(cfg->env_url, cfg->url) != 0) {
+		used = url_mask(cfg->url);
+		lost = url_mask(cfg->env_url);
+		strlist_addf(notices, "using %s from %s, not %s from"
+		    " DATABASE_URL", used, cfg->url_origin, lost);
+		free(used);
+		free(lost);
+	}
 	if (cfg->password_file == NULL)
 		return 0;
 	if (sqlfile_read(cfg->password_file, &text, NULL, &rerr) == -1) {

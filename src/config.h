@@ -73,6 +73,7 @@ struct config {
 	char		*path;		/* the config file read, or NULL */
 	char		*url_origin;	/* where url was set, for messages */
 	char		*password_file_origin;	/* and password_file */
+	char		*env_url;	/* DATABASE_URL, whether it won or not */
 	ruleset		 lint_ignore_set;	/* lint_ignore as rules */
 };
 
@@ -130,9 +131,11 @@ int	config_load(struct config *, const char *path, struct strlist *warnings,
 
 /*
  * Final checks once the command line is applied: reads password_file.
- * Returns 0, or -1 with err set.
+ * Returns 0, or -1 with err set.  Notices (DATABASE_URL set, and another
+ * url used) are added to notices.
  */
-int	config_finish(struct config *, struct buf *err);
+int	config_finish(struct config *, struct strlist *notices,
+	    struct buf *err);
 
 /* The environment variable of a key: "MSR_LOCK_TIMEOUT". */
 void	config_envname(const struct cfgkey *, struct buf *);

@@ -27,15 +27,16 @@
 static const struct cmd commands[] = {
 	{ "migrate", "up", cmd_migrate,
 	    "[--to VERSION] [--dry-run] [--out-of-order]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_SAYDB,
 	    OPT_TO | OPT_DRYRUN | OPT_OOO, 0,
 	    "apply pending migrations in version order" },
 	{ "down", "rollback", cmd_down,
 	    "VERSION | --steps N | --all [--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS,
-	    OPT_STEPS | OPT_ALL | OPT_DRYRUN, 1, "roll back applied migrations, newest first" },
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS |
+	    CMD_SAYDB, OPT_STEPS | OPT_ALL | OPT_DRYRUN, 1, "roll back applied migrations, newest first" },
 	{ "redo", NULL, cmd_redo, "[--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_SAYDB,
+	    OPT_DRYRUN, 0,
 	    "roll back the latest migration and apply it again" },
 	{ "status", "list", cmd_status, "[--json]",
 	    CMD_FILES | CMD_DB, 0, 0,
@@ -450,6 +451,8 @@ open_db(struct msr *m, const struct cmd *c)
 	    DBCONN_READONLY);
 	if (rc != MSR_OK)
 		return rc;
+	if (c->flags & CMD_SAYDB)
+		log_info("database %s", m->url_masked);
 	dberr_init(&dbe);
 	rc = MSR_OK;
 	if (track_init(&m->track, m->drv, m->conn, &m->cfg, &dbe) == -1) {
@@ -614,6 +617,7 @@ run(int argc, char *argv[])
 	size_t ncli = 0, i;
 	struct msr m;
 	struct buf err = BUF_INIT;
+	struct strlist notices = STRLIST_INIT;
 	const struct cmd *c = NULL;
 	const char *config_path = NULL, *p, *e;
 	char version[MIGFILE_VERSION_MAX + 1];
@@ -829,9 +833,12 @@ run(int argc, char *argv[])
 		if (config_set(&m.cfg, config_find(cli[i].section,
 		    cli[i].name), cli[i].value, cli[i].origin, &err) == -1)
 			goto config_fail;
-	if (config_finish(&m.cfg, &err) == -1)
+	if (config_finish(&m.cfg, &notices, &err) == -1)
 		goto config_fail;
 	print_warnings(&m.warnings);
+	for (i = 0; (c->flags & (CMD_DB | CMD_DBOPT | CMD_NOCONN)) &&
+	    i < notices.n; i++)
+		log_notice("%s", notices.v[i]);
 
 	if ((c->flags & CMD_FILESOPT) && !dir_exists(m.cfg.dir)) {
 		/* Versions as the tracking rows have them. */
@@ -871,6 +878,7 @@ done:
 	track_release(&m.track);
 	migfile_set_release(&m.set);
 	strlist_release(&m.warnings);
+	strlist_release(&notices);
 	config_release(&m.cfg);
 	free(m.url_masked);
 	buf_release(&err);

@@ -68,4 +68,60 @@ test_expect_success 'an unknown letter in a cluster names its word' '
 	test -z "$(db_tables app)"
 '
 
+#
+# DATABASE_URL that loses to another url is said, and migrate and down
+# name their database first.
+#
+
+test_expect_success 'DATABASE_URL losing to msr.ini is said, both masked' '
+	printf "[database]\nurl = %s\n[migrations]\ndir = m\n" \
+	    "$(db_url app)" >both.ini &&
+	chmod 600 both.ini &&
+	(DATABASE_URL=postgres://someone:s3cr3tpw@elsewhere/prod &&
+	export DATABASE_URL &&
+	msr -c both.ini status >out 2>err) &&
+	test_grep "^msr: notice: using .* from both.ini:2, not postgres://someone:\*\*\*@elsewhere/prod from DATABASE_URL$" err &&
+	test_grep -v s3cr3tpw err &&
+	test_grep -v s3cr3tpw out &&
+	(DATABASE_URL=postgres://someone:s3cr3tpw@elsewhere/prod &&
+	export DATABASE_URL &&
+	msr -q -c both.ini status >out 2>err) &&
+	test_must_be_empty err
+'
+
+test_expect_success 'DATABASE_URL equal to the url used, or alone, is not said' '
+	(DATABASE_URL=$(db_url app) && export DATABASE_URL &&
+	msr -c both.ini status >out 2>err &&
+	msr -d m status >out2 2>err2) &&
+	test_must_be_empty err &&
+	test_must_be_empty err2
+'
+
+test_expect_success 'DATABASE_URL losing to --url is said too' '
+	(DATABASE_URL=$(db_url other) && export DATABASE_URL &&
+	msr -u "$(db_url app)" -d m status >out 2>err) &&
+	test_grep "^msr: notice: using .* from --url, not .* from DATABASE_URL$" err
+'
+
+test_expect_success 'migrate and down name their database on the first line' '
+	db_new named &&
+	msr -u "$(db_url named)" -d m migrate >out 2>err &&
+	masked=$(db_url named) &&
+	test "$(sed -n 1p err)" = "msr: database $masked" &&
+	msr -u "$(db_url named)" -d m down --all >out 2>err &&
+	test "$(sed -n 1p err)" = "msr: database $masked" &&
+	msr -u "$(db_url named)" -d m migrate --dry-run >out 2>err &&
+	test "$(sed -n 1p err)" = "msr: database $masked" &&
+	msr -q -u "$(db_url named)" -d m migrate >out 2>err &&
+	test_must_be_empty err &&
+	msr -u "$(db_url named)" -d m status >out 2>err &&
+	test_grep -v "^msr: database" err
+'
+
+test_expect_success '--json: the summary names the database' '
+	msr --json -u "$(db_url named)" -d m down --all >out 2>err &&
+	test_grep "^{\"event\":\"summary\",.*,\"database\":\"[^\"]*\"}$" out &&
+	test_grep -v "s3cr3tpw" out
+'
+
 test_done
