@@ -32,10 +32,12 @@ const struct cfgkey config_keys[] = {
 	    "database URL: sqlite:PATH, postgres://... or key=value" },
 	{ "database", "password_file", CFG_STRING, OFF(password_file), NULL,
 	    0, 0, "file holding the password (PostgreSQL)" },
-	{ "database", "connect_timeout", CFG_INT, OFF(connect_timeout), "10",
-	    0, 3600, "seconds to wait for one connection attempt, 0: none" },
-	{ "database", "wait", CFG_INT, OFF(wait), "0", 0, 86400,
-	    "seconds to keep retrying until the database accepts connections" },
+	{ "database", "connect_timeout", CFG_SECONDS, OFF(connect_timeout),
+	    "10",
+	    0, 3600, "time to wait for one connection attempt (10s, 1min), 0:"
+	    " none" },
+	{ "database", "wait", CFG_SECONDS, OFF(wait), "0", 0, 86400,
+	    "time to keep retrying until the database accepts connections" },
 	{ "migrations", "dir", CFG_STRING, OFF(dir), "db/migrations", 0, 0,
 	    "directory of the migration files" },
 	{ "migrations", "table", CFG_IDENT, OFF(table), "msr_migrations",
@@ -57,8 +59,9 @@ const struct cfgkey config_keys[] = {
 	    0, 0, "per-migration, per-batch or none" },
 	{ "lock", "enabled", CFG_BOOL, OFF(lock_enabled), "true", 0, 0,
 	    "let only one msr at a time change the database" },
-	{ "lock", "timeout", CFG_INT, OFF(lock_timeout), "600", 0, 86400,
-	    "seconds to wait for the lock" },
+	{ "lock", "timeout", CFG_SECONDS, OFF(lock_timeout), "600", 0, 86400,
+	    "time to wait for the lock (600, 30s, 10min; a number is"
+	    " seconds)" },
 	{ "lock", "method", CFG_LOCKMETHOD, OFF(lock_method), "advisory", 0,
 	    0, "advisory, or table for PgBouncer and like poolers" },
 	{ "postgres", "lock_timeout", CFG_DURATION, OFF(pg_lock_timeout),
@@ -217,17 +220,56 @@ valid_identlist(const char *s)
 	}
 }
 
-static int
-valid_duration(const char *s)
+int
+config_parse_duration(const char *s, long long bare_ms, long long *ms,
+    struct buf *why)
 {
-	static const char *const units[] = { "", "ms", "s", "min", "h", "d" };
+	static const struct {
+		const char	*name;
+		long long	 ms;
+	} units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "min", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
 	size_t i, n = strspn(s, "0123456789");
+	long long v = 0;
 
-	if (n == 0 || n > 9)
+	for (i = 0; i < n && i < 9; i++)
+		v = v * 10 + (s[i] - '0');
+	if (n > 9) {
+		buf_addf(why, "expected a number of at most nine digits");
+		return -1;
+	}
+	if (n > 0 && s[n] == '\0') {
+		*ms = v * bare_ms;
 		return 0;
+	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(s + n, units[i]) == 0)
-			return 1;
+		if (n > 0 && strcmp(s + n, units[i].name) == 0) {
+			*ms = v * units[i].ms;
+			return 0;
+		}
+	if (n > 0 && strcmp(s + n, "m") == 0)
+		buf_addf(why, "unknown unit 'm'; did you mean '%.*smin'?",
+		    (int)n, s);
+	else
+		buf_addf(why, "expected a number with an optional unit ms,"
+		    " s, min, h or d");
+	return -1;
+}
+
+int
+config_parse_seconds(const char *s, int max, int *sec, struct buf *why)
+{
+	long long ms;
+
+	if (config_parse_duration(s, 1000, &ms, why) == -1)
+		return -1;
+	if (ms > (long long)max * 1000) {
+		buf_addf(why, "expected at most %d seconds", max);
+		return -1;
+	}
+	*sec = (int)((ms + 999) / 1000);
 	return 0;
 }
 
@@ -324,11 +366,19 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 			    " names separated by commas");
 		break;
 	case CFG_DURATION:
-		if (!valid_duration(value))
-			return bad_value(err, origin, k, value, "expected a"
-			    " number with an optional unit ms, s, min, h or"
-			    " d");
+		if (config_parse_duration(value, 1, &n, &rule) == -1) {
+			bad_value(err, origin, k, value, "%s", rule.s);
+			buf_release(&rule);
+			return -1;
+		}
 		break;
+	case CFG_SECONDS:
+		if (config_parse_seconds(value, k->max, ip, &rule) == -1) {
+			bad_value(err, origin, k, value, "%s", rule.s);
+			buf_release(&rule);
+			return -1;
+		}
+		return 0;
 	}
 	free(*sp);
 	*sp = xstrdup(value);
@@ -365,6 +415,7 @@ config_release(struct config *cfg)
 
 	for (i = 0; i < config_nkeys; i++) {
 		if (config_keys[i].type == CFG_INT ||
+		    config_keys[i].type == CFG_SECONDS ||
 		    config_keys[i].type == CFG_BOOL ||
 		    config_keys[i].type == CFG_TXMODE ||
 		    config_keys[i].type == CFG_LOCKMETHOD ||

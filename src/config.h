@@ -86,6 +86,8 @@ enum cfgtype {
 	CFG_LOCKMETHOD,
 	CFG_IDENT,	/* an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, <= 63 */
 	CFG_DURATION,	/* PostgreSQL duration: 0, 500ms, 5s, 2min, 1h, 1d */
+	CFG_SECONDS,	/* a duration as an int of seconds, rounded up; a
+			 * bare number is seconds */
 	CFG_IDENTLIST,	/* identifiers separated by commas */
 	CFG_RULES,	/* lint rule names separated by commas */
 	CFG_DIALECT,	/* enum lintdialect */
@@ -136,6 +138,23 @@ int	config_load(struct config *, const char *path, struct strlist *warnings,
  */
 int	config_finish(struct config *, struct strlist *notices,
 	    struct buf *err);
+
+/*
+ * The one parser of durations: a number of at most nine digits with an
+ * optional unit ms, s, min, h or d, the number alone counting bare_ms
+ * milliseconds.  Sets *ms; returns 0, or -1 with why set to what is
+ * wrong ("did you mean '5min'?" for "5m").
+ */
+int	config_parse_duration(const char *s, long long bare_ms, long long *ms,
+	    struct buf *why);
+
+/*
+ * A duration of whole seconds from 0 to max, a bare number being
+ * seconds and a part of a second counting as one; 0, or -1 with why
+ * set.
+ */
+int	config_parse_seconds(const char *s, int max, int *sec,
+	    struct buf *why);
 
 /* The environment variable of a key: "MSR_LOCK_TIMEOUT". */
 void	config_envname(const struct cfgkey *, struct buf *);

@@ -78,7 +78,7 @@ static const struct cmd commands[] = {
 	    CMD_DB | CMD_RW, 0, 1,
 	    "show who holds the migration lock, or clear a lock table row"
 	    " left by a dead msr" },
-	{ "wait", NULL, cmd_wait, "[--timeout SEC]",
+	{ "wait", NULL, cmd_wait, "[--timeout DURATION]",
 	    CMD_NOCONN, OPT_TIMEOUT, 0,
 	    "wait until the database accepts connections" },
 	{ "new", NULL, cmd_new, "NAME", 0, 0, 1,
@@ -194,8 +194,8 @@ usage_all(FILE *f)
 	    "      --table NAME       tracking table\n"
 	    "      --transaction MODE per-migration, per-batch or none\n"
 	    "      --no-lock          do not take the migration lock\n"
-	    "      --lock-timeout SEC seconds to wait for the lock\n"
-	    "      --wait SEC         retry connecting for SEC seconds\n"
+	    "      --lock-timeout DUR time to wait for the lock (600, 10min)\n"
+	    "      --wait DUR         retry connecting for DUR (30, 2min)\n"
 	    "      --json             JSON output\n"
 	    "  -q, --quiet            errors only\n"
 	    "  -v, --verbose          more detail\n"
@@ -732,11 +732,15 @@ run(int argc, char *argv[])
 			given |= OPT_ATLEAST;
 			break;
 		case O_TIMEOUT:
-			m.o.timeout = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || m.o.timeout < 0 ||
-			    strlen(optarg) > 5 || m.o.timeout > 86400)
-				return usage_arg(NULL, "invalid --timeout",
-				    optarg, ": expected a number of seconds");
+			buf_adds(&err, ": ");
+			if (config_parse_seconds(optarg, 86400, &m.o.timeout,
+			    &err) == -1) {
+				rc = usage_arg(NULL, "invalid --timeout",
+				    optarg, err.s);
+				buf_release(&err);
+				return rc;
+			}
+			buf_reset(&err);
 			given |= OPT_TIMEOUT;
 			break;
 		case O_FORGET:

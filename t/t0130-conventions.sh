@@ -124,4 +124,56 @@ test_expect_success '--json: the summary names the database' '
 	test_grep -v "s3cr3tpw" out
 '
 
+#
+# Durations: seconds settings take the units of [postgres].
+#
+
+test_expect_success '--lock-timeout takes a unit; a part of a second is one' '
+	db_new lk &&
+	msr -u "$(db_url lk)" -d m migrate --to 1 2>/dev/null &&
+	hold_lock lk &&
+	test_when_finished "free_lock lk" &&
+	db_fp lk >before &&
+	test_expect_code 4 msr -u "$(db_url lk)" -d m --lock-timeout 1500ms \
+	    migrate >out 2>err &&
+	test_grep "migration lock not acquired within 2 s" err &&
+	(MSR_LOCK_TIMEOUT=0s && export MSR_LOCK_TIMEOUT &&
+	test_expect_code 4 msr -u "$(db_url lk)" -d m migrate >out 2>err) &&
+	test_grep "migration lock not acquired within 0 s" err &&
+	printf "[lock]\ntimeout = 1s\n" >lk.ini &&
+	test_expect_code 4 msr -c lk.ini -u "$(db_url lk)" -d m migrate \
+	    >out 2>err &&
+	test_grep "migration lock not acquired within 1 s" err &&
+	db_fp lk >after &&
+	test_cmp before after
+'
+
+test_expect_success '5m is refused with 5min suggested, nothing changed' '
+	db_fp app >before &&
+	test_expect_code 2 msr -u "$(db_url app)" -d m --lock-timeout 5m \
+	    migrate >out 2>err &&
+	test_grep "^msr: error: --lock-timeout: invalid value ${SQ}5m${SQ} for ${SQ}lock.timeout${SQ}: unknown unit ${SQ}m${SQ}; did you mean ${SQ}5min${SQ}?$" err &&
+	test_must_be_empty out &&
+	printf "[database]\nwait = 2m\n" >w.ini &&
+	test_expect_code 2 msr -c w.ini -u "$(db_url app)" -d m migrate \
+	    >out 2>err &&
+	test_grep "^msr: error: w.ini:2: invalid value ${SQ}2m${SQ} for ${SQ}database.wait${SQ}: unknown unit ${SQ}m${SQ}; did you mean ${SQ}2min${SQ}?$" err &&
+	test_expect_code 2 msr -u "$(db_url app)" -d m --wait 2d migrate \
+	    >out 2>err &&
+	test_grep "^msr: error: --wait: invalid value ${SQ}2d${SQ} for ${SQ}database.wait${SQ}: expected at most 86400 seconds$" err &&
+	test_expect_code 2 msr -u "$(db_url app)" wait --timeout 1m \
+	    >out 2>err &&
+	test_grep "^msr: error: invalid --timeout ${SQ}1m${SQ}: unknown unit ${SQ}m${SQ}; did you mean ${SQ}1min${SQ}?$" err &&
+	db_fp app >after &&
+	test_cmp before after
+'
+
+test_expect_success '--wait, [database] wait and wait --timeout take units' '
+	msr -u "$(db_url app)" --wait 1min -d m status >out 2>err &&
+	printf "[database]\nwait = 90s\nconnect_timeout = 1min\n" >w.ini &&
+	msr -c w.ini -u "$(db_url app)" -d m status >out 2>err &&
+	msr -u "$(db_url app)" wait --timeout 2s >out 2>err &&
+	test_grep "accepts connections" err
+'
+
 test_done

@@ -118,6 +118,8 @@ man5_expected() {
 			type = "list of identifiers"
 		else if (t == "CFG_DURATION")
 			type = "duration"
+		else if (t == "CFG_SECONDS")
+			type = "seconds, " $5 " to " $6
 		else if (t == "CFG_RULES")
 			type = "list of lint rules"
 		else if (t == "CFG_DIALECT")
