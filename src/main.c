@@ -164,6 +164,29 @@ static const char *const optnames[] = {
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
+/* The argument and the line of help of each, in the order of optnames. */
+static const struct {
+	const char	*arg;
+	const char	*help;
+} opthelp[NOPTNAMES] = {
+	{ "VERSION", "apply up to VERSION and no further" },
+	{ "", "print the plan and change nothing" },
+	{ "", "also apply pending migrations older than the newest"
+	    " applied" },
+	{ "N", "roll back the N newest applied migrations" },
+	{ "", "roll back every applied migration" },
+	{ "VERSION", "exit 5 unless the database is at VERSION (none: at"
+	    " none)" },
+	{ "DURATION", "how long to wait (30, 2min); default [database]"
+	    " wait, or 60 s" },
+	{ "VERSION", "forget the partial row of VERSION whose changes are"
+	    " undone" },
+	{ "", "with --forget, also when its changes seem to remain" },
+	{ "VERSION", "exit 5 unless the database is at VERSION or newer" },
+	{ "NAME", "the other tool's history table" },
+	{ "NAME", "the schema of that table" },
+};
+
 static const struct cmd *
 find_command(const char *name)
 {
@@ -204,13 +227,27 @@ usage_all(FILE *f)
 	    "See msr(1) and msr.ini(5).\n");
 }
 
+/* The usage of c, and a line for each option of its in the table. */
 static void
 usage_cmd(FILE *f, const struct cmd *c)
 {
+	char opt[32];
+	size_t i;
+
 	fprintf(f, "usage: msr %s %s\n", c->name, c->usage);
 	if (c->alias != NULL)
 		fprintf(f, "alias: %s\n", c->alias);
 	fprintf(f, "%s\n", c->summary);
+	if (c->opts != 0)
+		fprintf(f, "\noptions:\n");
+	for (i = 0; i < NOPTNAMES; i++) {
+		if (!(c->opts & (1 << i)))
+			continue;
+		snprintf(opt, sizeof(opt), "%s%s%s", optnames[i],
+		    *opthelp[i].arg != '\0' ? " " : "", opthelp[i].arg);
+		fprintf(f, "  %-26s %s\n", opt, opthelp[i].help);
+	}
+	fprintf(f, "\nOptions of every command: see 'msr help'.\n");
 }
 
 static int usage_error(const struct cmd *, const char *, ...)
@@ -844,6 +881,14 @@ run(int argc, char *argv[])
 	    i < notices.n; i++)
 		log_notice("%s", notices.v[i]);
 
+	if ((c->flags & CMD_FILES) && !dir_exists(m.cfg.dir)) {
+		log_error("cannot open migrations directory '%s': it does not"
+		    " exist", m.cfg.dir);
+		log_more("'msr new NAME' creates it with a first migration;"
+		    " --dir or dir in [migrations] names another");
+		rc = MSR_EUSAGE;
+		goto done;
+	}
 	if ((c->flags & CMD_FILESOPT) && !dir_exists(m.cfg.dir)) {
 		/* Versions as the tracking rows have them. */
 		log_verbose("no migrations directory '%s': reading only the"

@@ -176,4 +176,45 @@ test_expect_success '--wait, [database] wait and wait --timeout take units' '
 	test_grep "accepts connections" err
 '
 
+#
+# Help of a command, and status before there is a migrations directory.
+#
+
+test_expect_success 'COMMAND -h lists each option of the command on a line' '
+	msr migrate -h >out 2>err &&
+	test_must_be_empty err &&
+	test_grep "^usage: msr migrate " out &&
+	test_grep "^  --to VERSION  *apply up to VERSION" out &&
+	test_grep "^  --dry-run  *print the plan" out &&
+	test_grep "^  --out-of-order  *also apply" out &&
+	test_grep -v "^  --steps" out &&
+	msr help migrate >out2 &&
+	test_cmp out out2 &&
+	msr down -h >out &&
+	test_grep "^  --steps N  *roll back the N newest" out &&
+	test_grep "^  --all  *roll back every" out &&
+	msr version -h >out &&
+	test_grep "^  --expect VERSION  *exit 5 unless" out &&
+	test_grep "^  --expect-at-least VERSION  *exit 5 unless" out &&
+	msr wait -h >out &&
+	test_grep "^  --timeout DURATION  *how long to wait" out
+'
+
+test_expect_success 'status without a migrations directory says what to run' '
+	db_fp app >before &&
+	test_expect_code 2 msr -u "$(db_url app)" -d no-such-dir status \
+	    >out 2>err &&
+	test_grep "^msr: error: cannot open migrations directory ${SQ}no-such-dir${SQ}: it does not exist$" err &&
+	test_grep "^    ${SQ}msr new NAME${SQ} creates it" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 msr -u "$(db_url app)" -d no-such-dir migrate \
+	    >out 2>err &&
+	test_grep "it does not exist$" err &&
+	db_fp app >after &&
+	test_cmp before after &&
+	msr -u "$(db_url app)" -d no-such-dir version >out &&
+	echo none >expect &&
+	test_cmp expect out
+'
+
 test_done
