@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='bad input: a clear message, the documented exit code, and
 the database left as it was'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # Every test starts from a copy of one database that has versions 10, 20
 # and 30 applied and version 40 pending, so that a command that went on

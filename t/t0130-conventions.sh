@@ -2,7 +2,7 @@
 test_description='conventions of the command line and the configuration:
 where a setting came from, durations with units, options written in other
 tools'"'"' style, help of a command, colour and unknown MSR_* variables'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 

@@ -1,10 +1,10 @@
 #!/bin/sh
 test_description='adopt: the history of golang-migrate, dbmate, goose, Flyway and sql-migrate'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # Each tool's table, made with the DDL the tool itself runs, and the
 # values its Go or Java driver writes for true and false.
-if [ "$MSR_TEST_DRIVER" = pg ]; then
+if [ "$MSRTEST_DRIVER" = pg ]; then
 	T=true F=false
 	golang_ddl='CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)'
 	dbmate_ddl='create table if not exists schema_migrations (version varchar(128) primary key)'
