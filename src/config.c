@@ -79,6 +79,9 @@ const struct cfgkey config_keys[] = {
 	    "lint rules to silence for the whole project" },
 	{ "lint", "dialect", CFG_DIALECT, OFF(lint_dialect), "auto", 0, 0,
 	    "SQL of the files for lint: auto (from url), sqlite or postgres" },
+	{ "output", "color", CFG_COLOR, OFF(color), "auto", 0, 0,
+	    "colour of the labels: auto (a terminal, not TERM=dumb, no"
+	    " NO_COLOR), always or never" },
 };
 const unsigned config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -100,6 +103,13 @@ static const char *const keeptools[] = {
 	[KEEP_NONE] = "none",
 	[KEEP_GOLANG_MIGRATE] = "golang-migrate",
 	[KEEP_DBMATE] = "dbmate",
+	NULL
+};
+
+static const char *const colormodes[] = {
+	[COLOR_AUTO] = "auto",
+	[COLOR_ALWAYS] = "always",
+	[COLOR_NEVER] = "never",
 	NULL
 };
 
@@ -342,6 +352,11 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 			return 0;
 		return bad_value(err, origin, k, value, "expected none,"
 		    " golang-migrate or dbmate");
+	case CFG_COLOR:
+		if (set_enum(colormodes, value, ip) == 0)
+			return 0;
+		return bad_value(err, origin, k, value, "expected auto, always"
+		    " or never");
 	case CFG_RULES:
 		if (rules_parse(value, &cfg->lint_ignore_set, &bad,
 		    &badlen) == -1) {
@@ -420,7 +435,8 @@ config_release(struct config *cfg)
 		    config_keys[i].type == CFG_TXMODE ||
 		    config_keys[i].type == CFG_LOCKMETHOD ||
 		    config_keys[i].type == CFG_DIALECT ||
-		    config_keys[i].type == CFG_KEEPTOOL)
+		    config_keys[i].type == CFG_KEEPTOOL ||
+		    config_keys[i].type == CFG_COLOR)
 			continue;
 		sp = (char **)(void *)((char *)cfg + config_keys[i].offset);
 		free(*sp);
@@ -678,6 +694,40 @@ load_file(struct config *cfg, const char *path, const char *origin,
 	return rc == 0 && !ld.failed ? 0 : -1;
 }
 
+extern char **environ;
+
+/* Each MSR_* variable that names no key is said once, by name only. */
+static void
+unknown_env(struct strlist *warnings)
+{
+	struct buf name = BUF_INIT;
+	char **e;
+	size_t n;
+	unsigned i;
+
+	for (e = environ; *e != NULL; e++) {
+		if (strncmp(*e, "MSR_", 4) != 0)
+			continue;
+		n = strcspn(*e, "=");
+		if (n == sizeof("MSR_CONFIG") - 1 &&
+		    strncmp(*e, "MSR_CONFIG", n) == 0)
+			continue;
+		for (i = 0; i < config_nkeys; i++) {
+			buf_reset(&name);
+			config_envname(&config_keys[i], &name);
+			if (name.len == n && strncmp(*e, name.s, n) == 0)
+				break;
+		}
+		if (i < config_nkeys)
+			continue;
+		strlist_addf(warnings, "unknown environment variable '%.*s'"
+		    " ignored; msr reads MSR_CONFIG and MSR_SECTION_KEY for"
+		    " a key of msr.ini", (int)(n < BUF_ECHO_MAX ? n :
+		    BUF_ECHO_MAX), *e);
+	}
+	buf_release(&name);
+}
+
 int
 config_load(struct config *cfg, const char *path, struct strlist *warnings,
     struct buf *err)
@@ -709,6 +759,7 @@ config_load(struct config *cfg, const char *path, struct strlist *warnings,
 		    config_set(cfg, &config_keys[i], v, name.s, err) == -1)
 			goto done;
 	}
+	unknown_env(warnings);
 	rc = 0;
 done:
 	buf_release(&name);

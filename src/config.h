@@ -29,6 +29,13 @@ enum lockmethod {
 	LOCKMETHOD_TABLE	/* a row in the lock table */
 };
 
+/* [output] color. */
+enum colormode {
+	COLOR_AUTO,	/* on a terminal whose TERM is not dumb, without NO_COLOR */
+	COLOR_ALWAYS,
+	COLOR_NEVER
+};
+
 /* [migrations] keep_tool: another tool's table that msr keeps in step. */
 enum keeptool {
 	KEEP_NONE,
@@ -67,6 +74,8 @@ struct config {
 	/* [lint] */
 	char		*lint_ignore;
 	int		 lint_dialect;		/* enum lintdialect */
+	/* [output] */
+	int		 color;			/* enum colormode */
 
 	/* Derived, not keys. */
 	char		*password;	/* read from password_file */
@@ -91,7 +100,8 @@ enum cfgtype {
 	CFG_IDENTLIST,	/* identifiers separated by commas */
 	CFG_RULES,	/* lint rule names separated by commas */
 	CFG_DIALECT,	/* enum lintdialect */
-	CFG_KEEPTOOL	/* enum keeptool */
+	CFG_KEEPTOOL,	/* enum keeptool */
+	CFG_COLOR	/* enum colormode */
 };
 
 struct cfgkey {
@@ -126,7 +136,8 @@ int	config_set(struct config *, const struct cfgkey *k, const char *value,
  * Loads everything but the command line: defaults, DATABASE_URL, the
  * file (path, or $MSR_CONFIG, or ./msr.ini when present), MSR_*
  * variables.  Returns 0, or -1 with err set.  Warnings (a readable file
- * holding a password) are added to warnings.
+ * holding a password, an MSR_* variable that is no key) are added to
+ * warnings.
  */
 int	config_load(struct config *, const char *path, struct strlist *warnings,
 	    struct buf *err);

@@ -95,7 +95,7 @@ static const struct cmd commands[] = {
 enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
-	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA
+	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA, O_COLOR
 };
 
 static const struct option longopts[] = {
@@ -105,6 +105,7 @@ static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'd' },
 	{ "table", required_argument, NULL, O_TABLE },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "color", required_argument, NULL, O_COLOR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-lock", no_argument, NULL, O_NOLOCK },
@@ -220,6 +221,7 @@ usage_all(FILE *f)
 	    "      --lock-timeout DUR time to wait for the lock (600, 10min)\n"
 	    "      --wait DUR         retry connecting for DUR (30, 2min)\n"
 	    "      --json             JSON output\n"
+	    "      --color WHEN       auto, always or never\n"
 	    "  -q, --quiet            errors only\n"
 	    "  -v, --verbose          more detail\n"
 	    "  -h, --help             this help, or a command's\n"
@@ -687,6 +689,10 @@ run(int argc, char *argv[])
 		case O_JSON:
 			m.o.json = 1;
 			break;
+		case O_COLOR:
+			cli_add(cli, &ncli, "output", "color", optarg,
+			    "--color");
+			break;
 		case 'q':
 			log_level = LOG_QUIET;
 			break;
@@ -876,6 +882,8 @@ run(int argc, char *argv[])
 			goto config_fail;
 	if (config_finish(&m.cfg, &notices, &err) == -1)
 		goto config_fail;
+	log_colour(m.cfg.color == COLOR_ALWAYS ? 1 :
+	    m.cfg.color == COLOR_NEVER ? 0 : -1);
 	print_warnings(&m.warnings);
 	for (i = 0; (c->flags & (CMD_DB | CMD_DBOPT | CMD_NOCONN)) &&
 	    i < notices.n; i++)

@@ -217,4 +217,93 @@ test_expect_success 'status without a migrations directory says what to run' '
 	test_cmp expect out
 '
 
+#
+# Colour, and MSR_* variables that name no key.
+#
+
+# on_tty ARGS...: msr with its stderr on a terminal, copied to stdout.
+cat >onpty.py <<\EOF
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL,
+               stdout=subprocess.DEVNULL, stderr=s)
+os.close(s)
+out = b""
+while True:
+    try:
+        d = os.read(m, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+sys.stdout.buffer.write(out)
+EOF
+on_tty() {
+	python3 "$TRASH/onpty.py" "$MSRTEST_BIN" "$@"
+}
+ESC=$(printf "\033")
+
+test_expect_success 'colour: auto on a terminal, not with TERM=dumb or NO_COLOR' '
+	(unset NO_COLOR && TERM=xterm && export TERM &&
+	on_tty -u "$(db_url app)" -d no-such-dir status >tty-xterm &&
+	on_tty --color=never -u "$(db_url app)" -d none status >tty-never &&
+	TERM=dumb &&
+	on_tty -u "$(db_url app)" -d no-such-dir status >tty-dumb &&
+	on_tty --color always -u "$(db_url app)" -d none status \
+	    >tty-always &&
+	MSR_OUTPUT_COLOR=always && export MSR_OUTPUT_COLOR &&
+	on_tty -u "$(db_url app)" -d none status >tty-key) &&
+	(TERM=xterm && export TERM &&
+	on_tty -u "$(db_url app)" -d no-such-dir status >tty-nocolor) &&
+	test_grep "msr: ${ESC}\[1;31merror:${ESC}\[0m cannot open" tty-xterm &&
+	test_grep "^msr: error: cannot open" tty-dumb &&
+	test_grep -v "$ESC" tty-dumb &&
+	test_grep "^msr: error: cannot open" tty-never &&
+	test_grep -v "$ESC" tty-never &&
+	test_grep -v "$ESC" tty-nocolor &&
+	test_grep "${ESC}\[1;31merror:" tty-always &&
+	test_grep "${ESC}\[1;31merror:" tty-key &&
+	test_expect_code 2 msr --color=always -d none status 2>err &&
+	test_grep "${ESC}\[1;31merror:" err
+'
+
+test_expect_success 'a bad --color or [output] color is exit 2, nothing changed' '
+	db_fp app >before &&
+	test_expect_code 2 msr --color=sometimes -u "$(db_url app)" -d m \
+	    migrate >out 2>err &&
+	test_grep "^msr: error: --color: invalid value ${SQ}sometimes${SQ} for ${SQ}output.color${SQ}: expected auto, always or never$" err &&
+	test_must_be_empty out &&
+	printf "[output]\ncolor = yes\n" >c.ini &&
+	test_expect_code 2 msr -c c.ini -u "$(db_url app)" -d m migrate \
+	    >out 2>err &&
+	test_grep "^msr: error: c.ini:2: invalid value ${SQ}yes${SQ} for ${SQ}output.color${SQ}" err &&
+	db_fp app >after &&
+	test_cmp before after
+'
+
+test_expect_success 'an MSR_* variable that is no key is warned of, by name only' '
+	(MSR_LOCK_TIMOUT=s3cr3tpw && MSR_DATABSE_URL=postgres://u:s3cr3tpw@h/d &&
+	export MSR_LOCK_TIMOUT MSR_DATABSE_URL &&
+	msr -u "$(db_url app)" -d m status >out 2>err) &&
+	test_grep "^msr: warning: unknown environment variable ${SQ}MSR_LOCK_TIMOUT${SQ} ignored" err &&
+	test_grep "^msr: warning: unknown environment variable ${SQ}MSR_DATABSE_URL${SQ} ignored" err &&
+	test "$(grep -c MSR_LOCK_TIMOUT err)" = 1 &&
+	test_grep -v s3cr3tpw err &&
+	(MSR_LOCK_TIMEOUT=5s && MSR_CONFIG= && MSR_OUTPUT_COLOR=never &&
+	export MSR_LOCK_TIMEOUT MSR_CONFIG MSR_OUTPUT_COLOR &&
+	msr -u "$(db_url app)" -d m status >out 2>err) &&
+	test_must_be_empty err
+'
+
+test_expect_success 'the environment of the test suite brings msr no warning' '
+	env | grep "^MSRTEST_SRCDIR=" >/dev/null &&
+	env | grep "^MSRTEST_DRIVER=" >/dev/null &&
+	! env | grep "^MSR_" &&
+	msr -u "$(db_url app)" -d m status >out 2>err &&
+	test_must_be_empty err &&
+	msr -q -u "$(db_url app)" -d m migrate >out 2>err &&
+	test_must_be_empty err
+'
+
 test_done

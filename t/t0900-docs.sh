@@ -124,6 +124,8 @@ man5_expected() {
 			type = "list of lint rules"
 		else if (t == "CFG_DIALECT")
 			type = "auto, sqlite or postgres"
+		else if (t == "CFG_COLOR")
+			type = "auto, always or never"
 		else if (t == "CFG_KEEPTOOL")
 			type = "none, golang-migrate or dbmate"
 		else

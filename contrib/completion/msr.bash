@@ -9,8 +9,8 @@
 _msr_commands='migrate up down rollback redo status list version check
 validate lint baseline adopt repair lock wait new convert help'
 _msr_global_opts='-c --config --config-file -u --url -d --dir --table
---json -q --quiet -v --verbose --no-lock --lock-timeout --transaction
---wait -h --help -V --version'
+--json --color -q --quiet -v --verbose --no-lock --lock-timeout
+--transaction --wait -h --help -V --version'
 
 # _msr_command_opts COMMAND: the options of COMMAND alone.
 _msr_command_opts()
@@ -31,7 +31,8 @@ _msr_takes_value()
 {
 	case $1 in
 	-c|--config|--config-file|-u|--url|-d|--dir|--table|\
-	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout|\
+	--color|--lock-timeout|--transaction|--wait|--to|--steps|--expect|\
+	--timeout|\
 	--forget|--expect-at-least|--from-table|--from-schema)
 		return 0 ;;
 	esac
@@ -83,6 +84,9 @@ _msr()
 		return ;;
 	--transaction)
 		COMPREPLY=($(compgen -W 'per-migration per-batch none' -- "$cur"))
+		return ;;
+	--color)
+		COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
 		return ;;
 	esac
 	if _msr_takes_value "$prev"; then
