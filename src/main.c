@@ -775,15 +775,17 @@ run(int argc, char *argv[])
 			given |= OPT_ATLEAST;
 			break;
 		case O_TIMEOUT:
-			buf_adds(&err, ": ");
 			if (config_parse_seconds(optarg, 86400, &m.o.timeout,
 			    &err) == -1) {
+				struct buf why = BUF_INIT;
+
+				buf_addf(&why, ": %s", err.s);
 				rc = usage_arg(NULL, "invalid --timeout",
-				    optarg, err.s);
+				    optarg, why.s);
+				buf_release(&why);
 				buf_release(&err);
 				return rc;
 			}
-			buf_reset(&err);
 			given |= OPT_TIMEOUT;
 			break;
 		case O_FORGET:
