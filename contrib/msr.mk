@@ -21,6 +21,8 @@
 
 MSR ?= msr
 MSR_FLAGS ?=
+# Not passed on to msr, which warns of an MSR_* variable that is no key.
+unexport MSR_FLAGS
 STEPS ?= 1
 
 .PHONY: db-migrate db-rollback db-status db-new

@@ -24,6 +24,7 @@
 #define CMD_TOOL	0x200	/* its operand is another tool's name */
 #define CMD_EXACT	0x40	/* refuses files golang-migrate would run
 				 * and msr does not read */
+#define CMD_SAYDB	0x400	/* names its database, masked, first */
 
 /* Command-line options besides the configuration keys. */
 struct opts {

@@ -112,11 +112,12 @@ summary(struct msr *m, const struct applier *a, size_t planned,
 	if (step != NULL)
 		log_event(m->track.run_id, "summary", "step", step, "#ok",
 		    rc == MSR_OK ? "true" : "false", "#done", n,
-		    "#duration_ms", ms, "version", v, NULL);
+		    "#duration_ms", ms, "version", v, "database",
+		    m->url_masked, NULL);
 	else
 		log_event(m->track.run_id, "summary", "#ok", rc == MSR_OK ?
 		    "true" : "false", "#done", n, "#duration_ms", ms,
-		    "version", v, NULL);
+		    "version", v, "database", m->url_masked, NULL);
 }
 
 static int
@@ -173,7 +174,7 @@ run_plan(struct msr *m, struct plan *p, int planned, const struct buf *err,
 	log_info("nothing to do; the database is at version %s",
 	    v != NULL ? v : "none");
 	log_event(m->track.run_id, "summary", "#ok", "true", "#done", "0", "version", v,
-	    NULL);
+	    "database", m->url_masked, NULL);
 	return MSR_OK;
 }
 

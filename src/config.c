@@ -32,10 +32,12 @@ const struct cfgkey config_keys[] = {
 	    "database URL: sqlite:PATH, postgres://... or key=value" },
 	{ "database", "password_file", CFG_STRING, OFF(password_file), NULL,
 	    0, 0, "file holding the password (PostgreSQL)" },
-	{ "database", "connect_timeout", CFG_INT, OFF(connect_timeout), "10",
-	    0, 3600, "seconds to wait for one connection attempt, 0: none" },
-	{ "database", "wait", CFG_INT, OFF(wait), "0", 0, 86400,
-	    "seconds to keep retrying until the database accepts connections" },
+	{ "database", "connect_timeout", CFG_SECONDS, OFF(connect_timeout),
+	    "10",
+	    0, 3600, "time to wait for one connection attempt (10s, 1min), 0:"
+	    " none" },
+	{ "database", "wait", CFG_SECONDS, OFF(wait), "0", 0, 86400,
+	    "time to keep retrying until the database accepts connections" },
 	{ "migrations", "dir", CFG_STRING, OFF(dir), "db/migrations", 0, 0,
 	    "directory of the migration files" },
 	{ "migrations", "table", CFG_IDENT, OFF(table), "msr_migrations",
@@ -57,8 +59,9 @@ const struct cfgkey config_keys[] = {
 	    0, 0, "per-migration, per-batch or none" },
 	{ "lock", "enabled", CFG_BOOL, OFF(lock_enabled), "true", 0, 0,
 	    "let only one msr at a time change the database" },
-	{ "lock", "timeout", CFG_INT, OFF(lock_timeout), "600", 0, 86400,
-	    "seconds to wait for the lock" },
+	{ "lock", "timeout", CFG_SECONDS, OFF(lock_timeout), "600", 0, 86400,
+	    "time to wait for the lock (600, 30s, 10min; a number is"
+	    " seconds)" },
 	{ "lock", "method", CFG_LOCKMETHOD, OFF(lock_method), "advisory", 0,
 	    0, "advisory, or table for PgBouncer and like poolers" },
 	{ "postgres", "lock_timeout", CFG_DURATION, OFF(pg_lock_timeout),
@@ -76,6 +79,9 @@ const struct cfgkey config_keys[] = {
 	    "lint rules to silence for the whole project" },
 	{ "lint", "dialect", CFG_DIALECT, OFF(lint_dialect), "auto", 0, 0,
 	    "SQL of the files for lint: auto (from url), sqlite or postgres" },
+	{ "output", "color", CFG_COLOR, OFF(color), "auto", 0, 0,
+	    "colour of the labels: auto (a terminal, not TERM=dumb, no"
+	    " NO_COLOR), always or never" },
 };
 const unsigned config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -97,6 +103,13 @@ static const char *const keeptools[] = {
 	[KEEP_NONE] = "none",
 	[KEEP_GOLANG_MIGRATE] = "golang-migrate",
 	[KEEP_DBMATE] = "dbmate",
+	NULL
+};
+
+static const char *const colormodes[] = {
+	[COLOR_AUTO] = "auto",
+	[COLOR_ALWAYS] = "always",
+	[COLOR_NEVER] = "never",
 	NULL
 };
 
@@ -217,17 +230,56 @@ valid_identlist(const char *s)
 	}
 }
 
-static int
-valid_duration(const char *s)
+int
+config_parse_duration(const char *s, long long bare_ms, long long *ms,
+    struct buf *why)
 {
-	static const char *const units[] = { "", "ms", "s", "min", "h", "d" };
+	static const struct {
+		const char	*name;
+		long long	 ms;
+	} units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "min", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
 	size_t i, n = strspn(s, "0123456789");
+	long long v = 0;
 
-	if (n == 0 || n > 9)
+	for (i = 0; i < n && i < 9; i++)
+		v = v * 10 + (s[i] - '0');
+	if (n > 9) {
+		buf_addf(why, "expected a number of at most nine digits");
+		return -1;
+	}
+	if (n > 0 && s[n] == '\0') {
+		*ms = v * bare_ms;
 		return 0;
+	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(s + n, units[i]) == 0)
-			return 1;
+		if (n > 0 && strcmp(s + n, units[i].name) == 0) {
+			*ms = v * units[i].ms;
+			return 0;
+		}
+	if (n > 0 && strcmp(s + n, "m") == 0)
+		buf_addf(why, "unknown unit 'm'; did you mean '%.*smin'?",
+		    (int)n, s);
+	else
+		buf_addf(why, "expected a number with an optional unit ms,"
+		    " s, min, h or d");
+	return -1;
+}
+
+int
+config_parse_seconds(const char *s, int max, int *sec, struct buf *why)
+{
+	long long ms;
+
+	if (config_parse_duration(s, 1000, &ms, why) == -1)
+		return -1;
+	if (ms > (long long)max * 1000) {
+		buf_addf(why, "expected at most %d seconds", max);
+		return -1;
+	}
+	*sec = (int)((ms + 999) / 1000);
 	return 0;
 }
 
@@ -300,6 +352,11 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 			return 0;
 		return bad_value(err, origin, k, value, "expected none,"
 		    " golang-migrate or dbmate");
+	case CFG_COLOR:
+		if (set_enum(colormodes, value, ip) == 0)
+			return 0;
+		return bad_value(err, origin, k, value, "expected auto, always"
+		    " or never");
 	case CFG_RULES:
 		if (rules_parse(value, &cfg->lint_ignore_set, &bad,
 		    &badlen) == -1) {
@@ -324,17 +381,28 @@ config_set(struct config *cfg, const struct cfgkey *k, const char *value,
 			    " names separated by commas");
 		break;
 	case CFG_DURATION:
-		if (!valid_duration(value))
-			return bad_value(err, origin, k, value, "expected a"
-			    " number with an optional unit ms, s, min, h or"
-			    " d");
+		if (config_parse_duration(value, 1, &n, &rule) == -1) {
+			bad_value(err, origin, k, value, "%s", rule.s);
+			buf_release(&rule);
+			return -1;
+		}
 		break;
+	case CFG_SECONDS:
+		if (config_parse_seconds(value, k->max, ip, &rule) == -1) {
+			bad_value(err, origin, k, value, "%s", rule.s);
+			buf_release(&rule);
+			return -1;
+		}
+		return 0;
 	}
 	free(*sp);
 	*sp = xstrdup(value);
 	if (k->offset == OFF(url)) {
 		free(cfg->url_origin);
 		cfg->url_origin = xstrdup(origin);
+	} else if (k->offset == OFF(password_file)) {
+		free(cfg->password_file_origin);
+		cfg->password_file_origin = xstrdup(origin);
 	}
 	return 0;
 }
@@ -362,11 +430,13 @@ config_release(struct config *cfg)
 
 	for (i = 0; i < config_nkeys; i++) {
 		if (config_keys[i].type == CFG_INT ||
+		    config_keys[i].type == CFG_SECONDS ||
 		    config_keys[i].type == CFG_BOOL ||
 		    config_keys[i].type == CFG_TXMODE ||
 		    config_keys[i].type == CFG_LOCKMETHOD ||
 		    config_keys[i].type == CFG_DIALECT ||
-		    config_keys[i].type == CFG_KEEPTOOL)
+		    config_keys[i].type == CFG_KEEPTOOL ||
+		    config_keys[i].type == CFG_COLOR)
 			continue;
 		sp = (char **)(void *)((char *)cfg + config_keys[i].offset);
 		free(*sp);
@@ -374,6 +444,8 @@ config_release(struct config *cfg)
 	free(cfg->password);
 	free(cfg->path);
 	free(cfg->url_origin);
+	free(cfg->password_file_origin);
+	free(cfg->env_url);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -622,6 +694,40 @@ load_file(struct config *cfg, const char *path, const char *origin,
 	return rc == 0 && !ld.failed ? 0 : -1;
 }
 
+extern char **environ;
+
+/* Each MSR_* variable that names no key is said once, by name only. */
+static void
+unknown_env(struct strlist *warnings)
+{
+	struct buf name = BUF_INIT;
+	char **e;
+	size_t n;
+	unsigned i;
+
+	for (e = environ; *e != NULL; e++) {
+		if (strncmp(*e, "MSR_", 4) != 0)
+			continue;
+		n = strcspn(*e, "=");
+		if (n == sizeof("MSR_CONFIG") - 1 &&
+		    strncmp(*e, "MSR_CONFIG", n) == 0)
+			continue;
+		for (i = 0; i < config_nkeys; i++) {
+			buf_reset(&name);
+			config_envname(&config_keys[i], &name);
+			if (name.len == n && strncmp(*e, name.s, n) == 0)
+				break;
+		}
+		if (i < config_nkeys)
+			continue;
+		strlist_addf(warnings, "unknown environment variable '%.*s'"
+		    " ignored; msr reads MSR_CONFIG and MSR_SECTION_KEY for"
+		    " a key of msr.ini", (int)(n < BUF_ECHO_MAX ? n :
+		    BUF_ECHO_MAX), *e);
+	}
+	buf_release(&name);
+}
+
 int
 config_load(struct config *cfg, const char *path, struct strlist *warnings,
     struct buf *err)
@@ -631,10 +737,13 @@ config_load(struct config *cfg, const char *path, struct strlist *warnings,
 	unsigned i;
 	int rc = -1;
 
-	if ((v = getenv("DATABASE_URL")) != NULL && *v != '\0' &&
-	    config_set(cfg, config_find("database", "url"), v,
-	    "DATABASE_URL", err) == -1)
-		return -1;
+	if ((v = getenv("DATABASE_URL")) != NULL && *v != '\0') {
+		if (config_set(cfg, config_find("database", "url"), v,
+		    "DATABASE_URL", err) == -1)
+			return -1;
+		free(cfg->env_url);
+		cfg->env_url = xstrdup(v);
+	}
 	if (path != NULL) {
 		if (load_file(cfg, path, "", 1, warnings, err) == -1)
 			return -1;
@@ -650,6 +759,7 @@ config_load(struct config *cfg, const char *path, struct strlist *warnings,
 		    config_set(cfg, &config_keys[i], v, name.s, err) == -1)
 			goto done;
 	}
+	unknown_env(warnings);
 	rc = 0;
 done:
 	buf_release(&name);
@@ -657,14 +767,26 @@ done:
 }
 
 int
-config_finish(struct config *cfg, struct buf *err)
+config_finish(struct config *cfg, struct strlist *notices, struct buf *err)
 {
 	struct buf text = BUF_INIT, rerr = BUF_INIT;
+	char *used, *lost;
 
+	/* The precedence stays; only that DATABASE_URL lost is said. */
+	if (cfg->env_url != NULL && cfg->url != NULL &&
+	    strcmp(cfg->env_url, cfg->url) != 0) {
+		used = url_mask(cfg->url);
+		lost = url_mask(cfg->env_url);
+		strlist_addf(notices, "using %s from %s, not %s from"
+		    " DATABASE_URL", used, cfg->url_origin, lost);
+		free(used);
+		free(lost);
+	}
 	if (cfg->password_file == NULL)
 		return 0;
 	if (sqlfile_read(cfg->password_file, &text, NULL, &rerr) == -1) {
-		buf_addf(err, "cannot read password_file: %s", rerr.s);
+		buf_addf(err, "%s: cannot read password_file: %s",
+		    cfg->password_file_origin, rerr.s);
 		buf_release(&rerr);
 		buf_release(&text);
 		return -1;

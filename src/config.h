@@ -29,6 +29,13 @@ enum lockmethod {
 	LOCKMETHOD_TABLE	/* a row in the lock table */
 };
 
+/* [output] color. */
+enum colormode {
+	COLOR_AUTO,	/* on a terminal whose TERM is not dumb, without NO_COLOR */
+	COLOR_ALWAYS,
+	COLOR_NEVER
+};
+
 /* [migrations] keep_tool: another tool's table that msr keeps in step. */
 enum keeptool {
 	KEEP_NONE,
@@ -67,11 +74,15 @@ struct config {
 	/* [lint] */
 	char		*lint_ignore;
 	int		 lint_dialect;		/* enum lintdialect */
+	/* [output] */
+	int		 color;			/* enum colormode */
 
 	/* Derived, not keys. */
 	char		*password;	/* read from password_file */
 	char		*path;		/* the config file read, or NULL */
 	char		*url_origin;	/* where url was set, for messages */
+	char		*password_file_origin;	/* and password_file */
+	char		*env_url;	/* DATABASE_URL, whether it won or not */
 	ruleset		 lint_ignore_set;	/* lint_ignore as rules */
 };
 
@@ -84,10 +95,13 @@ enum cfgtype {
 	CFG_LOCKMETHOD,
 	CFG_IDENT,	/* an SQL identifier: [A-Za-z_][A-Za-z0-9_]*, <= 63 */
 	CFG_DURATION,	/* PostgreSQL duration: 0, 500ms, 5s, 2min, 1h, 1d */
+	CFG_SECONDS,	/* a duration as an int of seconds, rounded up; a
+			 * bare number is seconds */
 	CFG_IDENTLIST,	/* identifiers separated by commas */
 	CFG_RULES,	/* lint rule names separated by commas */
 	CFG_DIALECT,	/* enum lintdialect */
-	CFG_KEEPTOOL	/* enum keeptool */
+	CFG_KEEPTOOL,	/* enum keeptool */
+	CFG_COLOR	/* enum colormode */
 };
 
 struct cfgkey {
@@ -122,16 +136,36 @@ int	config_set(struct config *, const struct cfgkey *k, const char *value,
  * Loads everything but the command line: defaults, DATABASE_URL, the
  * file (path, or $MSR_CONFIG, or ./msr.ini when present), MSR_*
  * variables.  Returns 0, or -1 with err set.  Warnings (a readable file
- * holding a password) are added to warnings.
+ * holding a password, an MSR_* variable that is no key) are added to
+ * warnings.
  */
 int	config_load(struct config *, const char *path, struct strlist *warnings,
 	    struct buf *err);
 
 /*
  * Final checks once the command line is applied: reads password_file.
- * Returns 0, or -1 with err set.
+ * Returns 0, or -1 with err set.  Notices (DATABASE_URL set, and another
+ * url used) are added to notices.
  */
-int	config_finish(struct config *, struct buf *err);
+int	config_finish(struct config *, struct strlist *notices,
+	    struct buf *err);
+
+/*
+ * The one parser of durations: a number of at most nine digits with an
+ * optional unit ms, s, min, h or d, the number alone counting bare_ms
+ * milliseconds.  Sets *ms; returns 0, or -1 with why set to what is
+ * wrong ("did you mean '5min'?" for "5m").
+ */
+int	config_parse_duration(const char *s, long long bare_ms, long long *ms,
+	    struct buf *why);
+
+/*
+ * A duration of whole seconds from 0 to max, a bare number being
+ * seconds and a part of a second counting as one; 0, or -1 with why
+ * set.
+ */
+int	config_parse_seconds(const char *s, int max, int *sec,
+	    struct buf *why);
 
 /* The environment variable of a key: "MSR_LOCK_TIMEOUT". */
 void	config_envname(const struct cfgkey *, struct buf *);

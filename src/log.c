@@ -1,6 +1,7 @@
 /*
- * Diagnostics: "msr: error: ..." lines on stderr, coloured only on a
- * terminal and never with NO_COLOR, and JSON event lines on stdout.
+ * Diagnostics: "msr: error: ..." lines on stderr, coloured by default
+ * only on a terminal that is not TERM=dumb and never with NO_COLOR, and
+ * JSON event lines on stdout.
  */
 #include "buildconf.h"
 
@@ -20,14 +21,23 @@ int log_json;
 
 static int colour = -1;
 
+void
+log_colour(int on)
+{
+	colour = on;
+}
+
 static int
 use_colour(void)
 {
-	const char *nc;
+	const char *nc, *term;
 
 	if (colour == -1) {
 		nc = getenv("NO_COLOR");
-		colour = isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0');
+		term = getenv("TERM");
+		colour = isatty(STDERR_FILENO) &&
+		    (nc == NULL || *nc == '\0') &&
+		    (term == NULL || strcmp(term, "dumb") != 0);
 	}
 	return colour;
 }

@@ -17,6 +17,12 @@ enum log_level {
 extern enum log_level log_level;
 extern int log_json;	/* events as JSON lines on stdout */
 
+/*
+ * Colour of the labels: 1 always, 0 never, -1 when stderr is a terminal,
+ * TERM is not dumb and NO_COLOR is unset or empty (the default).
+ */
+void	log_colour(int);
+
 void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_notice(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -27,16 +27,17 @@
 static const struct cmd commands[] = {
 	{ "migrate", "up", cmd_migrate,
 	    "[--to VERSION] [--dry-run] [--out-of-order]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_SAYDB,
 	    OPT_TO | OPT_DRYRUN | OPT_OOO, 0,
 	    "apply pending migrations in version order" },
 	{ "down", "rollback", cmd_down,
 	    "VERSION | --steps N | --all [--dry-run] [--yes]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS,
-	    OPT_STEPS | OPT_ALL | OPT_DRYRUN | OPT_YES, 1,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_VERSIONS |
+	    CMD_SAYDB, OPT_STEPS | OPT_ALL | OPT_DRYRUN | OPT_YES, 1,
 	    "roll back applied migrations, newest first" },
 	{ "redo", NULL, cmd_redo, "[--dry-run]",
-	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT, OPT_DRYRUN, 0,
+	    CMD_FILES | CMD_DB | CMD_WRITE | CMD_EXACT | CMD_SAYDB,
+	    OPT_DRYRUN, 0,
 	    "roll back the latest migration and apply it again" },
 	{ "status", "list", cmd_status, "[--json]",
 	    CMD_FILES | CMD_DB, 0, 0,
@@ -82,7 +83,7 @@ static const struct cmd commands[] = {
 	    CMD_DB | CMD_RW, OPT_FORCE, 1,
 	    "show who holds the migration lock, or clear a lock table row"
 	    " left by a dead msr" },
-	{ "wait", NULL, cmd_wait, "[--timeout SEC]",
+	{ "wait", NULL, cmd_wait, "[--timeout DURATION]",
 	    CMD_NOCONN, OPT_TIMEOUT, 0,
 	    "wait until the database accepts connections" },
 	{ "new", NULL, cmd_new, "NAME", 0, 0, 1,
@@ -100,7 +101,7 @@ enum {
 	O_TABLE = 256, O_JSON, O_NOLOCK, O_LOCKTIMEOUT, O_TRANSACTION,
 	O_WAIT, O_TO, O_DRYRUN, O_OOO, O_STEPS, O_ALL, O_EXPECT, O_TIMEOUT,
 	O_FORGET, O_FORCE, O_ATLEAST, O_FROMTABLE, O_FROMSCHEMA, O_LIMIT,
-	O_SINCE, O_YES
+	O_SINCE, O_YES, O_COLOR
 };
 
 static const struct option longopts[] = {
@@ -110,6 +111,7 @@ static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'd' },
 	{ "table", required_argument, NULL, O_TABLE },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "color", required_argument, NULL, O_COLOR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "no-lock", no_argument, NULL, O_NOLOCK },
@@ -173,6 +175,38 @@ static const char *const optnames[] = {
 };
 #define NOPTNAMES (sizeof(optnames) / sizeof(optnames[0]))
 
+/* The argument and the line of help of each, in the order of optnames. */
+static const struct {
+	const char	*arg;
+	const char	*help;
+} opthelp[] = {
+	{ "VERSION", "apply up to VERSION and no further" },
+	{ "", "print the plan and change nothing" },
+	{ "", "also apply pending migrations older than the newest"
+	    " applied" },
+	{ "N", "roll back the N newest applied migrations" },
+	{ "", "roll back every applied migration" },
+	{ "VERSION", "exit 5 unless the database is at VERSION (none: at"
+	    " none)" },
+	{ "DURATION", "how long to wait (30, 2min); default [database]"
+	    " wait, or 60 s" },
+	{ "VERSION", "forget the partial row of VERSION whose changes are"
+	    " undone" },
+	{ "", "repair --forget: also when its changes seem to remain;"
+	    " lock release: also a holder not proven gone" },
+	{ "VERSION", "exit 5 unless the database is at VERSION or newer" },
+	{ "NAME", "the other tool's history table" },
+	{ "NAME", "the schema of that table" },
+	{ "N", "show at most N rows (default 100)" },
+	{ "TIME", "rows at or after TIME: 2026-01-31, 2026-01-31T10:00,"
+	    " 30min, 7d" },
+	{ "VERSION", "only the rows of VERSION" },
+	{ "", "do not ask before rolling back more than one migration" },
+};
+/* An option without its help would print a null pointer. */
+_Static_assert(sizeof(opthelp) / sizeof(opthelp[0]) == NOPTNAMES,
+    "opthelp[] and optnames[] differ in length");
+
 static const struct cmd *
 find_command(const char *name)
 {
@@ -203,9 +237,10 @@ usage_all(FILE *f)
 	    "      --table NAME       tracking table\n"
 	    "      --transaction MODE per-migration, per-batch or none\n"
 	    "      --no-lock          do not take the migration lock\n"
-	    "      --lock-timeout SEC seconds to wait for the lock\n"
-	    "      --wait SEC         retry connecting for SEC seconds\n"
+	    "      --lock-timeout DUR time to wait for the lock (600, 10min)\n"
+	    "      --wait DUR         retry connecting for DUR (30, 2min)\n"
 	    "      --json             JSON output\n"
+	    "      --color WHEN       auto, always or never\n"
 	    "  -q, --quiet            errors only\n"
 	    "  -v, --verbose          more detail\n"
 	    "  -h, --help             this help, or a command's\n"
@@ -213,13 +248,27 @@ usage_all(FILE *f)
 	    "See msr(1) and msr.ini(5).\n");
 }
 
+/* The usage of c, and a line for each option of its in the table. */
 static void
 usage_cmd(FILE *f, const struct cmd *c)
 {
+	char opt[32];
+	size_t i;
+
 	fprintf(f, "usage: msr %s %s\n", c->name, c->usage);
 	if (c->alias != NULL)
 		fprintf(f, "alias: %s\n", c->alias);
 	fprintf(f, "%s\n", c->summary);
+	if (c->opts != 0)
+		fprintf(f, "\noptions:\n");
+	for (i = 0; i < NOPTNAMES; i++) {
+		if (!(c->opts & (1 << i)))
+			continue;
+		snprintf(opt, sizeof(opt), "%s%s%s", optnames[i],
+		    *opthelp[i].arg != '\0' ? " " : "", opthelp[i].arg);
+		fprintf(f, "  %-26s %s\n", opt, opthelp[i].help);
+	}
+	fprintf(f, "\nOptions of every command: see 'msr help'.\n");
 }
 
 static int usage_error(const struct cmd *, const char *, ...)
@@ -271,6 +320,113 @@ bad_option(const char *arg)
 		name[strcspn(name, "=")] = '\0';
 	rc = usage_arg(NULL, "unknown option", name, "");
 	free(name);
+	return rc;
+}
+
+#define SHORTOPTS	":c:u:d:qvhV"
+
+/* Options of other tools, written with one dash, and msr's own. */
+static const struct {
+	const char	*theirs;
+	const char	*ours;
+} foreign_opts[] = {
+	{ "path", "--dir" },
+	{ "source", "--dir" },
+	{ "database", "--url" },
+};
+
+/* The long option that name abbreviates, or NULL. */
+static const struct option *
+find_longopt(const char *name, size_t n)
+{
+	const struct option *o, *found = NULL;
+
+	for (o = longopts; o->name != NULL; o++) {
+		if (strncmp(o->name, name, n) != 0)
+			continue;
+		if (o->name[n] == '\0')
+			return o;
+		if (found == NULL)
+			found = o;
+	}
+	return found;
+}
+
+/*
+ * Finds a word that getopt would misread or name wrongly before it
+ * reads any: "-path" (golang-migrate's style, which getopt takes for
+ * "-p -a -t -h"), "-database" (which it takes for "-d atabase") and an
+ * unknown letter in a cluster, which it reports without its word.
+ * Returns an exit code.
+ */
+static int
+check_words(int argc, char *argv[])
+{
+	const struct option *o;
+	const char *w, *p, *opt;
+	struct buf b = BUF_INIT;
+	char *word;
+	size_t i, n;
+	int k, rc;
+
+	for (k = 1; k < argc; k++) {
+		w = argv[k];
+		if (strcmp(w, "--") == 0)
+			break;
+		if (strncmp(w, "--", 2) == 0) {
+			n = strcspn(w + 2, "=");
+			if (w[2 + n] == '\0' &&
+			    (o = find_longopt(w + 2, n)) != NULL &&
+			    o->has_arg == required_argument)
+				k++;
+			continue;
+		}
+		if (w[0] != '-' || w[1] == '\0')
+			continue;
+		n = strcspn(w + 1, "=");
+		for (i = 0; i < sizeof(foreign_opts) / sizeof(foreign_opts[0]);
+		    i++)
+			if (strlen(foreign_opts[i].theirs) == n &&
+			    strncmp(w + 1, foreign_opts[i].theirs, n) == 0)
+				break;
+		o = NULL;
+		if (i < sizeof(foreign_opts) / sizeof(foreign_opts[0]) ||
+		    (n > 1 && (o = find_longopt(w + 1, n)) != NULL &&
+		    strlen(o->name) == n)) {
+			word = xstrndup(w, n + 1);
+			buf_addf(&b, "; did you mean '%s%s'?", o != NULL ?
+			    "--" : "", o != NULL ? o->name :
+			    foreign_opts[i].ours);
+			rc = usage_arg(NULL, "unknown option", word, b.s);
+			goto out;
+		}
+		for (p = w + 1; *p != '\0'; p++) {
+			if (*p == ':' || (opt = strchr(SHORTOPTS, *p)) == NULL) {
+				if (w[2] == '\0') {
+					rc = usage_arg(NULL, "unknown option",
+					    w, "");
+					return rc;
+				}
+				word = url_mask_arg(w);
+				buf_addf(&b, " in '%s'", word);
+				free(word);
+				word = xstrndup(p - 1, 2);
+				word[0] = '-';
+				rc = usage_error(NULL, "unknown option '%s'%s",
+				    word, b.s);
+				goto out;
+			}
+			if (opt[1] == ':') {
+				if (p[1] == '\0')
+					k++;
+				break;
+			}
+		}
+	}
+	return MSR_OK;
+out:
+	free(word);
+	buf_release(&b);
 	return rc;
 }
 
@@ -353,6 +509,8 @@ open_db(struct msr *m, const struct cmd *c)
 	    DBCONN_READONLY);
 	if (rc != MSR_OK)
 		return rc;
+	if (c->flags & CMD_SAYDB)
+		log_info("database %s", m->url_masked);
 	dberr_init(&dbe);
 	rc = MSR_OK;
 	if (track_init(&m->track, m->drv, m->conn, &m->cfg, &dbe) == -1) {
@@ -528,6 +686,7 @@ run(int argc, char *argv[])
 	size_t ncli = 0, i;
 	struct msr m;
 	struct buf err = BUF_INIT;
+	struct strlist notices = STRLIST_INIT;
 	const struct cmd *c = NULL;
 	const char *config_path = NULL, *p, *e;
 	char version[MIGFILE_VERSION_MAX + 1], since[32];
@@ -536,8 +695,10 @@ run(int argc, char *argv[])
 
 	memset(&m, 0, sizeof(m));
 	m.o.timeout = -1;
+	if ((rc = check_words(argc, argv)) != MSR_OK)
+		return rc;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:u:d:qvhV", longopts,
+	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -557,6 +718,10 @@ run(int argc, char *argv[])
 			break;
 		case O_JSON:
 			m.o.json = 1;
+			break;
+		case O_COLOR:
+			cli_add(cli, &ncli, "output", "color", optarg,
+			    "--color");
 			break;
 		case 'q':
 			log_level = LOG_QUIET;
@@ -674,11 +839,17 @@ run(int argc, char *argv[])
 			given |= OPT_ATLEAST;
 			break;
 		case O_TIMEOUT:
-			m.o.timeout = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || m.o.timeout < 0 ||
-			    strlen(optarg) > 5 || m.o.timeout > 86400)
-				return usage_arg(NULL, "invalid --timeout",
-				    optarg, ": expected a number of seconds");
+			if (config_parse_seconds(optarg, 86400, &m.o.timeout,
+			    &err) == -1) {
+				struct buf why = BUF_INIT;
+
+				buf_addf(&why, ": %s", err.s);
+				rc = usage_arg(NULL, "invalid --timeout",
+				    optarg, why.s);
+				buf_release(&why);
+				buf_release(&err);
+				return rc;
+			}
 			given |= OPT_TIMEOUT;
 			break;
 		case O_FORGET:
@@ -776,10 +947,23 @@ run(int argc, char *argv[])
 		if (config_set(&m.cfg, config_find(cli[i].section,
 		    cli[i].name), cli[i].value, cli[i].origin, &err) == -1)
 			goto config_fail;
-	if (config_finish(&m.cfg, &err) == -1)
+	if (config_finish(&m.cfg, &notices, &err) == -1)
 		goto config_fail;
+	log_colour(m.cfg.color == COLOR_ALWAYS ? 1 :
+	    m.cfg.color == COLOR_NEVER ? 0 : -1);
 	print_warnings(&m.warnings);
+	for (i = 0; (c->flags & (CMD_DB | CMD_DBOPT | CMD_NOCONN)) &&
+	    i < notices.n; i++)
+		log_notice("%s", notices.v[i]);
 
+	if ((c->flags & CMD_FILES) && !dir_exists(m.cfg.dir)) {
+		log_error("cannot open migrations directory '%s': it does not"
+		    " exist", m.cfg.dir);
+		log_more("'msr new NAME' creates it with a first migration;"
+		    " --dir or dir in [migrations] names another");
+		rc = MSR_EUSAGE;
+		goto done;
+	}
 	if ((c->flags & CMD_FILESOPT) && !dir_exists(m.cfg.dir)) {
 		/* Versions as the tracking rows have them. */
 		log_verbose("no migrations directory '%s': reading only the"
@@ -818,6 +1002,7 @@ done:
 	track_release(&m.track);
 	migfile_set_release(&m.set);
 	strlist_release(&m.warnings);
+	strlist_release(&notices);
 	config_release(&m.cfg);
 	free(m.url_masked);
 	buf_release(&err);

@@ -4,14 +4,14 @@
 #
 # Sourced after test-lib.sh, and after lib-pg.sh for the helpers' pg
 # databases.  Needs dbmate and sql-migrate (scripts/deps installs both):
-# a missing one skips the script, and fails it under MSR_TEST_REQUIRE_ALL.
+# a missing one skips the script, and fails it under MSRTEST_REQUIRE_ALL.
 # The scripts that source it are the peer_tests of Makefile.am, run by
 # builds configured with --enable-peer-tests.
 #
 # A database is given as DRIVER NAME, as the db_* helpers of test-lib.sh
 # name them: sqlite NAME is the file NAME.db in the scratch directory,
 # pg NAME the database NAME on lib-pg.sh's server (pg_newdb NAME makes
-# it).  DRIVER may be "$MSR_TEST_DRIVER".
+# it).  DRIVER may be "$MSRTEST_DRIVER".
 #
 #   peer_dbmate DRIVER NAME DIR COMMAND [ARGS...]
 #	runs dbmate COMMAND (up, migrate, rollback, status, ...) with the

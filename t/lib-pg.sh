@@ -6,13 +6,13 @@
 # exit.  When the tests run as root, the server runs as the postgres
 # system user.  Nothing is exported: msr gets its database only from the
 # URLs the tests pass.  Missing PostgreSQL skips the script (fails it
-# under MSR_TEST_REQUIRE_ALL); a server that does not start fails it.
+# under MSRTEST_REQUIRE_ALL); a server that does not start fails it.
 #
 # Helpers: pg_newdb, pg_url, pg_conninfo, pg_tcp_url, pgq, pg_schema,
 # pg_fingerprint, pg_stop, pg_start, pg_log, pg_hold_lock, pg_free_lock.  $PGBIN holds the server's
 # programs, $PG_VERSION_NUM its version (150004 for 15.4).
 
-# Sourced once: test-lib.sh sources it itself under MSR_TEST_DRIVER=pg.
+# Sourced once: test-lib.sh sources it itself under MSRTEST_DRIVER=pg.
 [ -n "${lib_pg_loaded:-}" ] && return 0
 lib_pg_loaded=1
 
@@ -30,10 +30,9 @@ PGTMP=
 PGPORT=
 
 # pg_bindir: the directory of initdb, pg_ctl and psql, or nothing.
-# test-lib.sh clears MSR_* variables it does not know, so the name
-# MSR_TEST_PG_BINDIR is the one that reaches here from its caller.
+# MSRTEST_PG_BINDIR names it; test-lib.sh clears every MSR_* variable.
 pg_bindir() {
-	d=${MSR_PG_BINDIR:-${MSR_TEST_PG_BINDIR:-}}
+	d=${MSRTEST_PG_BINDIR:-}
 	if [ -n "$d" ]; then
 		echo "$d"
 		return
@@ -49,7 +48,7 @@ pg_bindir() {
 }
 
 # A build without the driver has nothing to test here, in CI too.
-if [ "${MSR_HAVE_LIBPQ:-}" = no ]; then
+if [ "${MSRTEST_HAVE_LIBPQ:-}" = no ]; then
 	test_skip_all "msr is built without PostgreSQL support"
 fi
 

@@ -42,7 +42,7 @@ cat >"$TRASH/recipes.py" <<'EOF'
 import json, os, re, shlex, sys
 import yaml
 
-S = os.environ["MSR_SRCDIR"]
+S = os.environ["MSRTEST_SRCDIR"]
 records = []          # (source, text)
 outputs = {}          # text -> the output lines printed below it
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='msr runs, says its version and usage'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 test_expect_success 'msr --version prints the version' '
 	msr --version >out &&
@@ -41,7 +41,7 @@ test_expect_success 'migrate then status on a fresh SQLite database' '
 run_lib() {
 	rm -rf lib && mkdir lib &&
 	{
-		echo ". \"\$MSR_SRCDIR/t/test-lib.sh\"" &&
+		echo ". \"\$MSRTEST_SRCDIR/t/test-lib.sh\"" &&
 		for b in "$@"; do
 			printf "test_expect_success t '%s'\n" "$b"
 		done &&
@@ -86,15 +86,15 @@ test_expect_success 'test_when_finished runs after a body that passed, failed or
 run_raw() {
 	rm -rf lib && mkdir lib &&
 	{
-		echo ". \"\$MSR_SRCDIR/t/test-lib.sh\"" &&
+		echo ". \"\$MSRTEST_SRCDIR/t/test-lib.sh\"" &&
 		printf "%s\n" "$@"
 	} >lib/t9999-lib.sh &&
 	(cd lib && sh ./t9999-lib.sh >../tap 2>&1)
 }
 
-test_expect_success 'a skip is a failure under MSR_TEST_REQUIRE_ALL, and only there' '
+test_expect_success 'a skip is a failure under MSRTEST_REQUIRE_ALL, and only there' '
 	(
-		unset MSR_TEST_REQUIRE_ALL &&
+		unset MSRTEST_REQUIRE_ALL &&
 		run_raw "test_skip s \"no frob here\"" test_done &&
 		test_grep "^ok 1 - s # SKIP no frob here$" tap &&
 		run_raw "test_skip_all \"no frob here\"" &&
@@ -103,7 +103,7 @@ test_expect_success 'a skip is a failure under MSR_TEST_REQUIRE_ALL, and only th
 		test_grep "^1..0 # SKIP frob is required: apt-get install frob$" tap
 	) &&
 	(
-		MSR_TEST_REQUIRE_ALL=1 && export MSR_TEST_REQUIRE_ALL &&
+		MSRTEST_REQUIRE_ALL=1 && export MSRTEST_REQUIRE_ALL &&
 		test_must_fail run_raw "test_skip s \"no frob here\"" test_done &&
 		test_grep "^not ok 1 - s$" tap &&
 		test_grep "cannot run here: no frob here" tap &&
@@ -115,13 +115,13 @@ test_expect_success 'a skip is a failure under MSR_TEST_REQUIRE_ALL, and only th
 '
 
 test_expect_success 'test_for runs a test in the script of its driver, and is absent from the other' '
-	MSR_TEST_DRIVER=sqlite run_raw "test_for sqlite a true" \
+	MSRTEST_DRIVER=sqlite run_raw "test_for sqlite a true" \
 	    "test_for pg b false" test_done &&
 	test_grep "^ok 1 - a$" tap &&
 	test_grep "^1..1$" tap &&
 	! grep " b" tap &&
 	: the script of pg, without the server that test-lib.sh would start &&
-	MSR_TEST_DRIVER=sqlite run_raw MSR_TEST_DRIVER=pg \
+	MSRTEST_DRIVER=sqlite run_raw MSRTEST_DRIVER=pg \
 	    "test_for sqlite a false" "test_for pg b true" test_done &&
 	test_grep "^ok 1 - b$" tap &&
 	test_grep "^1..1$" tap

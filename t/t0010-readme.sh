@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='the README commands and the bundled example'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
-readme=$MSR_SRCDIR/README.md
+readme=$MSRTEST_SRCDIR/README.md
 
 # The first two fenced blocks of the README, one command each.
 test_expect_success 'the README opens with two commands' '
@@ -17,22 +17,22 @@ test_expect_success 'the README opens with two commands' '
 '
 
 test_expect_success '.ci/run runs the first command, then the second' '
-	sed -n "/^readme_cmd() {/,/^}/p" "$MSR_SRCDIR/.ci/run" >fn &&
+	sed -n "/^readme_cmd() {/,/^}/p" "$MSRTEST_SRCDIR/.ci/run" >fn &&
 	test "$(wc -l <fn)" -gt 2 &&
-	(cd "$MSR_SRCDIR" && . "$OLDPWD/fn" && readme_cmd 1) >ci1 &&
-	(cd "$MSR_SRCDIR" && . "$OLDPWD/fn" && readme_cmd 2) >ci2 &&
+	(cd "$MSRTEST_SRCDIR" && . "$OLDPWD/fn" && readme_cmd 1) >ci1 &&
+	(cd "$MSRTEST_SRCDIR" && . "$OLDPWD/fn" && readme_cmd 2) >ci2 &&
 	test_cmp cmd1 ci1 &&
 	test_cmp cmd2 ci2 &&
-	grep -n "^if sh -c \"\$first\"; then\$" "$MSR_SRCDIR/.ci/run" >a &&
-	grep -n "sh -c \"\$second\" 2>&1;" "$MSR_SRCDIR/.ci/run" >b &&
+	grep -n "^if sh -c \"\$first\"; then\$" "$MSRTEST_SRCDIR/.ci/run" >a &&
+	grep -n "sh -c \"\$second\" 2>&1;" "$MSRTEST_SRCDIR/.ci/run" >b &&
 	test "$(cut -d: -f1 <a)" -lt "$(cut -d: -f1 <b)"
 '
 
 test_expect_success 'the example part of the first command works' '
-	cp -R "$MSR_SRCDIR/examples" examples &&
+	cp -R "$MSRTEST_SRCDIR/examples" examples &&
 	rm -f examples/sqlite/shop.db* &&
 	part=$(sed "s/.*&& (\\(.*\\))\$/\\1/" cmd1) &&
-	part=$(echo "$part" | sed "s|\\.\\./\\.\\./src/msr|\$MSR_VALGRIND \$MSR_BIN|g") &&
+	part=$(echo "$part" | sed "s|\\.\\./\\.\\./src/msr|\$MSRTEST_VALGRIND \$MSRTEST_BIN|g") &&
 	(eval "$part") >out 2>err &&
 	test_grep "applied 5 migrations" err &&
 	test_grep "^0005  *order_totals_trigger  *applied" out
@@ -60,7 +60,7 @@ readme_sql() {
 }
 man_sql() {
 	sed -n '/^\$ psql -v ON_ERROR_STOP=1 -U postgres -d app <<.EOF.$/,/^EOF$/p' \
-	    "$MSR_SRCDIR/man/msr.1" | sed -e '1d' -e '$d' -e 's/\\e/\\/g'
+	    "$MSRTEST_SRCDIR/man/msr.1" | sed -e '1d' -e '$d' -e 's/\\e/\\/g'
 }
 
 test_expect_success 'msr.1 and the README give the same least-privilege SQL, with psql'"'"'s \i' '
@@ -110,7 +110,7 @@ test_expect_success 'lint job: a main with a migration lint rejects, and msr on 
 	lint_job >job.sh &&
 	test "$(wc -l <job.sh)" -ge 2 &&
 	mkdir bin &&
-	printf "#!/bin/sh\nexec \$MSR_VALGRIND \"\$MSR_BIN\" \"\$@\"\n" >bin/msr &&
+	printf "#!/bin/sh\nexec \$MSRTEST_VALGRIND \"\$MSRTEST_BIN\" \"\$@\"\n" >bin/msr &&
 	chmod +x bin/msr &&
 	git init -q --bare -b main origin.git &&
 	git clone -q "file://$TRASH/origin.git" seed 2>/dev/null &&
@@ -122,7 +122,7 @@ test_expect_success 'lint job: a main with a migration lint rejects, and msr on 
 	commit seed &&
 	git -C seed push -q origin main &&
 	test_expect_code 5 env MSR_LINT_DIALECT=postgres \
-	    $MSR_VALGRIND "$MSR_BIN" -d seed/db/migrations lint >out &&
+	    $MSRTEST_VALGRIND "$MSRTEST_BIN" -d seed/db/migrations lint >out &&
 	test_grep "0002_legacy.up.sql:1:1: create-index" out
 '
 

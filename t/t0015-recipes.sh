@@ -3,14 +3,14 @@ test_description='every command line of README.md, msr.1 EXAMPLES and
 contrib/ is run by a test or cannot run here, for a reason the table of
 lib-recipes.sh gives; the lines that SQLite can run, run here as the
 documents print them'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-recipes.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-recipes.sh"
 
-C=$MSR_SRCDIR/contrib
+C=$MSRTEST_SRCDIR/contrib
 
 # msr on the PATH, for lines that make or sh -e run.
 mkdir bin &&
-printf '#!/bin/sh\nexec $MSR_VALGRIND "$MSR_BIN" "$@"\n' >bin/msr &&
+printf '#!/bin/sh\nexec $MSRTEST_VALGRIND "$MSRTEST_BIN" "$@"\n' >bin/msr &&
 chmod +x bin/msr || exit 1
 PATH=$TRASH/bin:$PATH
 
@@ -51,7 +51,7 @@ test_expect_success 'each test the table names exists, in the script it names' '
 	while IFS= read -r who; do
 		n=${who%% *} &&
 		desc=${who#* } &&
-		set -- "$MSR_SRCDIR"/t/$n-*.sh &&
+		set -- "$MSRTEST_SRCDIR"/t/$n-*.sh &&
 		test $# = 1 && test -f "$1" ||
 		    { echo "no script t/$n-*.sh for: $who" >&2; return 1; } &&
 		grep -F -e "$desc" "$1" |
@@ -193,7 +193,7 @@ DROP INDEX CONCURRENTLY IF EXISTS users_email;" &&
 # database.
 example() {
 	mkdir -p "$1/db" &&
-	cp -R "$MSR_SRCDIR/examples/sqlite/migrations" "$1/db/migrations" &&
+	cp -R "$MSRTEST_SRCDIR/examples/sqlite/migrations" "$1/db/migrations" &&
 	printf '[database]\nurl = sqlite:shop.db\n' >"$1/msr.ini"
 }
 

@@ -3,9 +3,9 @@ test_description='PostgreSQL: the command lines of README.md, msr.1 EXAMPLES
 and contrib/ that need a server, taken from the documents (see
 lib-recipes.sh) and run against a throwaway one, with the least-privilege
 setup that msr.1 prints'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
-. "$MSR_SRCDIR/t/lib-recipes.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
+. "$MSRTEST_SRCDIR/t/lib-recipes.sh"
 
 # How a printed line is changed to run here, and nothing more:
 #   - the database host (db, pgbouncer:6432) becomes this server,
@@ -30,7 +30,7 @@ lp_ini() {
 	/^## / { on = ($0 == "## Least privilege"); next }
 	on && !done && $0 == "```ini" { inb = 1; next }
 	inb && /^```/ { inb = 0; done = 1; next }
-	inb' "$MSR_SRCDIR/README.md" | sed -e '/^url = /d' -e '/^password_file = /d'
+	inb' "$MSRTEST_SRCDIR/README.md" | sed -e '/^url = /d' -e '/^password_file = /d'
 }
 
 # owner TABLE: the owner of TABLE in the schema app.
@@ -43,7 +43,7 @@ test_expect_success 'msr.1: the least-privilege psql command, as printed, as the
 	recipe_lines "t0016 msr.1: the least-privilege psql command" >lines &&
 	recipe_count 1 lines &&
 	recipe_script "$(cat lines)" >printed.sh &&
-	sed "s|^\\\\i /usr/share/msr/postgres.sql\$|\\\\i $MSR_SRCDIR/sql/postgres.sql|" \
+	sed "s|^\\\\i /usr/share/msr/postgres.sql\$|\\\\i $MSRTEST_SRCDIR/sql/postgres.sql|" \
 	    printed.sh >lp.sh &&
 	! cmp -s printed.sh lp.sh &&
 	test "$(wc -l <lp.sh)" -ge 10 &&
@@ -114,7 +114,7 @@ for e in env:
         v = os.environ["HOSTURL"] + v[len("postgres://migrator@db/app"):]
     out.append(k + "=" + shlex.quote(v))
 out.append('MSR_MIGRATIONS_DIR="$dir"')
-out += ['$MSR_VALGRIND "$MSR_BIN"'] + [shlex.quote(a) for a in args]
+out += ['$MSRTEST_VALGRIND "$MSRTEST_BIN"'] + [shlex.quote(a) for a in args]
 print(" ".join(out))
 EOF
 

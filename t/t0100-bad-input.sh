@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='bad input: a clear message, the documented exit code, and
 the database left as it was'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # Every test starts from a copy of one database that has versions 10, 20
 # and 30 applied and version 40 pending, so that a command that went on
@@ -98,7 +98,7 @@ test_expect_success 'a number that is not a number names the line, key and value
 	write_ini "[database]" "url = sqlite:app.db" "wait = soon" \
 	    "[migrations]" "dir = m" &&
 	test_expect_code 2 msr migrate >out 2>err &&
-	test_grep "^msr: error: msr.ini:3: invalid value ${SQ}soon${SQ} for ${SQ}database.wait${SQ}: expected a whole number" err &&
+	test_grep "^msr: error: msr.ini:3: invalid value ${SQ}soon${SQ} for ${SQ}database.wait${SQ}: expected a number with an optional unit ms, s, min, h or d$" err &&
 	test_must_be_empty out &&
 	unchanged
 '
@@ -106,9 +106,9 @@ test_expect_success 'a number that is not a number names the line, key and value
 test_expect_success 'a number out of range gives the range' '
 	work cfg-range &&
 	write_ini "[database]" "url = sqlite:app.db" "[migrations]" \
-	    "dir = m" "[lock]" "timeout = -5" &&
+	    "dir = m" "[lock]" "timeout = 86401" &&
 	test_expect_code 2 msr migrate >out 2>err &&
-	test_grep "^msr: error: msr.ini:6: invalid value ${SQ}-5${SQ} for ${SQ}lock.timeout${SQ}: expected a whole number from 0 to 86400" err &&
+	test_grep "^msr: error: msr.ini:6: invalid value ${SQ}86401${SQ} for ${SQ}lock.timeout${SQ}: expected at most 86400 seconds" err &&
 	test_must_be_empty out &&
 	unchanged
 '
@@ -686,8 +686,8 @@ test_expect_success 'lock without status or release is a usage error' '
 
 test_expect_success 'wait with a bad --timeout names it' '
 	work cli-timeout &&
-	test_expect_code 2 msr -u sqlite:app.db wait --timeout 5s >out 2>err &&
-	test_grep "^msr: error: invalid --timeout .5s.: expected a number of seconds" err &&
+	test_expect_code 2 msr -u sqlite:app.db wait --timeout 5m >out 2>err &&
+	test_grep "^msr: error: invalid --timeout .5m.: unknown unit .m.; did you mean .5min.?" err &&
 	test_expect_code 2 msr -u sqlite:app.db wait --timeout 90000 2>err &&
 	test_grep "invalid --timeout .90000." err &&
 	test_expect_code 2 msr -u sqlite:app.db status --timeout 1 2>err &&

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='a password in a URL or a config file never shows in any
 output, and a config file holding one must not be readable by others'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # The secrets of a test: words that must never appear in stdout or stderr.
 # A test that uses another password sets SECRETS in its own body.

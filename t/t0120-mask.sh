@@ -2,7 +2,7 @@
 test_description='a password in any argument, config key or environment
 variable that msr echoes is masked, in every form of URL and conninfo,
 while the message still names the option or key'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # no_secret FILE...: none of the files holds SECRET.
 no_secret() {

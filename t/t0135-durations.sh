@@ -1,10 +1,10 @@
 #!/bin/sh
 test_description='one duration per migration, printed, in JSON and recorded; what a partial migration says works'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # A statement that takes a while: 300 ms on PostgreSQL, some tens of ms
 # of work on SQLite.
-if [ "$MSR_TEST_DRIVER" = pg ]; then
+if [ "$MSRTEST_DRIVER" = pg ]; then
 	slow="SELECT pg_catalog.pg_sleep(0.3);"
 	least=300
 else

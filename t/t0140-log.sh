@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='log: the audit table, newest first, grouped by run'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 test_expect_success 'setup: three runs' '
 	mig m 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&

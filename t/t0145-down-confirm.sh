@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='down asks at a terminal before rolling back more than one migration'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # term.py ANSWER ARGS...: runs msr ARGS with standard input and standard
 # error on a terminal, writes ANSWER and a new line once it asks (or
@@ -10,7 +10,7 @@ cat >term.py <<\PY
 import os, pty, subprocess, sys, time
 answer, args = sys.argv[1], sys.argv[2:]
 master, slave = pty.openpty()
-cmd = os.environ.get("MSR_VALGRIND", "").split() + [os.environ["MSR_BIN"]]
+cmd = os.environ.get("MSRTEST_VALGRIND", "").split() + [os.environ["MSRTEST_BIN"]]
 p = subprocess.Popen(cmd + args, stdin=slave, stderr=slave,
                      stdout=subprocess.DEVNULL)
 os.close(slave)

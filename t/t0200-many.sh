@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='700 migrations: up, down --all, up again'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 N=700
 

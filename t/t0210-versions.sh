@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='versions are numbers: order, padding, V prefix, duplicates'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # order DB: the applied versions, in order of application, on one line.
 order() {

@@ -2,7 +2,7 @@
 test_description='version --expect-at-least VERSION: ready when the newest
 applied version is VERSION or newer and nothing is partial, with or
 without the migrations directory'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 
@@ -120,7 +120,7 @@ test_expect_success 'a password in the URL is not printed' '
 	    --expect-at-least "postgres://app:s3cret@db/app" >out 2>err &&
 	! grep s3cret out err &&
 	url=$(db_url app) &&
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
+	if [ "$MSRTEST_DRIVER" = pg ]; then
 		pgq app "GRANT SELECT ON ALL TABLES IN SCHEMA public
 		    TO msr_pw" &&
 		url=$(pg_tcp_url app msr_pw pw_s3cret)

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='sets written for golang-migrate: files pair by version, nothing golang-migrate runs is skipped'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 
@@ -108,7 +108,7 @@ test_expect_success 'upper-case .UP.SQL is a warning, an error with strict' '
 	msr -u "$(db_url app)" -d up migrate 2>err &&
 	test_grep "^msr: warning: up/35_x.UP.SQL: not a migration: the extension is not in lower case; expected VERSION_NAME.up.sql or VERSION_NAME.down.sql (ignored)$" err &&
 	db_fp app >before &&
-	test_expect_code 2 env MSR_MIGRATIONS_STRICT=true "$MSR_BIN" \
+	test_expect_code 2 env MSR_MIGRATIONS_STRICT=true "$MSRTEST_BIN" \
 	    -u "$(db_url app)" -d up migrate >out 2>err &&
 	test_grep "^msr: error: up/35_x.UP.SQL: not a migration" err &&
 	test_must_be_empty out &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='files that manage their own transaction'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # A parent table that other tables reference, with rows in both.
 test_expect_success 'setup: a referenced table with rows' '

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='a failing migration: position, message, what remains'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 setup_set() {
 	rm -rf m &&
@@ -21,7 +21,7 @@ UPDATE users
 # fp_without_log DB: db_fp without the audit table's rows, which a
 # failure adds to.
 fp_without_log() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) db_fp "$1" | sed '/^COPY [a-z_.]*msr_migrations_log /,/^\\\.$/d' ;;
 	*) db_fp "$1" | grep -v msr_migrations_log ;;
 	esac
@@ -30,7 +30,7 @@ fp_without_log() {
 test_expect_success 'per-migration: exit 1, FILE:LINE:COL and the message' '
 	setup_set &&
 	test_expect_code 1 msr -u "$(db_url app)" -d m migrate 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		test_grep "^msr: error: m/3_broken.up.sql:6:22: column \"emial\" does not exist (42703)$" err &&
 		test_grep "^    HINT: Perhaps you meant to reference the column \"users.email\".$" err
@@ -55,7 +55,7 @@ test_expect_success 'per-migration: earlier migrations of the run remain' '
 
 test_expect_success 'per-migration: nothing of the failed migration remains' '
 	test_must_fail dbq app "SELECT name FROM users" 2>qerr &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "column \"name\" does not exist" qerr ;;
 	*) test_grep "no such column: name" qerr ;;
 	esac &&
@@ -69,7 +69,7 @@ test_expect_success 'per-migration: nothing of the failed migration remains' '
 test_expect_success 'per-migration: the audit table records the failure' '
 	test "$(dbq app "SELECT action, version, outcome FROM msr_migrations_log ORDER BY id DESC LIMIT 1")" = "up|3|failed" &&
 	dbq app "SELECT message FROM msr_migrations_log ORDER BY id DESC LIMIT 1" >msg &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "column \"emial\" does not exist" msg ;;
 	*) test_grep "no such column: emial" msg ;;
 	esac
@@ -83,7 +83,7 @@ test_expect_success 'a runtime error names the statement that failed' '
 
 INSERT INTO t (v) VALUES (NULL);" &&
 	test_expect_code 1 msr -u "$(db_url rt)" -d r migrate 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "r/2_fill.up.sql:3:1: null value in column \"v\" of relation \"t\" violates not-null constraint (23502)" err ;;
 	*) test_grep "r/2_fill.up.sql:3:1: NOT NULL constraint failed: t.v (SQLITE_CONSTRAINT)" err ;;
 	esac &&
@@ -96,7 +96,7 @@ test_expect_success 'a syntax error points at the token' '
 	mig s 1_bad "CREATE TABLE ok (x integer);
 CREATE TABEL bad (x integer);" &&
 	test_expect_code 1 msr -u "$(db_url st)" -d s migrate 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "s/1_bad.up.sql:2:8: syntax error at or near \"TABEL\" (42601)" err ;;
 	*) test_grep "s/1_bad.up.sql:2:8: near \"TABEL\": syntax error" err ;;
 	esac &&
@@ -109,7 +109,7 @@ test_expect_success 'a file with CRLF line ends and a BOM reports the same posit
 	db_new ct &&
 	printf "\357\273\277CREATE TABLE a (x integer);\r\nSELECT nope FROM a;\r\n" >c/1_crlf.up.sql &&
 	test_expect_code 1 msr -u "$(db_url ct)" -d c migrate 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "c/1_crlf.up.sql:2:8: column \"nope\" does not exist" err ;;
 	*) test_grep "c/1_crlf.up.sql:2:8: no such column: nope" err ;;
 	esac
@@ -120,7 +120,7 @@ test_expect_success 'per-batch: a failure leaves nothing of the batch' '
 	msr -u "$(db_url app)" -d m migrate --to 1 &&
 	fp_without_log app >before &&
 	test_expect_code 1 msr -u "$(db_url app)" -d m --transaction per-batch migrate 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "m/3_broken.up.sql:6:22: column \"emial\" does not exist" err ;;
 	*) test_grep "m/3_broken.up.sql:6:22: no such column: emial" err ;;
 	esac &&
@@ -144,7 +144,7 @@ test_expect_success 'per-batch on a new database: one transaction, the tables to
 	test "$(versions fresh)" = "1,2,3,4" &&
 	test "$(dbq fresh "SELECT count(*) FROM msr_migrations_log
 	    WHERE outcome = '\''ok'\''")" = 4 &&
-	if test "$MSR_TEST_DRIVER" = pg
+	if test "$MSRTEST_DRIVER" = pg
 	then
 		# Every row and table written has the xmin of one transaction.
 		dbq fresh "SELECT xmin FROM msr_migrations
@@ -171,7 +171,7 @@ test_expect_success 'per-batch failing on a new database: the tables and the aud
 # refuse DB TABLE COLUMN VALUE: makes inserts into msr's TABLE whose
 # COLUMN is VALUE fail, as a broken or over-strict tracking table would.
 refuse() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) dbq "$1" "ALTER TABLE $2 ADD CONSTRAINT refused
 	    CHECK ($3 <> '$4') NOT VALID" ;;
 	*) dbq "$1" "CREATE TRIGGER refused BEFORE INSERT ON $2
@@ -216,7 +216,7 @@ test_expect_success 'per-batch refuses a file that cannot run in a transaction' 
 test_expect_success '--json reports the failure as an event' '
 	setup_set &&
 	test_expect_code 1 msr -u "$(db_url app)" -d m migrate --json >events 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) code=42703 ;;
 	*) code=SQLITE_ERROR ;;
 	esac &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='no-transaction migrations: detection, progress, resume'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 test_expect_success 'VACUUM is detected and runs outside a transaction' '
 	mig m 1_t "CREATE TABLE t (x);" &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='down, redo, new, validate'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 
@@ -75,7 +75,7 @@ test_expect_success 'a failing down keeps the row and the schema' '
 	mig m 6_f "CREATE TABLE f (x integer);" "DROP TABLE f; DROP TABLE no_such;" &&
 	msr -u "$(db_url app)" -d m migrate &&
 	test_expect_code 1 msr -u "$(db_url app)" -d m down --steps 1 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test_grep "m/6_f.down.sql:1:15: table \"no_such\" does not exist (42P01)" err ;;
 	*) test_grep "m/6_f.down.sql:1:15: no such table: no_such" err ;;
 	esac &&
@@ -218,7 +218,7 @@ test_expect_success 'status, version and migrate --dry-run on an empty database 
 	msr -u "$(db_url none)" -d m version >v &&
 	test "$(cat v)" = none &&
 	msr -u "$(db_url none)" -d m migrate --dry-run >plan &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) test "$(dbq none "SELECT count(*) FROM pg_catalog.pg_class
 		WHERE relnamespace = current_schema()::regnamespace")" = 0 ;;
 	*) test ! -e none.db ;;

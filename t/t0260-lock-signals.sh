@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='the migration lock and signals on SQLite'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # A migration that keeps the database busy for a few seconds.
 slow() {
@@ -37,7 +37,7 @@ msr_bg_status() {
 	bg_out=$1 bg_err=$2
 	shift 2
 	rm -f pid code
-	( $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" &
+	( $MSRTEST_VALGRIND "$MSRTEST_BIN" "$@" >"$bg_out" 2>"$bg_err" &
 	echo $! >pid
 	wait $!
 	echo $? >code ) &
@@ -146,7 +146,7 @@ test_expect_success 'two concurrent runs: one applies, the other waits and finds
 test_expect_success 'the holder killed with -9: the next run proceeds at once' '
 	rm -rf m app.db* &&
 	mig m 1_slow "$(slow s1 50000000)" &&
-	{ "$MSR_BIN" -u sqlite:app.db -d m migrate 2>/dev/null & } &&
+	{ "$MSRTEST_BIN" -u sqlite:app.db -d m migrate 2>/dev/null & } &&
 	pid=$! &&
 	wait_for app.db-msr.lock "pid $pid" &&
 	kill -9 $pid &&
@@ -162,7 +162,7 @@ test_expect_success 'SIGTERM cancels the running migration: rolled back, exit 14
 	rm -rf m app.db* &&
 	mig m 1_quick "CREATE TABLE quick (x);" &&
 	mig m 2_slow "$(slow s2 50000000)" &&
-	{ "$MSR_BIN" -u sqlite:app.db -d m migrate 2>term.err & } &&
+	{ "$MSRTEST_BIN" -u sqlite:app.db -d m migrate 2>term.err & } &&
 	pid=$! &&
 	wait_for term.err "applied 1_quick" &&
 	sleep 0.5 &&
@@ -178,7 +178,7 @@ test_expect_success 'SIGTERM cancels the running migration: rolled back, exit 14
 '
 
 test_expect_success 'SIGINT exits 130' '
-	{ "$MSR_BIN" -u sqlite:app.db -d m migrate 2>int.err & } &&
+	{ "$MSRTEST_BIN" -u sqlite:app.db -d m migrate 2>int.err & } &&
 	pid=$! &&
 	sleep 0.5 &&
 	kill -INT $pid &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='lock release of [lock] method = table frees only a holder that is provably gone'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # The driver-neutral tests of lock release with method table, for
 # SQLite here and for PostgreSQL in t0452-pg-lock-release.sh.
@@ -15,7 +15,7 @@ lk() {
 
 # slow_mig DIR: a migration that runs until it is ended.
 slow_mig() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) mig "$1" 1_slow "CREATE TABLE s (n int); SELECT pg_sleep(120);" ;;
 	*) mig "$1" 1_slow "CREATE TABLE s (n INTEGER);
 INSERT INTO s WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT count(*) FROM c;" ;;
@@ -232,7 +232,7 @@ if unshare -pf --kill-child --mount-proc true 2>/dev/null; then
 test_expect_success 'a holder in another pid namespace cannot be proven gone: refused without --force' '
 	db_new ns &&
 	slow_mig ns &&
-	{ ( exec unshare -pf --kill-child --mount-proc "$MSR_BIN" -c table.ini -u "$(db_url ns)" -d ns migrate >ns.out 2>ns.err ) & } &&
+	{ ( exec unshare -pf --kill-child --mount-proc "$MSRTEST_BIN" -c table.ini -u "$(db_url ns)" -d ns migrate >ns.out 2>ns.err ) & } &&
 	upid=$! &&
 	test_when_finished "kill $upid 2>/dev/null" &&
 	wait_row ns &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='the SQLite lock file: one per database file, never followed'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 
@@ -140,7 +140,7 @@ fi
 # as_other ARGS...: msr ARGS as the second user.
 as_other() {
 	setpriv --reuid="$other_uid" --regid="$other_gid" --clear-groups \
-	    $MSR_VALGRIND "$MSR_BIN" "$@"
+	    $MSRTEST_VALGRIND "$MSRTEST_BIN" "$@"
 }
 
 # owned NAME BODY: a test that needs root and the second user.

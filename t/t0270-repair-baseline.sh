@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='repair, baseline, still-running lines, output errors'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 test_expect_success 'setup' '
 	mig m 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
@@ -70,7 +70,7 @@ test_expect_success 'baseline of an unknown version is an error' '
 test_expect_success 'a long migration prints still-running lines' '
 	rm -rf s && mkdir s &&
 	db_new s &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		echo "CREATE TABLE s (n integer); SELECT pg_sleep(6);" \
 		    >s/1_slow.up.sql

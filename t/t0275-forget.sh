@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='repair --forget VERSION, and the advice after a partial
 failure names commands that work'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='promises of msr(1) and msr.ini(5) that no other script
 asserts; t/GUARANTEES.md maps every promise of the man pages to its test'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 
@@ -13,7 +13,7 @@ u() {
 # fp_no_log NAME: db_fp without the rows of the audit table, which a
 # failure adds to.
 fp_no_log() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) db_fp "$1" | sed '/^COPY [a-z_.]*msr_migrations_log /,/^\\\.$/d' ;;
 	*) db_fp "$1" | grep -v msr_migrations_log ;;
 	esac
@@ -21,7 +21,7 @@ fp_no_log() {
 
 # slow_sql: one statement that runs for a long time, until interrupted.
 slow_sql() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) echo "SELECT pg_sleep(120);" ;;
 	*) echo "INSERT INTO s WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT count(*) FROM c;" ;;
 	esac
@@ -30,7 +30,7 @@ slow_sql() {
 # wait_running NAME ERR: until msr, writing its stderr to ERR, runs its
 # slow statement on database NAME.
 wait_running() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		wr_i=0
 		until test "$(pgq "$1" "SELECT count(*) FROM pg_stat_activity
@@ -116,7 +116,7 @@ test_expect_success 'a version of 33 digits is a bad name: a warning, or an erro
 	msr -d long validate 2>err &&
 	test_grep "^msr: warning: long/123456789012345678901234567890123_x.up.sql: not a migration: the version has 33 digits, at most 32 are allowed; .*(ignored)$" err &&
 	test_grep "1 migration valid" err &&
-	test_expect_code 2 env MSR_MIGRATIONS_STRICT=true "$MSR_BIN" -d long \
+	test_expect_code 2 env MSR_MIGRATIONS_STRICT=true "$MSRTEST_BIN" -d long \
 	    validate 2>err &&
 	test_grep "^msr: error: long/1234567890123456789012345678901234*_x.up.sql: not a migration: the version has 33 digits" err
 '
@@ -244,9 +244,9 @@ test_for sqlite 'a SQLite URL with a query is exit 2, naming where the URL came 
 	test_expect_code 2 msr -u "sqlite:app.db?mode=ro" -d q migrate >out 2>err &&
 	test_grep "^msr: error: --url: invalid database URL ${SQ}sqlite:app.db?mode=ro${SQ}: query parameters are not supported" err &&
 	test_expect_code 2 env MSR_DATABASE_URL="sqlite:app.db?mode=ro" \
-	    "$MSR_BIN" -d q migrate 2>err &&
+	    "$MSRTEST_BIN" -d q migrate 2>err &&
 	test_grep "^msr: error: MSR_DATABASE_URL: invalid database URL" err &&
-	test_expect_code 2 env DATABASE_URL="sqlite:" "$MSR_BIN" -d q migrate \
+	test_expect_code 2 env DATABASE_URL="sqlite:" "$MSRTEST_BIN" -d q migrate \
 	    2>err &&
 	test_grep "^msr: error: DATABASE_URL: invalid database URL ${SQ}sqlite:${SQ}: the URL names no database file" err &&
 	printf "[database]\nurl = sqlite:app.db?cache=shared\n" >q.ini &&
@@ -376,7 +376,7 @@ test_expect_success 'an MSR_* variable set to the empty string counts' '
 	mig m 1_a "SELECT 1;" &&
 	printf "[database]\nurl = sqlite:app.db\n[migrations]\ndir = m\n" >msr.ini &&
 	msr status >/dev/null &&
-	test_expect_code 2 env MSR_MIGRATIONS_DIR= "$MSR_BIN" status 2>err &&
+	test_expect_code 2 env MSR_MIGRATIONS_DIR= "$MSRTEST_BIN" status 2>err &&
 	test_grep "^msr: error: cannot open migrations directory ${SQ}${SQ}" err
 '
 
@@ -398,7 +398,7 @@ test_expect_success '-c wins over MSR_CONFIG; an empty MSR_CONFIG is none' '
 
 test_expect_success 'a missing MSR_CONFIG file: the message msr.ini(5) shows' '
 	mkdir mc && cd mc &&
-	test_expect_code 2 env MSR_CONFIG=deploy.ini "$MSR_BIN" status >out 2>err &&
+	test_expect_code 2 env MSR_CONFIG=deploy.ini "$MSRTEST_BIN" status >out 2>err &&
 	test_grep "^msr: error: MSR_CONFIG: cannot read config file: deploy.ini: No such file or directory$" err &&
 	test_must_be_empty out
 '
@@ -497,16 +497,16 @@ test_expect_success 'identifiers: table at most 58 bytes, schema 63; lists and d
 	test_expect_code 2 msr -d ident --table "$t59" validate 2>err &&
 	test_grep "^msr: error: --table: invalid value .* at most 58 bytes" err &&
 	(export MSR_MIGRATIONS_SCHEMA=$s63 && msr -d ident validate) 2>err &&
-	test_expect_code 2 env MSR_MIGRATIONS_SCHEMA=$s64 "$MSR_BIN" -d ident validate 2>err &&
+	test_expect_code 2 env MSR_MIGRATIONS_SCHEMA=$s64 "$MSRTEST_BIN" -d ident validate 2>err &&
 	test_grep "^msr: error: MSR_MIGRATIONS_SCHEMA: invalid value .* at most 63 bytes" err &&
 	(export MSR_POSTGRES_SEARCH_PATH="app , public,x_1" &&
 	    msr -d ident validate) 2>err &&
-	test_expect_code 2 env MSR_POSTGRES_SEARCH_PATH="app;x" "$MSR_BIN" -d ident validate 2>err &&
+	test_expect_code 2 env MSR_POSTGRES_SEARCH_PATH="app;x" "$MSRTEST_BIN" -d ident validate 2>err &&
 	for d in 5 5ms 5s 5min 5h 5d 999999999; do
 		(export MSR_POSTGRES_LOCK_TIMEOUT=$d && msr -d ident validate) 2>err || return 1
 	done &&
 	for d in 1234567890 5m 5sec 1.5s; do
-		test_expect_code 2 env MSR_POSTGRES_STATEMENT_TIMEOUT=$d "$MSR_BIN" -d ident validate 2>err || return 1
+		test_expect_code 2 env MSR_POSTGRES_STATEMENT_TIMEOUT=$d "$MSRTEST_BIN" -d ident validate 2>err || return 1
 	done
 '
 
@@ -527,7 +527,7 @@ test_expect_success '${VAR} set to nothing expands to nothing; the command line 
 test_expect_success 'password_file must be readable, also with an SQLite URL (exit 2)' '
 	mig pw 1_a "CREATE TABLE a (x integer);" &&
 	test_expect_code 2 env MSR_DATABASE_PASSWORD_FILE=no-such-file \
-	    "$MSR_BIN" -u sqlite:pw.db -d pw migrate 2>err &&
+	    "$MSRTEST_BIN" -u sqlite:pw.db -d pw migrate 2>err &&
 	test_grep "^msr: error: .*password_file.*no-such-file" err &&
 	test ! -e pw.db
 '
@@ -970,7 +970,7 @@ test_expect_success 'status and lock status of method table only read the lock t
 	db_new lo &&
 	mig lo 1_a "CREATE TABLE a (x integer);" &&
 	MSR_LOCK_METHOD=table msr -u "$(u lo)" -d lo migrate 2>err &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) dbq lo "CREATE TABLE seen (x int); CREATE FUNCTION seen_f() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN INSERT INTO seen VALUES (1); RETURN NULL; END\$\$; CREATE TRIGGER seen_t AFTER INSERT OR DELETE ON msr_migrations_lock FOR EACH ROW EXECUTE FUNCTION seen_f();" ;;
 	*) dbq lo "CREATE TABLE seen (x integer); CREATE TRIGGER seen_i AFTER INSERT ON msr_migrations_lock BEGIN INSERT INTO seen VALUES (1); END; CREATE TRIGGER seen_d AFTER DELETE ON msr_migrations_lock BEGIN INSERT INTO seen VALUES (1); END;" ;;
 	esac &&
@@ -1009,9 +1009,9 @@ test_expect_success 'method table: a row left behind blocks (exit 4), lock relea
 	dbq lt "INSERT INTO msr_migrations_lock (id, holder, since) VALUES (1, '\''pid 99 on gone since then'\'', '\''2025-01-15T10:00:00Z'\'')" &&
 	MSR_LOCK_METHOD=table msr -u "$(u lt)" lock status >out &&
 	test_grep "^held by pid 99 on gone since then$" out &&
-	test_expect_code 4 env MSR_LOCK_METHOD=table "$MSR_BIN" -u "$(u lt)" -d lt --lock-timeout 0 down --all 2>err &&
+	test_expect_code 4 env MSR_LOCK_METHOD=table "$MSRTEST_BIN" -u "$(u lt)" -d lt --lock-timeout 0 down --all 2>err &&
 	test_grep "it is held by pid 99 on gone since then" err &&
-	test_expect_code 4 env MSR_LOCK_METHOD=table "$MSR_BIN" -u "$(u lt)" lock release >out 2>err &&
+	test_expect_code 4 env MSR_LOCK_METHOD=table "$MSRTEST_BIN" -u "$(u lt)" lock release >out 2>err &&
 	test_must_be_empty out &&
 	test_grep "^msr: error: not releasing the lock held by pid 99 on gone since then: msr cannot prove that its holder is gone" err &&
 	MSR_LOCK_METHOD=table msr -u "$(u lt)" lock release --force >out 2>err &&
@@ -1045,7 +1045,7 @@ $(slow_sql)" &&
 # SQLite's busy handler instead of seeing the row, and fails with exit 3
 # ("database is locked") rather than 4.  The holder is imitated here: the
 # row, and a transaction held open by sqlite3.
-if [ "$MSR_TEST_DRIVER" = sqlite ]; then
+if [ "$MSRTEST_DRIVER" = sqlite ]; then
 cat >busy.py <<\EOF
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -1081,7 +1081,7 @@ test_for sqlite 'setup: an SQLite database locked as by an msr of method table' 
 	mig tbl 2_b "CREATE TABLE b (x integer);"
 '
 
-if [ "$MSR_TEST_DRIVER" = sqlite ]; then
+if [ "$MSRTEST_DRIVER" = sqlite ]; then
 test_expect_success 'SQLite, method table, during a migration: lock status reads the holder' '
 	held_by_table tbl lock status &&
 	test_grep "^held by pid 4242 on build1 since 2025-01-15T10:00:00.000Z$" out
@@ -1378,7 +1378,7 @@ test_expect_success 'labels are coloured on a terminal, unless NO_COLOR is set a
 	db_new col &&
 	mig col 1_a "SELECT nope;" &&
 	esc=$(printf "\033") &&
-	cmd="$MSR_BIN -u '\''$(u col)'\'' -d col migrate" &&
+	cmd="$MSRTEST_BIN -u '\''$(u col)'\'' -d col migrate" &&
 	{ env -u NO_COLOR script -qec "$cmd" /dev/null >tty1 2>&1 || :; } &&
 	grep "^msr: $esc\[[0-9;]*merror:$esc\[0m " tty1 &&
 	{ env NO_COLOR= script -qec "$cmd" /dev/null >tty2 2>&1 || :; } &&
@@ -1386,7 +1386,7 @@ test_expect_success 'labels are coloured on a terminal, unless NO_COLOR is set a
 	{ env NO_COLOR=1 script -qec "$cmd" /dev/null >tty3 2>&1 || :; } &&
 	grep "^msr: error: " tty3 &&
 	! grep "$esc" tty3 &&
-	{ env -u NO_COLOR "$MSR_BIN" -u "$(u col)" -d col migrate 2>err || :; } &&
+	{ env -u NO_COLOR "$MSRTEST_BIN" -u "$(u col)" -d col migrate 2>err || :; } &&
 	grep "^msr: error: " err &&
 	! grep "$esc" err
 '
@@ -1510,7 +1510,7 @@ test_expect_success 'tracking and audit rows: times in UTC, the users, the order
 	test "$(dbq tr "SELECT DISTINCT os_user FROM msr_migrations_log")" = "alice@$host" &&
 	test "$(dbq tr "SELECT version FROM msr_migrations ORDER BY seq" | paste -s -d , -)" = "1,2" &&
 	test "$(dbq tr "SELECT count(*) FROM msr_migrations WHERE execution_ms >= 0 AND statements_done = 0 AND state = '\''applied'\''")" = 2 &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		test "$(dbq tr "SELECT DISTINCT applied_by FROM msr_migrations")" = postgres &&
 		test "$(dbq tr "SELECT DISTINCT db_user FROM msr_migrations_log")" = postgres &&
@@ -1527,9 +1527,9 @@ test_expect_success 'tracking and audit rows: times in UTC, the users, the order
 
 test_expect_success 'the tables can be created ahead from sql/; without the audit table migrations fail' '
 	db_new ah &&
-	case $MSR_TEST_DRIVER in
-	pg) pg_psql ah -f "$MSR_SRCDIR/sql/postgres.sql" >/dev/null ;;
-	*) sqlite3 ah.db <"$MSR_SRCDIR/sql/sqlite.sql" ;;
+	case $MSRTEST_DRIVER in
+	pg) pg_psql ah -f "$MSRTEST_SRCDIR/sql/postgres.sql" >/dev/null ;;
+	*) sqlite3 ah.db <"$MSRTEST_SRCDIR/sql/sqlite.sql" ;;
 	esac &&
 	mig ah 1_a "CREATE TABLE a (x integer);" &&
 	msr -v -u "$(u ah)" -d ah migrate 2>err &&
@@ -1553,7 +1553,7 @@ test_for sqlite 'SQLite busy_timeout: how long a statement waits for a locked da
 	{ python3 "$TRASH/busy.py" bz.db busy.ready 3 & } &&
 	bpid=$! &&
 	wait_for busy.ready &&
-	test_expect_code 1 env MSR_SQLITE_BUSY_TIMEOUT=100 "$MSR_BIN" -u sqlite:bz.db -d bz migrate 2>err &&
+	test_expect_code 1 env MSR_SQLITE_BUSY_TIMEOUT=100 "$MSRTEST_BIN" -u sqlite:bz.db -d bz migrate 2>err &&
 	test_grep "^msr: error: cannot create the tracking tables .*: database is locked$" err &&
 	MSR_SQLITE_BUSY_TIMEOUT=20000 msr -u sqlite:bz.db -d bz migrate 2>err &&
 	wait $bpid &&

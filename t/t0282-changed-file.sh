@@ -2,7 +2,7 @@
 test_description='a file that changes between planning and running: what
 runs in a transaction is rolled back, and no statement outside one runs
 from bytes other than those planned'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # Each test changes a file while msr waits at a gate, after it planned
 # every file and before it reads the changed one: a migration whose
@@ -16,7 +16,7 @@ printf '[sqlite]\nbusy_timeout = 600000\n' >busy.ini
 
 # gate_sql: a statement that waits while the gate is closed.
 gate_sql() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) echo "SELECT pg_advisory_xact_lock(4282);" ;;
 	*) echo "SELECT 1;" ;;
 	esac
@@ -25,7 +25,7 @@ gate_sql() {
 # gate_insert: an INSERT INTO needs_fix that waits while the gate is
 # closed.
 gate_insert() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) echo "INSERT INTO needs_fix SELECT 1 FROM pg_advisory_xact_lock(4282);" ;;
 	*) echo "INSERT INTO needs_fix VALUES (1);" ;;
 	esac
@@ -34,7 +34,7 @@ gate_insert() {
 # close_gate NAME: another session closes the gate of database NAME
 # until open_gate NAME.
 close_gate() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		printf 'SELECT pg_advisory_lock(4282);\nSELECT pg_sleep(120);\n' >gate.sql
 		( exec "$PGBIN/psql" -X -q -h "$PGTMP" -p "$PGPORT" \
@@ -53,7 +53,7 @@ close_gate() {
 }
 
 open_gate() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		pgq "$1" "SELECT pg_terminate_backend(pid) FROM pg_locks
 		    WHERE locktype = 'advisory' AND objid = 4282 AND granted" \
@@ -83,7 +83,7 @@ wait_sql() {
 # one of that.
 msr_bg() {
 	rm -f code out err
-	( $MSR_VALGRIND "$MSR_BIN" "$@" >out 2>err; echo $? >code ) &
+	( $MSRTEST_VALGRIND "$MSRTEST_BIN" "$@" >out 2>err; echo $? >code ) &
 	msr_pid=$!
 }
 

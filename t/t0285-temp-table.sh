@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='a TEMP table named like msr'\''s tables gets none of their rows'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # A migration's TEMP tables come first when names are looked up
 # unqualified (SQLite's temp database, PostgreSQL's pg_temp): msr names

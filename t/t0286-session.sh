@@ -1,12 +1,12 @@
 #!/bin/sh
 test_description='a migration'\''s session settings do not reach the next
 one: one run gives what separate runs give'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # Per driver: BASE makes what the others use; LEAK changes the session
 # (SQLite: foreign keys on; PostgreSQL: the schema that tables go to);
 # USE succeeds and fills public.t3 / main.t3 only in a fresh session.
-if [ "$MSR_TEST_DRIVER" = pg ]; then
+if [ "$MSRTEST_DRIVER" = pg ]; then
 	BASE='CREATE SCHEMA other;
 CREATE TABLE p (id int PRIMARY KEY);
 CREATE TABLE c (p int);'
@@ -94,7 +94,7 @@ CREATE TABLE gone (x int);" &&
 	test "$(db_tables down | tr "\n" " ")" = "c gone p "
 '
 
-if [ "$MSR_TEST_DRIVER" = sqlite ]; then
+if [ "$MSRTEST_DRIVER" = sqlite ]; then
 test_expect_success 'SQLite: PRAGMA case_sensitive_like and recursive_triggers do not reach the next migration' '
 	mig pr 0001_set "PRAGMA case_sensitive_like = ON;
 PRAGMA recursive_triggers = ON;" &&

@@ -2,10 +2,10 @@
 test_description='make install: where the tracking-table DDL, the man
 pages and the shell completions go (msr.1 FILES and TRACKING TABLES), and
 make uninstall'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # The build tree: where src/msr was built.
-build=$(cd "$(dirname "$MSR_BIN")/.." && pwd)
+build=$(cd "$(dirname "$MSRTEST_BIN")/.." && pwd)
 test -f "$build/Makefile" ||
 	test_skip_all "no Makefile in $build: not run from a build tree"
 command -v make >/dev/null 2>&1 ||
@@ -53,10 +53,10 @@ completions() {
 	zdir=$(makevar zshcompdir "$@") &&
 	test -n "$bdir$zdir" &&
 	if [ -n "$bdir" ]; then
-		test_cmp "$MSR_SRCDIR/contrib/completion/msr.bash" "$dest$bdir/msr"
+		test_cmp "$MSRTEST_SRCDIR/contrib/completion/msr.bash" "$dest$bdir/msr"
 	fi &&
 	if [ -n "$zdir" ]; then
-		test_cmp "$MSR_SRCDIR/contrib/completion/_msr" "$dest$zdir/_msr"
+		test_cmp "$MSRTEST_SRCDIR/contrib/completion/_msr" "$dest$zdir/_msr"
 	fi
 }
 
@@ -75,7 +75,7 @@ no_files() {
 }
 
 test_expect_success 'configure installs under /usr/local unless told otherwise' '
-	"$MSR_SRCDIR/configure" --help >help &&
+	"$MSRTEST_SRCDIR/configure" --help >help &&
 	grep -A 1 -e "--prefix=PREFIX" help >prefix &&
 	test_grep "\[/usr/local\]" prefix &&
 	test -n "$prefix"
@@ -83,8 +83,8 @@ test_expect_success 'configure installs under /usr/local unless told otherwise' 
 
 test_expect_success 'make install: sqlite.sql and postgres.sql in PREFIX/share/msr, as in sql/' '
 	mk install DESTDIR="$TRASH/d1" &&
-	test_cmp "$MSR_SRCDIR/sql/sqlite.sql" "d1$prefix/share/msr/sqlite.sql" &&
-	test_cmp "$MSR_SRCDIR/sql/postgres.sql" "d1$prefix/share/msr/postgres.sql" &&
+	test_cmp "$MSRTEST_SRCDIR/sql/sqlite.sql" "d1$prefix/share/msr/sqlite.sql" &&
+	test_cmp "$MSRTEST_SRCDIR/sql/postgres.sql" "d1$prefix/share/msr/postgres.sql" &&
 	test -x "d1$prefix/bin/msr" &&
 	if [ "$prefix" = /usr/local ]; then
 		test -f d1/usr/local/share/msr/sqlite.sql &&
@@ -93,12 +93,12 @@ test_expect_success 'make install: sqlite.sql and postgres.sql in PREFIX/share/m
 '
 
 test_expect_success 'make install: the man pages in share/man/man1 and man5' '
-	test_cmp "$MSR_SRCDIR/man/msr.1" "d1$prefix/share/man/man1/msr.1" &&
-	test_cmp "$MSR_SRCDIR/man/msr.ini.5" "d1$prefix/share/man/man5/msr.ini.5"
+	test_cmp "$MSRTEST_SRCDIR/man/msr.1" "d1$prefix/share/man/man1/msr.1" &&
+	test_cmp "$MSRTEST_SRCDIR/man/msr.ini.5" "d1$prefix/share/man/man5/msr.ini.5"
 '
 
 test_expect_success 'configure has a directory option for each shell completion' '
-	"$MSR_SRCDIR/configure" --help >help &&
+	"$MSRTEST_SRCDIR/configure" --help >help &&
 	test_grep "with-bash-completion-dir=DIR" help &&
 	test_grep "with-zsh-completion-dir=DIR" help
 '
@@ -116,13 +116,13 @@ test_expect_success 'make install: the bash completion as msr, the zsh one as _m
 test_expect_success 'the installed sqlite.sql creates the tables the installed msr migrates with' '
 	sqlite3 ahead.db <"d1$prefix/share/msr/sqlite.sql" &&
 	mig m 1_a "CREATE TABLE a (x integer);" &&
-	$MSR_VALGRIND "d1$prefix/bin/msr" -v -u sqlite:ahead.db -d m migrate 2>err &&
+	$MSRTEST_VALGRIND "d1$prefix/bin/msr" -v -u sqlite:ahead.db -d m migrate 2>err &&
 	test_grep "applied 1_a" err &&
 	test_grep -v "created the tracking tables" err &&
 	test "$(sq ahead.db "SELECT version, state FROM msr_migrations")" = "1|applied" &&
 	test "$(sq ahead.db "SELECT action, outcome FROM msr_migrations_log")" = "up|ok" &&
 	: the same columns as the tables msr creates itself &&
-	$MSR_VALGRIND "d1$prefix/bin/msr" -u sqlite:own.db -d m migrate 2>err &&
+	$MSRTEST_VALGRIND "d1$prefix/bin/msr" -u sqlite:own.db -d m migrate 2>err &&
 	columns ahead.db >ahead &&
 	columns own.db >own &&
 	test_cmp own ahead
@@ -130,10 +130,10 @@ test_expect_success 'the installed sqlite.sql creates the tables the installed m
 
 test_expect_success 'make install prefix=/usr, as distribution packages: /usr/share/msr' '
 	mk install prefix=/usr DESTDIR="$TRASH/d2" &&
-	test_cmp "$MSR_SRCDIR/sql/sqlite.sql" d2/usr/share/msr/sqlite.sql &&
-	test_cmp "$MSR_SRCDIR/sql/postgres.sql" d2/usr/share/msr/postgres.sql &&
-	test_cmp "$MSR_SRCDIR/man/msr.1" d2/usr/share/man/man1/msr.1 &&
-	test_cmp "$MSR_SRCDIR/man/msr.ini.5" d2/usr/share/man/man5/msr.ini.5 &&
+	test_cmp "$MSRTEST_SRCDIR/sql/sqlite.sql" d2/usr/share/msr/sqlite.sql &&
+	test_cmp "$MSRTEST_SRCDIR/sql/postgres.sql" d2/usr/share/msr/postgres.sql &&
+	test_cmp "$MSRTEST_SRCDIR/man/msr.1" d2/usr/share/man/man1/msr.1 &&
+	test_cmp "$MSRTEST_SRCDIR/man/msr.ini.5" d2/usr/share/man/man5/msr.ini.5 &&
 	test -x d2/usr/bin/msr &&
 	completions d2 prefix=/usr &&
 	test ! -e d2/usr/local

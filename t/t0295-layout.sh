@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='the SQLite layout of the tracking tables: new and 0.1'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # A new database gets msr_migrations WITHOUT ROWID and an audit id
 # without AUTOINCREMENT; a database whose tables 0.1 made
@@ -55,7 +55,7 @@ test_expect_success 'per-batch on a new file: the same layout' '
 
 test_expect_success 'a 0.1 database: migrate, down, redo, status, baseline, repair' '
 	cp -R m o &&
-	sqlite3 -bail old.db <"$MSR_SRCDIR/t/fixtures/sqlite-0.1.sql" &&
+	sqlite3 -bail old.db <"$MSRTEST_SRCDIR/t/fixtures/sqlite-0.1.sql" &&
 	msr_ddl old.db >ddl-before &&
 	test_grep "sqlite_autoindex_msr_migrations_1" ddl-before &&
 	test_grep AUTOINCREMENT ddl-before &&

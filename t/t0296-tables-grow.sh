@@ -2,21 +2,21 @@
 test_description='tables that 0.1 made: msr adds the columns of 0.2
 (origin, run_id) in the transaction of its first change, records where
 rows come from and the id of the run'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # old NAME: a new database NAME whose tables were made from 0.1's DDL,
 # by the user msr connects as.
 old() {
 	db_new "$1" &&
-	case $MSR_TEST_DRIVER in
-	pg) pg_psql "$1" -f "$MSR_SRCDIR/t/fixtures/postgres-0.1.sql" ;;
-	*) sqlite3 -batch "$1.db" <"$MSR_SRCDIR/t/fixtures/sqlite-0.1.sql" ;;
+	case $MSRTEST_DRIVER in
+	pg) pg_psql "$1" -f "$MSRTEST_SRCDIR/t/fixtures/postgres-0.1.sql" ;;
+	*) sqlite3 -batch "$1.db" <"$MSRTEST_SRCDIR/t/fixtures/sqlite-0.1.sql" ;;
 	esac
 }
 
 # cols NAME TABLE: the columns of TABLE, in order, on one line.
 cols() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) dbq "$1" "SELECT attname FROM pg_attribute
 	    WHERE attrelid = '$2'::regclass AND attnum > 0
 	    AND NOT attisdropped ORDER BY attnum" ;;
@@ -109,7 +109,7 @@ test_expect_success 'repair adds the columns and keeps the origin of a row' '
 	old rp &&
 	msr -u "$(db_url rp)" -d b baseline 1 2>err &&
 	old rp2 &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) dbq rp2 "INSERT INTO msr_migrations (version, name, checksum,
 	    applied_at, seq) VALUES ('\''1'\'', '\''a'\'', '\''0'\'', now(), 1)" ;;
 	*) dbq rp2 "INSERT INTO msr_migrations (version, name, checksum,

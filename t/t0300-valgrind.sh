@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='migrate, down and status under valgrind: no errors, no leaks'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
-if [ -n "${MSR_SANITIZED:-}" ]; then
+if [ -n "${MSRTEST_SANITIZED:-}" ]; then
 	test_skip_all "the binary is built with sanitizers"
 fi
 command -v valgrind >/dev/null 2>&1 ||
@@ -11,7 +11,7 @@ command -v valgrind >/dev/null 2>&1 ||
 vg() {
 	valgrind -q --error-exitcode=99 --leak-check=full \
 	    --show-leak-kinds=all --errors-for-leak-kinds=all \
-	    --track-fds=no "$MSR_BIN" "$@"
+	    --track-fds=no "$MSRTEST_BIN" "$@"
 }
 
 test_expect_success 'setup' '

@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='lib-pg.sh starts a throwaway PostgreSQL server, gives each
 test its own database, and stops and removes everything at exit'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 # psql_on CONNSTR SQL: this server's psql on a URL or conninfo, never
 # asking for a password.
@@ -30,8 +30,8 @@ inner() {
 	cat >inner.sh <<EOF
 #!/bin/sh
 test_description='an inner script'
-. "\$MSR_SRCDIR/t/test-lib.sh"
-. "\$MSR_SRCDIR/t/lib-pg.sh"
+. "\$MSRTEST_SRCDIR/t/test-lib.sh"
+. "\$MSRTEST_SRCDIR/t/lib-pg.sh"
 echo "\$PGTMP" >"$TRASH/inner.tmp"
 head -n 1 "\$PGTMP/data/postmaster.pid" >"$TRASH/inner.pid"
 $1
@@ -234,11 +234,11 @@ test_done" &&
 test_expect_success 'missing server programs are a failure, never a skip' '
 	cat >inner.sh <<-\EOF &&
 	#!/bin/sh
-	. "$MSR_SRCDIR/t/test-lib.sh"
-	. "$MSR_SRCDIR/t/lib-pg.sh"
+	. "$MSRTEST_SRCDIR/t/test-lib.sh"
+	. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 	test_done
 	EOF
-	test_expect_code 1 env MSR_TEST_PG_BINDIR=/nonexistent sh inner.sh \
+	test_expect_code 1 env MSRTEST_PG_BINDIR=/nonexistent sh inner.sh \
 	    >out 2>&1 &&
 	test_grep "^not ok 1 - PostgreSQL server starts" out &&
 	test_grep "^# no initdb in /nonexistent" out &&

@@ -3,8 +3,8 @@ test_description='PostgreSQL: 300 migrations of every shape real sets have
 (plpgsql bodies, DO blocks, triggers, enums, comments with semicolons,
 CREATE INDEX CONCURRENTLY, own BEGIN ... COMMIT blocks, empty down files):
 up, down --all, up again gives the same schema'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 N=300
 

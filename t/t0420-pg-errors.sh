@@ -4,8 +4,8 @@ with the SQLSTATE, DETAIL, HINT and an excerpt with a caret, even when the
 statements are pipelined; notices are shown with their file; a failed
 migration leaves nothing behind; a failed CREATE INDEX CONCURRENTLY leaves a
 partial row that the next run resumes'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 # fp DB: schema and data of DB, tracking table included, without the rows
 # of the audit table (a failure adds one there, and only there).

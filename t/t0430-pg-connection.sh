@@ -2,8 +2,8 @@
 test_description='PostgreSQL: a connection lost mid-migration, wrong
 passwords, waiting for a server that starts late, SIGTERM during a long
 statement, and the session settings of [postgres]'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 # msr_sessions DB: how many sessions of msr are connected to DB, after
 # waiting up to 5 s for them to go.
@@ -339,7 +339,7 @@ test_expect_success 'role, search_path, timeouts and schema apply to the session
 
 test_expect_success 'a role that does not exist: exit 2 at once, named, even with --wait' '
 	start=$(date +%s) &&
-	test_expect_code 2 env MSR_POSTGRES_ROLE=no_such_role "$MSR_BIN" \
+	test_expect_code 2 env MSR_POSTGRES_ROLE=no_such_role "$MSRTEST_BIN" \
 	    -u "$(pg_conninfo sess)" -d n --wait 5 status 2>err &&
 	test $(( $(date +%s) - start )) -le 2 &&
 	test_grep "cannot set up the session of \[postgres\] on .*: role \"no_such_role\" does not exist" err &&

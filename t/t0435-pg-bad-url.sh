@@ -2,8 +2,8 @@
 test_description='PostgreSQL: a malformed URL or conninfo string is a
 usage error (exit 2) found before connecting: not retried by --wait,
 nothing created, and the message names what is wrong without the password'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 test_expect_success 'setup' '
 	pg_newdb bad &&

@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='PostgreSQL through PgBouncer in transaction pooling mode, lock method table'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 PGBOUNCER=$(command -v pgbouncer || ls /usr/sbin/pgbouncer 2>/dev/null)
 if [ -z "$PGBOUNCER" ]; then

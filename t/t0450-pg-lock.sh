@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='PostgreSQL advisory lock: concurrent runs, timeout, a killed holder'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 test_expect_success 'two concurrent runs: one applies, the other waits, names the holder, finds nothing to do' '
 	pg_newdb two &&
@@ -29,7 +29,7 @@ test_expect_success 'eight concurrent runs: every one exits 0, each migration ap
 	done &&
 	pids= &&
 	for n in 1 2 3 4 5 6 7 8; do
-		( exec "$MSR_BIN" -u "$(pg_url eight)" -d e migrate 2>run$n.err; ) &
+		( exec "$MSRTEST_BIN" -u "$(pg_url eight)" -d e migrate 2>run$n.err; ) &
 		pids="$pids $!"
 	done &&
 	for p in $pids; do wait $p || { echo "a run failed" >&2; cat run*.err >&2; return 1; }; done &&
@@ -61,7 +61,7 @@ test_expect_success 'the holder killed with -9: the next run proceeds at once' '
 	pg_newdb killed &&
 	rm -rf k && mkdir k &&
 	mig k 1_slow "CREATE TABLE slow (x int); SELECT pg_sleep(30);" &&
-	{ ( exec "$MSR_BIN" -u "$(pg_url killed)" -d k migrate ) 2>/dev/null & } &&
+	{ ( exec "$MSRTEST_BIN" -u "$(pg_url killed)" -d k migrate ) 2>/dev/null & } &&
 	pid=$! &&
 	i=0 && until test "$(pgq killed "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '\''%pg_sleep(30)%'\'' AND application_name = '\''msr'\''")" = 1; do
 		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1

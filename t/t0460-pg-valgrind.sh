@@ -1,19 +1,19 @@
 #!/bin/sh
 test_description='PostgreSQL: migrate, status, down and failures under valgrind'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
-if [ -n "${MSR_SANITIZED:-}" ]; then
+if [ -n "${MSRTEST_SANITIZED:-}" ]; then
 	test_skip_all "the binary is built with sanitizers"
 fi
 command -v valgrind >/dev/null 2>&1 ||
 	test_require valgrind "apt-get install valgrind"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 vg() {
 	valgrind -q --error-exitcode=99 --leak-check=full \
 	    --show-leak-kinds=definite,indirect,possible \
 	    --errors-for-leak-kinds=definite,indirect,possible \
-	    "$MSR_BIN" "$@"
+	    "$MSRTEST_BIN" "$@"
 }
 
 test_expect_success 'setup' '

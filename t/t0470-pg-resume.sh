@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='PostgreSQL: a no-transaction migration failing midway, fixed by hand, resumes where it stopped'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 five='-- msr:no-transaction
 CREATE TABLE IF NOT EXISTS s1 (x int);

@@ -3,8 +3,8 @@ test_description='PostgreSQL: a CREATE INDEX CONCURRENTLY that failed leaves an
 invalid index; running the statement again refuses, naming the DROP INDEX
 CONCURRENTLY to run, instead of skipping it (IF NOT EXISTS) and recording
 the migration as applied'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 SQ="'"
 

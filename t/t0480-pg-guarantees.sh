@@ -3,8 +3,8 @@ test_description='PostgreSQL: promises of msr(1) and msr.ini(5) that no other
 script asserts (connection parameters, service files, TLS, session, names,
 times, protocols, notices, privileges, the lock key, signals, wait); see
 t/GUARANTEES.md'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 SQ="'"
 
@@ -100,11 +100,11 @@ else
 fi
 
 # tls_test DESCRIPTION BODY: a test that needs openssl; without it, it
-# is skipped, or fails under MSR_TEST_REQUIRE_ALL, as test_require does.
+# is skipped, or fails under MSRTEST_REQUIRE_ALL, as test_require does.
 tls_test() {
 	if [ -n "$have_openssl" ]; then
 		test_expect_success "$1" "$2"
-	elif [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+	elif [ -n "${MSRTEST_REQUIRE_ALL:-}" ]; then
 		test_expect_success "$1" '
 			echo "openssl is required: apt-get install openssl"
 			false
@@ -191,13 +191,13 @@ test_expect_success 'with password_file, libpq reads neither PGPASSWORD nor ~/.p
 	printf "not_it\n" >pw.wrong && chmod 600 pw.wrong &&
 	PGPASSWORD=pw_s3cret msr -u "$(pg_tcp_url pwf msr_pw)" -d s status >out &&
 	test_expect_code 3 env PGPASSWORD=pw_s3cret \
-	    MSR_DATABASE_PASSWORD_FILE=pw.wrong "$MSR_BIN" \
+	    MSR_DATABASE_PASSWORD_FILE=pw.wrong "$MSRTEST_BIN" \
 	    -u "$(pg_tcp_url pwf msr_pw)" -d s status 2>err &&
 	test_grep "password authentication failed" err &&
 	printf "127.0.0.1:%s:pwf:msr_pw:pw_s3cret\n" "$PGPORT" >"$HOME/.pgpass" &&
 	chmod 600 "$HOME/.pgpass" &&
 	msr -u "$(pg_tcp_url pwf msr_pw)" -d s status >out &&
-	test_expect_code 3 env MSR_DATABASE_PASSWORD_FILE=pw.wrong "$MSR_BIN" \
+	test_expect_code 3 env MSR_DATABASE_PASSWORD_FILE=pw.wrong "$MSRTEST_BIN" \
 	    -u "$(pg_tcp_url pwf msr_pw)" -d s status 2>err &&
 	test_grep "password authentication failed" err &&
 	rm "$HOME/.pgpass"
@@ -231,7 +231,7 @@ test_expect_success 'connect_timeout: the key, the URL wins, 0 leaves it to PGCO
 	test_expect_code 3 msr -c ct30.ini -u "$hole?connect_timeout=2" -d s status 2>err2 &&
 	t2=$(elapsed $start) &&
 	start=$(date +%s) &&
-	test_expect_code 3 env PGCONNECT_TIMEOUT=2 "$MSR_BIN" -c ct0.ini -u "$hole" -d s status 2>err3 &&
+	test_expect_code 3 env PGCONNECT_TIMEOUT=2 "$MSRTEST_BIN" -c ct0.ini -u "$hole" -d s status 2>err3 &&
 	t3=$(elapsed $start) &&
 	msr_bg out err4 -c ct30.ini -u "$hole" -d s status &&
 	pid=$! &&
@@ -268,7 +268,7 @@ test_expect_success '--wait tries again after a wrong password too' '
 
 test_expect_success 'the schema of [migrations] must exist: msr does not create it' '
 	pg_newdb nosch &&
-	test_must_fail env MSR_MIGRATIONS_SCHEMA=nope "$MSR_BIN" \
+	test_must_fail env MSR_MIGRATIONS_SCHEMA=nope "$MSRTEST_BIN" \
 	    -u "$(pg_url nosch)" -d s migrate 2>err &&
 	test_grep "schema \"nope\" does not exist" err &&
 	test "$(pgq nosch "SELECT count(*) FROM pg_namespace WHERE nspname = '\''nope'\''")" = 0 &&
@@ -277,7 +277,7 @@ test_expect_success 'the schema of [migrations] must exist: msr does not create 
 
 test_expect_success 'msr.ini(5): a role that cannot be set is exit 2 at once, not retried' '
 	start=$(date +%s) &&
-	{ env MSR_POSTGRES_ROLE=no_such_role "$MSR_BIN" -u "$(pg_url base)" \
+	{ env MSR_POSTGRES_ROLE=no_such_role "$MSRTEST_BIN" -u "$(pg_url base)" \
 	    -d s --wait 5 status 2>err; rc=$?; } &&
 	test $rc = 2 &&
 	test "$(elapsed $start)" -lt 4 &&
@@ -412,7 +412,7 @@ test_expect_success 'the advisory lock key is the schema-qualified tracking tabl
 	pgq key "CREATE SCHEMA track" &&
 	pg_hold_lock key track &&
 	test_when_finished "pg_free_lock key" &&
-	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=track "$MSR_BIN" \
+	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=track "$MSRTEST_BIN" \
 	    -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err1 &&
 	msr -u "$(pg_url key)" -d a --lock-timeout 0 migrate 2>err2 &&
 	pg_free_lock key &&
@@ -511,7 +511,7 @@ test_expect_success 'exit 1 when the tracking tables cannot be created' '
 # t0930-least-privilege-pg.sh; this one only prepares the next tests.
 test_expect_success 'a role with a password uses tracking tables made ahead' '
 	pg_psql priv -c "CREATE SCHEMA msr" -c "SET search_path = msr" \
-	    -f "$MSR_SRCDIR/sql/postgres.sql" \
+	    -f "$MSRTEST_SRCDIR/sql/postgres.sql" \
 	    -c "GRANT USAGE ON SCHEMA msr TO msr_pw" \
 	    -c "GRANT SELECT, INSERT, UPDATE, DELETE ON msr_migrations, msr_migrations_log, msr_migrations_lock TO msr_pw" \
 	    -c "CREATE SCHEMA app AUTHORIZATION msr_pw" >/dev/null &&
@@ -544,7 +544,7 @@ test_expect_success 'exit 1 when baseline or repair cannot write the tracking ta
 test_expect_success 'exit 1 when lock release cannot delete the row of the lock table' '
 	pgq priv "REVOKE DELETE ON msr.msr_migrations_lock FROM msr_pw;
 	    INSERT INTO msr.msr_migrations_lock VALUES (1, '\''pid 99 on gone since then'\'', now())" &&
-	test_expect_code 1 env MSR_LOCK_METHOD=table "$MSR_BIN" -c priv.ini \
+	test_expect_code 1 env MSR_LOCK_METHOD=table "$MSRTEST_BIN" -c priv.ini \
 	    -u "$(pg_tcp_url priv msr_pw pw_s3cret)" lock release --force 2>err &&
 	test_grep "^msr: error: cannot release the lock: permission denied" err &&
 	test "$(pgq priv "SELECT count(*) FROM msr.msr_migrations_lock")" = 1
@@ -744,7 +744,7 @@ test_expect_success 'wait: --timeout 0 tries once; it says once that it waits' '
 
 test_expect_success 'wait: the wait key is the default, and 60 s when it is 0' '
 	start=$(date +%s) &&
-	test_expect_code 3 env MSR_DATABASE_WAIT=1 "$MSR_BIN" \
+	test_expect_code 3 env MSR_DATABASE_WAIT=1 "$MSRTEST_BIN" \
 	    -u postgresql://postgres@127.0.0.1:1/x wait 2>err &&
 	test_grep "^msr: waiting up to 1 s for " err &&
 	msr_bg out err60 -u postgresql://postgres@127.0.0.1:1/x wait &&

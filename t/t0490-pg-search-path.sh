@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='PostgreSQL: the schema of the tracking tables is fixed for the run, whatever search_path says'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 test_expect_success 'a migration that sets search_path: its rows and the next ones are written' '
 	pg_newdb sp &&
@@ -154,7 +154,7 @@ test_expect_success 'functions of a schema before pg_catalog do not stand in for
 	mig s 2_b "CREATE TABLE b (x int);" &&
 	pg_hold_lock fn public &&
 	test_when_finished "pg_free_lock fn" &&
-	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=public "$MSR_BIN" \
+	test_expect_code 4 env MSR_MIGRATIONS_SCHEMA=public "$MSRTEST_BIN" \
 	    -u "$(pg_url fn)" -d s --lock-timeout 0 migrate 2>err &&
 	pg_free_lock fn &&
 	test_grep "held by backend pid [0-9]* (psql) from a local socket, connected since [0-9-]*T[0-9:]*Z" err &&

@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='PostgreSQL: what a migration does to its session is
 undone before the next one (RESET ALL, the role and [postgres] again)'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
 NOTX='-- msr:no-transaction'
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='msr lint: every rule fires where it must and nowhere else'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # with_env NAME=VALUE COMMAND...: runs the command, a shell function
 # too, with that variable exported, in a subshell.
@@ -184,7 +184,7 @@ quiet ddl-with-backfill postgres "ALTER TABLE t ADD COLUMN c int;\nINSERT INTO t
 
 test_expect_success 'every rule has a case that fires and one that does not' '
 	sed -n "s/.*= { \"\([a-z-]*\)\", SEV_.*/\1/p" \
-	    "$MSR_SRCDIR/src/rules.c" | sort >rules &&
+	    "$MSRTEST_SRCDIR/src/rules.c" | sort >rules &&
 	test "$(wc -l <rules)" -ge 22 &&
 	printf "%s\n" $fired | sort -u >fired &&
 	printf "%s\n" $quieted | sort -u >quieted &&
@@ -196,8 +196,8 @@ test_expect_success 'every rule has a case that fires and one that does not' '
 
 test_expect_success 'msr.1 documents exactly the rules, with their severity' '
 	sed -n "s/.*= { \"\([a-z-]*\)\", SEV_\([A-Z]*\).*/\1 \2/p" \
-	    "$MSR_SRCDIR/src/rules.c" | tr A-Z a-z | sort >want &&
-	sed -n "/^\.Sh LINT/,/^\.Sh /p" "$MSR_SRCDIR/man/msr.1" |
+	    "$MSRTEST_SRCDIR/src/rules.c" | tr A-Z a-z | sort >want &&
+	sed -n "/^\.Sh LINT/,/^\.Sh /p" "$MSRTEST_SRCDIR/man/msr.1" |
 	sed -n "s/^\.It Li \(.*\) Pq \([a-z]*\)\$/\1 \2/p" |
 	awk "{ for (i = 1; i < NF; i++) if (\$i != \",\") print \$i, \$NF }" |
 	sed "s/,\$//; s/, / /" | sort >got &&
@@ -340,7 +340,7 @@ test_expect_success 'a file that cannot be read as text is exit 2, naming it' '
 '
 
 test_expect_success 'the bundled example is clean' '
-	msr -d "$MSR_SRCDIR/examples/sqlite/migrations" lint >out 2>err &&
+	msr -d "$MSRTEST_SRCDIR/examples/sqlite/migrations" lint >out 2>err &&
 	test_must_be_empty out &&
 	test_grep "5 migrations checked for SQLite: 0 errors, 0 warnings" err
 '
@@ -359,7 +359,7 @@ test_expect_success 'the README shows what lint prints' '
 	    "DROP INDEX CONCURRENTLY IF EXISTS users_email;" \
 	    >db/migrations/0042_users_email.down.sql &&
 	test_expect_code 5 with_env MSR_LINT_DIALECT=postgres msr -d db/migrations lint >out 2>err &&
-	grep -A2 "^\$ msr -d db/migrations lint\$" "$MSR_SRCDIR/README.md" |
+	grep -A2 "^\$ msr -d db/migrations lint\$" "$MSRTEST_SRCDIR/README.md" |
 	    sed 1d >readme &&
 	test "$(wc -l <readme)" = 2 &&
 	cat out err >got &&

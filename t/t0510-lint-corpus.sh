@@ -1,9 +1,9 @@
 #!/bin/sh
 test_description='msr lint on migrations written as teams write them'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # The cases, their format and how to regenerate them: t/lint/lib.sh.
-corpus=$MSR_SRCDIR/t/lint
+corpus=$MSRTEST_SRCDIR/t/lint
 . "$corpus/lib.sh"
 
 test_expect_success 'the corpus has at least 60 cases, each with its .expect' '
@@ -38,7 +38,7 @@ test_expect_success 'the rules a file says must not fire do not' '
 
 test_expect_success 'every rule fires in a case and is named not to in one' '
 	sed -n "s/.*= { \"\([a-z-]*\)\", SEV_.*/\1/p" \
-	    "$MSR_SRCDIR/src/rules.c" | sort >rules &&
+	    "$MSRTEST_SRCDIR/src/rules.c" | sort >rules &&
 	test "$(wc -l <rules)" -ge 22 &&
 	cat "$corpus"/*.expect |
 	sed -n "s/^[a-z]*:[0-9]*:[0-9]*: \([a-z-]*\): .*/\1/p" |

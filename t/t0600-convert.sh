@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='convert: msr pairs from the migrations of dbmate, goose, Flyway and sql-migrate, statements unchanged; bad input writes nothing'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 SQ="'"
 

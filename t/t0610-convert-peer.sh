@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='sets of dbmate, goose, Flyway and sql-migrate: what msr convert writes applies to the schema the tool itself makes, on SQLite and PostgreSQL'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
-. "$MSR_SRCDIR/t/lib-peer.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
+. "$MSRTEST_SRCDIR/t/lib-peer.sh"
 
 test_expect_success 'the pinned dbmate is the one installed' '
 	dbmate --version >out &&

@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='adopt the history that the real dbmate and sql-migrate wrote, and keep dbmate'"'"'s table for dbmate, on SQLite and PostgreSQL'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
-. "$MSR_SRCDIR/t/lib-peer.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
+. "$MSRTEST_SRCDIR/t/lib-peer.sh"
 
 # newdb DRIVER NAME: a fresh database.
 newdb() {

@@ -1,10 +1,10 @@
 #!/bin/sh
 test_description='adopt: the history of golang-migrate, dbmate, goose, Flyway and sql-migrate'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # Each tool's table, made with the DDL the tool itself runs, and the
 # values its Go or Java driver writes for true and false.
-if [ "$MSR_TEST_DRIVER" = pg ]; then
+if [ "$MSRTEST_DRIVER" = pg ]; then
 	T=true F=false
 	golang_ddl='CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)'
 	dbmate_ddl='create table if not exists schema_migrations (version varchar(128) primary key)'
@@ -367,7 +367,7 @@ test_expect_success '--table naming another tool.s table says so and points to a
 
 # adopting DB: until msr reads the history through the slow view of DB.
 adopting() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		ad_i=0
 		until test "$(dbq "$1" "SELECT count(*) FROM pg_stat_activity
@@ -387,7 +387,7 @@ adopting() {
 
 test_expect_success 'SIGINT and SIGTERM while adopt reads the history: 130 and 143, nothing written' '
 	db_new sig &&
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
+	if [ "$MSRTEST_DRIVER" = pg ]; then
 		dbq sig "CREATE VIEW slow AS SELECT CAST(1 AS text) AS version FROM pg_sleep(60)"
 	else
 		dbq sig "CREATE VIEW slow AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000000000) SELECT CAST(i AS text) AS version FROM c WHERE i = 2000000000"

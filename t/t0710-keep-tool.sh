@@ -1,8 +1,8 @@
 #!/bin/sh
 test_description='keep_tool: golang-migrate and dbmate tables kept in step'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
-if [ "$MSR_TEST_DRIVER" = pg ]; then
+if [ "$MSRTEST_DRIVER" = pg ]; then
 	T=t F=f
 else
 	T=1 F=0
@@ -31,7 +31,7 @@ test_expect_success 'golang-migrate: created as it creates it, then the newest v
 	msr -c g.ini migrate --to 2 2>err &&
 	test_grep "created .*schema_migrations for keep_tool, as golang-migrate creates it" err &&
 	test "$(gm g)" = "2|0" &&
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
+	if [ "$MSRTEST_DRIVER" = pg ]; then
 		pgq g "SELECT column_name, data_type, is_nullable FROM information_schema.columns
 		    WHERE table_name = '"'schema_migrations'"' ORDER BY ordinal_position" >cols &&
 		printf "version|bigint|NO\ndirty|boolean|NO\n" >expect
@@ -127,7 +127,7 @@ test_expect_success 'golang-migrate: a version above bigint is refused at planni
 
 test_expect_success 'golang-migrate: another name and schema' '
 	db_new o &&
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
+	if [ "$MSRTEST_DRIVER" = pg ]; then
 		dbq o "CREATE SCHEMA other" &&
 		ini o golang-migrate "keep_table = schema_om
 keep_schema = other" &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 test_description='the man pages and contrib/msr.ini agree with the code'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # What is compared, and the markup it relies on:
 #   config_keys[] of src/config.c  with  man/msr.ini.5: one ".It Cm NAME"
@@ -17,7 +17,7 @@ test_description='the man pages and contrib/msr.ini agree with the code'
 #   enum msr_exit of src/msr.h  with  the ".It CODE" items of
 #     ".Sh EXIT STATUS" in man/msr.1.
 
-SRC=$MSR_SRCDIR
+SRC=$MSRTEST_SRCDIR
 
 # The config_keys[] table as tab-separated fields: section, name, type,
 # default ("=TEXT", or NULL), min, max, help.  Adjacent string literals
@@ -118,10 +118,14 @@ man5_expected() {
 			type = "list of identifiers"
 		else if (t == "CFG_DURATION")
 			type = "duration"
+		else if (t == "CFG_SECONDS")
+			type = "seconds, " $5 " to " $6
 		else if (t == "CFG_RULES")
 			type = "list of lint rules"
 		else if (t == "CFG_DIALECT")
 			type = "auto, sqlite or postgres"
+		else if (t == "CFG_COLOR")
+			type = "auto, always or never"
 		else if (t == "CFG_KEEPTOOL")
 			type = "none, golang-migrate or dbmate"
 		else

@@ -3,15 +3,15 @@ test_description='contrib/: msr.mk, the shell completions and the systemd
 unit work with this msr, and the msr command lines and environment of the
 Dockerfile, docker-compose.yml and the Kubernetes files run for real
 against a throwaway PostgreSQL'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 # The PostgreSQL server of the last tests; a build without the driver
 # still runs the others.
-if [ "${MSR_HAVE_LIBPQ:-}" != no ]; then
-	. "$MSR_SRCDIR/t/lib-pg.sh"
+if [ "${MSRTEST_HAVE_LIBPQ:-}" != no ]; then
+	. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 fi
 
-C=$MSR_SRCDIR/contrib
+C=$MSRTEST_SRCDIR/contrib
 
 
 have_yaml=
@@ -49,7 +49,7 @@ mk() {
 test_expect_success 'msr.mk: db-new NAME=add_users creates the pair' '
 	mkdir proj &&
 	cat >proj/Makefile <<-EOF &&
-	MSR = $MSR_VALGRIND $MSR_BIN
+	MSR = $MSRTEST_VALGRIND $MSRTEST_BIN
 	MSR_FLAGS = -u sqlite:app.db -d migrations
 	include $C/msr.mk
 	EOF
@@ -123,7 +123,7 @@ test_expect_success 'msr.mk: its targets are .PHONY' '
 # comp WORD...: what the bash completion offers for the command line
 # WORD..., the cursor at the end of the last word; sorted, one a line.
 cat >comp.bash <<'EOF'
-. "$MSR_SRCDIR/contrib/completion/msr.bash" || exit 1
+. "$MSRTEST_SRCDIR/contrib/completion/msr.bash" || exit 1
 [ "$(complete -p msr)" = "complete -F _msr msr" ] || exit 1
 COMP_WORDS=("$@")
 COMP_CWORD=$(($# - 1))
@@ -139,7 +139,7 @@ comp() {
 # empty when there is none, "0" for no options), one command a line.
 commands_table() {
 	sed -n '/^static const struct cmd commands\[\] = {/,/^};/p' \
-	    "$MSR_SRCDIR/src/main.c" |
+	    "$MSRTEST_SRCDIR/src/main.c" |
 	awk '
 	/^[ \t]*\{ "/ { e = ""; on = 1 }
 	on { e = e " " $0 }
@@ -159,13 +159,13 @@ commands_table() {
 longopts_table() {
 	sed -n '/^static const struct option longopts\[\] = {/,/^};/{
 		s/^[[:space:]]*{ "\([a-z-]*\)",.*/--\1/p
-	}' "$MSR_SRCDIR/src/main.c" | LC_ALL=C sort
+	}' "$MSRTEST_SRCDIR/src/main.c" | LC_ALL=C sort
 }
 optnames_by_bit() {
 	sed -n '/^static const char \*const optnames\[\] = {/,/^};/p' \
-	    "$MSR_SRCDIR/src/main.c" | grep -o '"--[a-z-]*"' | tr -d '"' >on &&
+	    "$MSRTEST_SRCDIR/src/main.c" | grep -o '"--[a-z-]*"' | tr -d '"' >on &&
 	sed -n 's/^#define \(OPT_[A-Z]*\)[[:space:]]*0x\([0-9a-fA-F]*\).*/\1 \2/p' \
-	    "$MSR_SRCDIR/src/cmd.h" |
+	    "$MSRTEST_SRCDIR/src/cmd.h" |
 	while read -r name hex; do
 		v=$(printf '%d' "0x$hex") &&
 		i=1 &&
@@ -173,10 +173,10 @@ optnames_by_bit() {
 		printf '%s %s\n' "$name" "$(sed -n "${i}p" on)"
 	done
 }
-# The short options of the getopt_long string.
+# The short options of the getopt_long string, SHORTOPTS.
 shortopts_table() {
-	sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' \
-	    "$MSR_SRCDIR/src/main.c" | tr -d ':' | fold -w 1 | sed 's/^/-/' |
+	sed -n 's/^#define SHORTOPTS[	 ]*"\([^"]*\)".*/\1/p' \
+	    "$MSRTEST_SRCDIR/src/main.c" | tr -d ':' | fold -w 1 | sed 's/^/-/' |
 	LC_ALL=C sort
 }
 
@@ -319,7 +319,7 @@ drain() {
 	done
 	print -r -- "${all//$'\r'/}"
 }
-zpty -w z "fpath=(${(q)MSR_SRCDIR}/contrib/completion \$fpath)"
+zpty -w z "fpath=(${(q)MSRTEST_SRCDIR}/contrib/completion \$fpath)"
 zpty -w z 'autoload -Uz compinit && compinit -u -D'
 drain >/dev/null
 for line; do
@@ -364,7 +364,7 @@ fi
 
 # The unit, with this build's bindir in ExecStart=, as make install
 # installs it.
-unit=$(cd "$(dirname "$MSR_BIN")/.." && pwd)/contrib/systemd/msr-migrate.service
+unit=$(cd "$(dirname "$MSRTEST_BIN")/.." && pwd)/contrib/systemd/msr-migrate.service
 
 # The msr arguments of ExecStart=.
 execstart_args() {
@@ -390,7 +390,7 @@ test_expect_success 'systemd: systemd-analyze verify finds nothing to say of the
 	mkdir sd &&
 	: the unit that make install installs, and the msr it installs &&
 	(
-		cd "$(dirname "$MSR_BIN")/.." &&
+		cd "$(dirname "$MSRTEST_BIN")/.." &&
 		unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS &&
 		make install DESTDIR="$TRASH/sdinst"
 	) >make.log 2>&1 &&
@@ -482,23 +482,23 @@ EOF
 
 # Under valgrind or sanitizers msr asks the kernel for more than it
 # does: only a plain build has this test.
-if [ -n "${MSR_VALGRIND:-}${MSR_SANITIZED:-}" ]; then
+if [ -n "${MSRTEST_VALGRIND:-}${MSRTEST_SANITIZED:-}" ]; then
 	:
 elif command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null &&
     systemd-analyze syscall-filter @system-service >/dev/null 2>&1; then
 test_expect_success 'systemd: what msr asks of the kernel passes the unit'"'"'s SystemCallFilter= and RestrictAddressFamilies=' '
 	mkdir -p sc &&
 	mig sc/m 1_a "CREATE TABLE a (x integer);" &&
-	strace -f -qq -o sc/sqlite.trace "$MSR_BIN" -u sqlite:sc/app.db \
+	strace -f -qq -o sc/sqlite.trace "$MSRTEST_BIN" -u sqlite:sc/app.db \
 	    -d sc/m migrate --wait 60 2>err &&
-	if [ "${MSR_HAVE_LIBPQ:-}" != no ]; then
+	if [ "${MSRTEST_HAVE_LIBPQ:-}" != no ]; then
 		pg_newdb sc &&
 		pgq sc "ALTER DATABASE sc OWNER TO msr_pw;
 		    ALTER SCHEMA public OWNER TO msr_pw" &&
 		printf %s pw_s3cret >sc/pw &&
 		: a host name, so that the resolver runs too &&
 		MSR_DATABASE_PASSWORD_FILE=sc/pw strace -f -qq -o sc/pg.trace \
-		    "$MSR_BIN" -d sc/m \
+		    "$MSRTEST_BIN" -d sc/m \
 		    -u "postgresql://msr_pw@localhost:$PGPORT/sc?connect_timeout=5" \
 		    migrate --wait 60 2>err &&
 		test "$(pgq sc "SELECT count(*) FROM msr_migrations")" = 1
@@ -589,7 +589,7 @@ fi
 
 if command -v readelf >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
 test_expect_success 'Dockerfile: the runtime packages hold every library msr is linked with' '
-	readelf -d "$MSR_BIN" | sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p" >needed &&
+	readelf -d "$MSRTEST_BIN" | sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p" >needed &&
 	test_grep libsqlite3 needed &&
 	while read -r so; do
 		case $so in
@@ -607,7 +607,7 @@ else
 fi
 
 # The build tree, for the Dockerfile's make install-strip.
-build=$(cd "$(dirname "$MSR_BIN")/.." && pwd)
+build=$(cd "$(dirname "$MSRTEST_BIN")/.." && pwd)
 if [ -f "$build/Makefile" ]; then
 test_expect_success 'Dockerfile: what it copies from the build stage is what make install-strip installs' '
 	grep "^COPY --from=build " "$df" >copies &&
@@ -632,19 +632,19 @@ fi
 
 # Building the image needs a docker daemon, which CI has not: the stages
 # are checked piece by piece above, and the build itself only when
-# MSR_TEST_DOCKER is set.
-if [ -z "${MSR_TEST_DOCKER:-}" ]; then
+# MSRTEST_DOCKER is set.
+if [ -z "${MSRTEST_DOCKER:-}" ]; then
 	:
 elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
 test_expect_success 'Dockerfile: docker builds the image, which runs msr' '
 	tag=msr-t0910:$$ &&
-	docker build -q -f "$df" -t "$tag" "$MSR_SRCDIR" >out 2>&1 &&
+	docker build -q -f "$df" -t "$tag" "$MSRTEST_SRCDIR" >out 2>&1 &&
 	docker run --rm "$tag" --version >out &&
 	docker image rm "$tag" >/dev/null &&
 	test_grep "^msr " out
 '
 else
-	test_skip 'Dockerfile: docker build' 'MSR_TEST_DOCKER is set, but no docker daemon answers'
+	test_skip 'Dockerfile: docker build' 'MSRTEST_DOCKER is set, but no docker daemon answers'
 fi
 
 # --- docker-compose.yml and Kubernetes: structure ---------------------
@@ -658,7 +658,7 @@ cat >contrib.py <<'EOF'
 import json, os, shlex, sys
 import yaml
 
-C = os.path.join(os.environ["MSR_SRCDIR"], "contrib")
+C = os.path.join(os.environ["MSRTEST_SRCDIR"], "contrib")
 
 def load(name):
     with open(os.path.join(C, name)) as f:
@@ -704,8 +704,8 @@ def script(env, argv, image=True):
     words = ["env", "-i", "PATH=" + os.environ["PATH"],
              "HOME=" + os.environ["HOME"]]
     words += ["%s=%s" % (k, adapt(k, v)) for k, v in sorted(full.items())]
-    words += ['$MSR_VALGRIND "$MSR_BIN"'] + list(argv)
-    print(" ".join(w if "$MSR_BIN" in w else shlex.quote(w)
+    words += ['$MSRTEST_VALGRIND "$MSRTEST_BIN"'] + list(argv)
+    print(" ".join(w if "$MSRTEST_BIN" in w else shlex.quote(w)
                    for w in words) + " || exit $?")
 
 def compose():
@@ -913,7 +913,7 @@ test_expect_success 'docker-compose.yml: its init SQL is the README'"'"'s least-
 	python3 contrib.py init >init &&
 	test "$(cat init)" = ./least-privilege.sql &&
 	awk "/^\`\`\`sql\$/ { inb = 1; next } /^\`\`\`/ { inb = 0 } inb" \
-	    "$MSR_SRCDIR/README.md" >readme.sql &&
+	    "$MSRTEST_SRCDIR/README.md" >readme.sql &&
 	test "$(wc -l <readme.sql)" -gt 10 &&
 	grep -v -e "^--" -e "^\$" -e "^\\\\set migrator_password " \
 	    -e "^ALTER ROLE migrator PASSWORD " -e "^\\\\unset " \
@@ -940,7 +940,7 @@ test_expect_success 'docker-compose.yml: its header, run from the top of the tre
 	mkdir -p top/contrib top/sql &&
 	: and the files of the tree that it names &&
 	cp "$C/docker-compose.yml" "$C/least-privilege.sql" top/contrib/ &&
-	cp "$MSR_SRCDIR/sql/postgres.sql" top/sql/ &&
+	cp "$MSRTEST_SRCDIR/sql/postgres.sql" top/sql/ &&
 	(cd top && sh -e "$TRASH/header.sh") &&
 	python3 contrib.py paths >paths &&
 	test "$(wc -l <paths)" -ge 5 &&
@@ -990,7 +990,7 @@ run_example() {
 	test "$(pgq "$1" "SELECT count(*) FROM orders")" = 0
 }
 
-if [ "${MSR_HAVE_LIBPQ:-}" = no ]; then
+if [ "${MSRTEST_HAVE_LIBPQ:-}" = no ]; then
 	: only a build with the driver has this test
 elif [ -z "$have_yaml" ]; then
 	test_skip 'examples run against PostgreSQL' 'no python3 yaml module'
@@ -1006,7 +1006,7 @@ test_expect_success 'docker-compose.yml: the init SQL of db, then the migrate se
 	pg_newdb app &&
 	: as the postgres image runs it: psql, as the superuser, in POSTGRES_DB &&
 	sed -e "s|/run/secrets/migrator_password|$TRASH/migrator_password|" \
-	    -e "s|^\\\\i /usr/share/msr/postgres.sql\$|\\\\i $MSR_SRCDIR/sql/postgres.sql|" \
+	    -e "s|^\\\\i /usr/share/msr/postgres.sql\$|\\\\i $MSRTEST_SRCDIR/sql/postgres.sql|" \
 	    "$C/least-privilege.sql" >init.sql &&
 	test "$(diff "$C/least-privilege.sql" init.sql | grep -c "^>")" = 2 &&
 	printf %s mig_s3cret >migrator_password &&
@@ -1048,7 +1048,7 @@ test_expect_success 'k8s: the Job'"'"'s msr command line and environment migrate
 test_expect_success 'k8s: the init containers wait for the database, then migrate it' '
 	run_example d_init init >out 2>&1 &&
 	test_grep " wait --timeout 120 " out &&
-	test "$(grep -c "MSR_BIN" "run-init.sh")" = 2
+	test "$(grep -c "MSRTEST_BIN" "run-init.sh")" = 2
 '
 
 # probe [VERSION]: runs the readiness probe of the application's
@@ -1079,7 +1079,7 @@ test_expect_success 'systemd: the shell line of the unit'"'"'s header reads the 
 	test "$(wc -l <sd-shell)" = 1 &&
 	: not as root, and the files of /etc/msr in etc-msr &&
 	sed -e "s/^sudo //" -e "s|/etc/msr|$TRASH/etc-msr|g" \
-	    -e "s| msr | \$MSR_VALGRIND \"\$MSR_BIN\" |" sd-shell >sd-shell.sh &&
+	    -e "s| msr | \$MSRTEST_VALGRIND \"\$MSRTEST_BIN\" |" sd-shell >sd-shell.sh &&
 	test_grep "CREDENTIALS_DIRECTORY=$TRASH/etc-msr " sd-shell.sh &&
 	pg_newdb d_unit &&
 	mkdir -p etc-msr &&

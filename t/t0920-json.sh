@@ -2,7 +2,7 @@
 test_description='--json: every event line and the status document, field by
 field, against the lists of msr.1 (sections "JSON events" and "Status
 document")'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
 
 command -v python3 >/dev/null 2>&1 ||
     test_require python3 "sh scripts/deps installs it"
@@ -20,9 +20,9 @@ u() {
 cat >jl.py <<\EOF
 import datetime, json, os, re
 
-MAN = os.path.join(os.environ["MSR_SRCDIR"], "man", "msr.1")
+MAN = os.path.join(os.environ["MSRTEST_SRCDIR"], "man", "msr.1")
 UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-DRIVER = os.environ["MSR_TEST_DRIVER"]
+DRIVER = os.environ["MSRTEST_DRIVER"]
 
 def section(name):
     out, on = [], False
@@ -164,7 +164,7 @@ def names(evs):
     return [e["event"] for e in evs]
 EOF
 
-export MSR_TEST_DRIVER
+export MSRTEST_DRIVER
 # msr runs in a time zone far from UTC: times must not follow it.
 TZ=XST-5:45
 export TZ
@@ -174,7 +174,7 @@ test_expect_success 'msr.1 lists the members of every event msr prints' '
 	import os, re
 	from jl import doc
 	ev, top, mig, states = doc()
-	src = os.path.join(os.environ["MSR_SRCDIR"], "src")
+	src = os.path.join(os.environ["MSRTEST_SRCDIR"], "src")
 	seen = set()
 	for f in os.listdir(src):
 	    if not f.endswith(".c") or f == "log.c":
@@ -398,7 +398,7 @@ test_expect_success 'plans, version and lock status: JSON with the members of ms
 test_expect_success 'a failed COMMIT: line and column null' '
 	db_new fk &&
 	: SQLite checks foreign keys when they are on before the BEGIN &&
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	sqlite) on="PRAGMA foreign_keys = ON;
 BEGIN;" end="COMMIT;" ;;
 	pg) on= end= ;;
@@ -549,7 +549,7 @@ END \$\$;" &&
 test_for pg 'a lost connection: migration_failed with code null, no summary' '
 	db_new lost &&
 	mig l 1_sleep "SELECT pg_sleep(60);" &&
-	{ $MSR_VALGRIND "$MSR_BIN" --json -u "$(u lost)" -d l migrate >out 2>err & } &&
+	{ $MSRTEST_VALGRIND "$MSRTEST_BIN" --json -u "$(u lost)" -d l migrate >out 2>err & } &&
 	pid=$! &&
 	b=$(pg_sleeping_backend lost) &&
 	kill -KILL "$b" &&

@@ -3,11 +3,11 @@ test_description='PostgreSQL: the least-privilege setup of README.md
 ("Least privilege") and msr.1 (EXAMPLES), run as they show it: msr as a
 role that owns the application schema and may only use the tracking
 tables a superuser made, the application as a role with DML only'
-. "${MSR_SRCDIR:-..}/t/test-lib.sh"
-. "$MSR_SRCDIR/t/lib-pg.sh"
+. "${MSRTEST_SRCDIR:-..}/t/test-lib.sh"
+. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 
-readme=$MSR_SRCDIR/README.md
-man=$MSR_SRCDIR/man/msr.1
+readme=$MSRTEST_SRCDIR/README.md
+man=$MSRTEST_SRCDIR/man/msr.1
 
 # readme_block LANG: the first fenced LANG block of the README section
 # "Least privilege".
@@ -54,7 +54,7 @@ test_expect_success 'README.md and msr.1 show the same SQL and settings' '
 
 test_expect_success 'a superuser runs the SQL of the README' '
 	pg_newdb app &&
-	sed "s|^\\\\i /usr/share/msr/postgres.sql$|\\\\i $MSR_SRCDIR/sql/postgres.sql|" \
+	sed "s|^\\\\i /usr/share/msr/postgres.sql$|\\\\i $MSRTEST_SRCDIR/sql/postgres.sql|" \
 	    readme.sql >setup.sql &&
 	! cmp -s readme.sql setup.sql &&
 	pg_psql app -f setup.sql &&
@@ -166,7 +166,7 @@ URL01="postgresql://migrator@/app01?host=$PGTMP&port=$PGPORT"
 test_expect_success 'tables of 0.1, made by a superuser as the README says' '
 	pg_newdb app01 &&
 	sed -e "/^CREATE ROLE /d" \
-	    -e "s|^\\\\i /usr/share/msr/postgres.sql$|\\\\i $MSR_SRCDIR/t/fixtures/postgres-0.1.sql|" \
+	    -e "s|^\\\\i /usr/share/msr/postgres.sql$|\\\\i $MSRTEST_SRCDIR/t/fixtures/postgres-0.1.sql|" \
 	    readme.sql >setup01.sql &&
 	test_grep "^GRANT SELECT, INSERT, UPDATE, DELETE$" setup01.sql &&
 	pg_psql app01 -f setup01.sql &&
@@ -225,7 +225,7 @@ baseline 3" &&
 test_expect_success 'after the superuser runs the upgrade file as the README says, msr records everything and says nothing' '
 	opts=$(readme_upgrade) &&
 	test -n "$opts" &&
-	eval "pg_psql app01 $opts -f \"\$MSR_SRCDIR/sql/postgres-upgrade-0.2.sql\"" &&
+	eval "pg_psql app01 $opts -f \"\$MSRTEST_SRCDIR/sql/postgres-upgrade-0.2.sql\"" &&
 	msr -u "$URL01" -d m -v down --steps 1 2>err &&
 	test_grep -v "has no column" err &&
 	id=$(sed -n "s/^msr: run id //p" err) &&

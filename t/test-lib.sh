@@ -4,37 +4,35 @@
 # test_expect_success 'description' 'commands' for each test, and ends
 # with test_done.  Each script works in its own scratch directory,
 # t/trash.SCRIPT, removed when every test passed.  The msr under test is
-# $MSR_BIN, run under $MSR_VALGRIND when that is set.
+# $MSRTEST_BIN, run under $MSRTEST_VALGRIND when that is set.
 
-: "${MSR_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${MSR_BIN:=$MSR_SRCDIR/src/msr}"
-export MSR_SRCDIR MSR_BIN
+: "${MSRTEST_SRCDIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${MSRTEST_BIN:=$MSRTEST_SRCDIR/src/msr}"
+export MSRTEST_SRCDIR MSRTEST_BIN
 
 # A clean environment: nothing from the caller's configuration leaks in.
-for v in $(env | sed -n 's/^\(MSR_[A-Z_]*\)=.*/\1/p'); do
-	case $v in
-	MSR_SRCDIR|MSR_BIN|MSR_VALGRIND|MSR_HAVE_LIBPQ|MSR_SANITIZED|MSR_PG_BINDIR|\
-	MSR_TEST_*) ;;
-	*) unset "$v" ;;
-	esac
+# The suite's own variables are MSRTEST_*, a prefix that msr does not
+# read: an MSR_* variable that names no key of msr.ini gets a warning.
+for v in $(env | sed -n 's/^\(MSR_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	unset "$v"
 done
 unset DATABASE_URL PGPASSWORD PGHOST PGPORT PGUSER PGDATABASE
 
 # The database driver of the driver-neutral tests: sqlite (the default)
-# or pg, from MSR_TEST_DRIVER.  Those tests name their databases only
+# or pg, from MSRTEST_DRIVER.  Those tests name their databases only
 # through the db_* helpers below, each done for both drivers: a database
 # NAME is the file NAME.db for SQLite, the database NAME on lib-pg.sh's
 # throwaway server for PostgreSQL.
-: "${MSR_TEST_DRIVER:=sqlite}"
-case $MSR_TEST_DRIVER in
+: "${MSRTEST_DRIVER:=sqlite}"
+case $MSRTEST_DRIVER in
 sqlite|pg) ;;
 *)
-	printf 'Bail out! MSR_TEST_DRIVER=%s: expected sqlite or pg\n' \
-	    "$MSR_TEST_DRIVER"
+	printf 'Bail out! MSRTEST_DRIVER=%s: expected sqlite or pg\n' \
+	    "$MSRTEST_DRIVER"
 	exit 1
 	;;
 esac
-export MSR_TEST_DRIVER
+export MSRTEST_DRIVER
 
 NO_COLOR=1
 LC_ALL=C
@@ -141,14 +139,14 @@ test_chain_ok() {
 }
 
 # test_skip_all REASON: skips the whole script, which cannot run here
-# for want of REASON.  Under MSR_TEST_REQUIRE_ALL (CI, where scripts/deps
+# for want of REASON.  Under MSRTEST_REQUIRE_ALL (CI, where scripts/deps
 # installs everything) nothing may be skipped: the script fails instead.
 # A script that does not apply to a build at all (PostgreSQL tests
 # without the driver, valgrind on a sanitized binary) is left out of
 # TESTS by Makefile.am, and never gets here.
 test_skip_all() {
 	cd / && rm -rf "$TRASH"
-	if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+	if [ -n "${MSRTEST_REQUIRE_ALL:-}" ]; then
 		printf 'not ok 1 - cannot run here: %s\n1..1\n' "$1"
 		exit 1
 	fi
@@ -157,16 +155,16 @@ test_skip_all() {
 }
 
 # test_require WHAT HOW: skips the script when WHAT is missing (HOW
-# installs it); a failure under MSR_TEST_REQUIRE_ALL, as test_skip_all.
+# installs it); a failure under MSRTEST_REQUIRE_ALL, as test_skip_all.
 test_require() {
 	test_skip_all "$1 is required: $2"
 }
 
 # test_skip DESCRIPTION REASON: a test that cannot run here for want of
-# REASON; a failure under MSR_TEST_REQUIRE_ALL, as test_skip_all.
+# REASON; a failure under MSRTEST_REQUIRE_ALL, as test_skip_all.
 test_skip() {
 	test_count=$((test_count + 1))
-	if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+	if [ -n "${MSRTEST_REQUIRE_ALL:-}" ]; then
 		test_failed=$((test_failed + 1))
 		printf 'not ok %d - %s\n#   cannot run here: %s\n' \
 		    "$test_count" "$1" "$2"
@@ -179,7 +177,7 @@ test_skip() {
 # pg) has, or of what does not depend on the driver, run by the script
 # of that driver only; the other has no such test, and skips nothing.
 test_for() {
-	if [ "$MSR_TEST_DRIVER" = "$1" ]; then
+	if [ "$MSRTEST_DRIVER" = "$1" ]; then
 		test_expect_success "$2" "$3"
 	fi
 }
@@ -196,7 +194,7 @@ test_done() {
 
 # msr ARGS: the program under test.
 msr() {
-	$MSR_VALGRIND "$MSR_BIN" "$@"
+	$MSRTEST_VALGRIND "$MSRTEST_BIN" "$@"
 }
 
 # test_expect_code CODE COMMAND...: the command exits with CODE.
@@ -247,7 +245,7 @@ wait_for() {
 # lib-pg.sh's pg_hold_lock for PostgreSQL.
 hold_lock() {
 	rm -f lock.ready
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		pg_hold_lock "$1" public || return 1
 		holder_pid=$holder
@@ -262,7 +260,7 @@ hold_lock() {
 
 # free_lock NAME: ends the holder of hold_lock.
 free_lock() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pg_free_lock "$1" ;;
 	*) kill "$holder_pid" 2>/dev/null ;;
 	esac
@@ -278,7 +276,7 @@ msr_bg() {
 	bg_out=$1 bg_err=$2
 	shift 2
 	rm -f "$bg_out" "$bg_err"
-	( exec $MSR_VALGRIND "$MSR_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
+	( exec $MSRTEST_VALGRIND "$MSRTEST_BIN" "$@" >"$bg_out" 2>"$bg_err" ) &
 }
 
 # every_line_ours FILE: each line of msr's stderr FILE is its own, "msr:
@@ -355,7 +353,7 @@ db_fingerprint() {
 
 # db_new NAME: a fresh, empty database NAME.
 db_new() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pg_newdb "$1" ;;
 	*) rm -f "$1.db" "$1.db-journal" "$1.db-wal" "$1.db-shm" ;;
 	esac
@@ -363,7 +361,7 @@ db_new() {
 
 # db_url NAME: the URL of database NAME, for msr -u.
 db_url() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pg_url "$1" ;;
 	*) printf 'sqlite:%s.db\n' "$1" ;;
 	esac
@@ -371,7 +369,7 @@ db_url() {
 
 # dbq NAME SQL: runs SQL on database NAME, each row as an a|b line.
 dbq() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pgq "$1" "$2" ;;
 	*) sq "$1.db" "$2" ;;
 	esac
@@ -380,7 +378,7 @@ dbq() {
 # db_tables NAME: the tables of database NAME, sorted, without msr's own
 # (msr_migrations, msr_migrations_log, msr_migrations_lock).
 db_tables() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		pgq "$1" "SELECT tablename FROM pg_catalog.pg_tables
 		    WHERE schemaname = current_schema()
@@ -396,7 +394,7 @@ db_tables() {
 
 # db_schema NAME: the schema of database NAME without msr's tables.
 db_schema() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pg_schema "$1" ;;
 	*) schema_of "$1.db" ;;
 	esac
@@ -404,7 +402,7 @@ db_schema() {
 
 # db_fp NAME: schema and data of database NAME, msr's tables included.
 db_fp() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pg_fingerprint "$1" ;;
 	*) db_fingerprint "$1.db" ;;
 	esac
@@ -420,6 +418,6 @@ mig() {
 }
 
 # Last, as lib-pg.sh uses this library: the server of the pg driver.
-if [ "$MSR_TEST_DRIVER" = pg ]; then
-	. "$MSR_SRCDIR/t/lib-pg.sh"
+if [ "$MSRTEST_DRIVER" = pg ]; then
+	. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 fi

@@ -244,7 +244,7 @@ main(void)
 	size_t i, n = 0;
 	DIR *dp;
 
-	if ((src = getenv("MSR_SRCDIR")) == NULL || *src == '\0')
+	if ((src = getenv("MSRTEST_SRCDIR")) == NULL || *src == '\0')
 		src = ".";
 	buf_addf(&dir, "%s/t/sqlscan", src);
 	if ((dp = opendir(dir.s)) == NULL) {

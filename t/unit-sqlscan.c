@@ -17,7 +17,7 @@
  * After the statements comes "directives: no-transaction" when the
  * directive was seen, and "error: MESSAGE" when scanning failed.
  *
- * The source tree is $MSR_SRCDIR ("." when unset).  MSR_SQLSCAN_REGEN=1
+ * The source tree is $MSRTEST_SRCDIR ("." when unset).  MSRTEST_SQLSCAN_REGEN=1
  * rewrites the .expect files from the results, for review with git diff.
  */
 #include <dirent.h>
@@ -233,9 +233,9 @@ golden(void)
 	char		**names = NULL, **nn;
 	size_t		 n = 0, i, len;
 
-	if ((srcdir = getenv("MSR_SRCDIR")) == NULL || *srcdir == '\0')
+	if ((srcdir = getenv("MSRTEST_SRCDIR")) == NULL || *srcdir == '\0')
 		srcdir = ".";
-	regen = getenv("MSR_SQLSCAN_REGEN");
+	regen = getenv("MSRTEST_SQLSCAN_REGEN");
 	buf_addf(&dir, "%s/t/sqlscan", srcdir);
 	if (!ok((dp = opendir(dir.s)) != NULL, "open the golden directory")) {
 		printf("#   cannot open %s\n", dir.s);

@@ -9,8 +9,8 @@
 _msr_commands='migrate up down rollback redo status list version check
 validate lint baseline adopt repair log lock wait new convert help'
 _msr_global_opts='-c --config --config-file -u --url -d --dir --table
---json -q --quiet -v --verbose --no-lock --lock-timeout --transaction
---wait -h --help -V --version'
+--json --color -q --quiet -v --verbose --no-lock --lock-timeout
+--transaction --wait -h --help -V --version'
 
 # _msr_command_opts COMMAND: the options of COMMAND alone.
 _msr_command_opts()
@@ -33,9 +33,9 @@ _msr_takes_value()
 {
 	case $1 in
 	-c|--config|--config-file|-u|--url|-d|--dir|--table|\
-	--lock-timeout|--transaction|--wait|--to|--steps|--expect|--timeout|\
-	--forget|--expect-at-least|--from-table|--from-schema|--limit|\
-	--since)
+	--color|--lock-timeout|--transaction|--wait|--to|--steps|--expect|\
+	--timeout|--forget|--expect-at-least|--from-table|--from-schema|\
+	--limit|--since)
 		return 0 ;;
 	esac
 	return 1
@@ -86,6 +86,9 @@ _msr()
 		return ;;
 	--transaction)
 		COMPREPLY=($(compgen -W 'per-migration per-batch none' -- "$cur"))
+		return ;;
+	--color)
+		COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
 		return ;;
 	esac
 	if _msr_takes_value "$prev"; then

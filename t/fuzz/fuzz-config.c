@@ -95,13 +95,18 @@ check_config(const struct config *cfg)
 		f = (const char *)cfg + k->offset;
 		if (k->type == CFG_INT || k->type == CFG_BOOL ||
 		    k->type == CFG_TXMODE || k->type == CFG_LOCKMETHOD ||
-		    k->type == CFG_DIALECT || k->type == CFG_KEEPTOOL)
+		    k->type == CFG_DIALECT || k->type == CFG_KEEPTOOL ||
+		    k->type == CFG_SECONDS || k->type == CFG_COLOR)
 			v = *(const int *)(const void *)f;
 		else
 			s = *(char *const *)(const void *)f;
 		switch (k->type) {
 		case CFG_INT:
+		case CFG_SECONDS:
 			CHECK(v >= k->min && v <= k->max);
+			break;
+		case CFG_COLOR:
+			CHECK(v >= COLOR_AUTO && v <= COLOR_NEVER);
 			break;
 		case CFG_BOOL:
 			CHECK(v == 0 || v == 1);

@@ -2,8 +2,8 @@
  * Runs a fuzz target on saved inputs without libFuzzer, for make check:
  * each argument is a file or a directory of files, each file one input
  * to LLVMFuzzerTestOneInput(), each a TAP test "ok N - FILE".  Without
- * arguments it runs $MSR_SRCDIR/t/fuzz/corpus/FUZZ_CORPUS and the
- * files named FUZZ_CORPUS-* in $MSR_SRCDIR/t/fuzz/crashes.  A target
+ * arguments it runs $MSRTEST_SRCDIR/t/fuzz/corpus/FUZZ_CORPUS and the
+ * files named FUZZ_CORPUS-* in $MSRTEST_SRCDIR/t/fuzz/crashes.  A target
  * that finds a broken property aborts: the test reports "not ok" for the
  * file it was running, and the plan never comes.
  */
@@ -165,7 +165,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc < 2) {
-		if ((src = getenv("MSR_SRCDIR")) == NULL || *src == '\0')
+		if ((src = getenv("MSRTEST_SRCDIR")) == NULL || *src == '\0')
 			src = ".";
 		buf_addf(&dir, "%s/t/fuzz/corpus/%s", src, corpus);
 		replay(dir.s, "");

@@ -11,45 +11,45 @@
 #   3. the lock holder killed with -9: the next run proceeds at once.
 #
 # Each trial is a TAP test; the figures are printed as '# ' lines.
-# Environment (MSR_TEST_* names, as test-lib.sh clears other MSR_*):
-#   MSR_TEST_DRIVER         only this driver (sqlite or pg); default both
-#   MSR_TEST_STRESS_SEED    seed of the random kill moments; default random
-#   MSR_TEST_STRESS_N       migrations (300)
-#   MSR_TEST_STRESS_KILLS   kill -9 trials per driver (30)
-#   MSR_TEST_STRESS_CONC    concurrent trials per driver (10)
-#   MSR_TEST_STRESS_PROCS   processes per concurrent trial (8)
-#   MSR_TEST_STRESS_HOLDER  killed lock holder trials per driver (5)
-#   MSR_TEST_STRESS_BACKFILL  rows each migration adds to its first five (1000)
-#   MSR_TEST_STRESS_BIGFILL   the same for every tenth migration (SQLite
+# Environment (MSRTEST_* names, as test-lib.sh clears every MSR_*):
+#   MSRTEST_DRIVER         only this driver (sqlite or pg); default both
+#   MSRTEST_STRESS_SEED    seed of the random kill moments; default random
+#   MSRTEST_STRESS_N       migrations (300)
+#   MSRTEST_STRESS_KILLS   kill -9 trials per driver (30)
+#   MSRTEST_STRESS_CONC    concurrent trials per driver (10)
+#   MSRTEST_STRESS_PROCS   processes per concurrent trial (8)
+#   MSRTEST_STRESS_HOLDER  killed lock holder trials per driver (5)
+#   MSRTEST_STRESS_BACKFILL  rows each migration adds to its first five (1000)
+#   MSRTEST_STRESS_BIGFILL   the same for every tenth migration (SQLite
 #                           50000, PostgreSQL as BACKFILL)
-#   MSR_TEST_STRESS_SQLITE_DIR  where the SQLite databases go (a new
+#   MSRTEST_STRESS_SQLITE_DIR  where the SQLite databases go (a new
 #                           directory in /dev/shm, removed after)
 test_description='stress: kill -9 at random moments, concurrent runs, killed lock holders'
 
-stress_drivers=${MSR_TEST_DRIVER:-sqlite pg}
-: "${MSR_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-export MSR_SRCDIR
+stress_drivers=${MSRTEST_DRIVER:-sqlite pg}
+: "${MSRTEST_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+export MSRTEST_SRCDIR
 # PostgreSQL's server is started below, when its turn comes.
-MSR_TEST_DRIVER=sqlite
-export MSR_TEST_DRIVER
-. "$MSR_SRCDIR/t/test-lib.sh"
+MSRTEST_DRIVER=sqlite
+export MSRTEST_DRIVER
+. "$MSRTEST_SRCDIR/t/test-lib.sh"
 
-N=${MSR_TEST_STRESS_N:-300}
-KILLS=${MSR_TEST_STRESS_KILLS:-30}
-CONC=${MSR_TEST_STRESS_CONC:-10}
-PROCS=${MSR_TEST_STRESS_PROCS:-8}
-HOLDER=${MSR_TEST_STRESS_HOLDER:-5}
+N=${MSRTEST_STRESS_N:-300}
+KILLS=${MSRTEST_STRESS_KILLS:-30}
+CONC=${MSRTEST_STRESS_CONC:-10}
+PROCS=${MSRTEST_STRESS_PROCS:-8}
+HOLDER=${MSRTEST_STRESS_HOLDER:-5}
 # Rows each migration adds besides its first five, in a second INSERT;
 # on SQLite every tenth adds BIGFILL rows, a long statement for kills to
 # land in (on PostgreSQL, pg_sleep does that; see gen).
-BACKFILL=${MSR_TEST_STRESS_BACKFILL:-1000}
+BACKFILL=${MSRTEST_STRESS_BACKFILL:-1000}
 
 # bigfill: the rows of every tenth migration's second INSERT.
 bigfill() {
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
-		echo "${MSR_TEST_STRESS_BIGFILL:-$BACKFILL}"
+	if [ "$MSRTEST_DRIVER" = pg ]; then
+		echo "${MSRTEST_STRESS_BIGFILL:-$BACKFILL}"
 	else
-		echo "${MSR_TEST_STRESS_BIGFILL:-50000}"
+		echo "${MSRTEST_STRESS_BIGFILL:-50000}"
 	fi
 }
 
@@ -68,16 +68,16 @@ rows_upto() {
 }
 
 # Below 2^31: mawk's srand() takes larger seeds all as the same one.
-SEED=${MSR_TEST_STRESS_SEED:-$(( $(od -An -N4 -tu4 /dev/urandom |
+SEED=${MSRTEST_STRESS_SEED:-$(( $(od -An -N4 -tu4 /dev/urandom |
     tr -d ' \n') % 2147483647 ))}
 FIGURES=$TRASH/figures
 
 # The SQLite databases: on tmpfs when there is one, as only the order of
 # writes matters to a killed process, not their reaching the disk, and a
 # run there takes the same time each time, not what fsync takes today.
-# MSR_TEST_STRESS_SQLITE_DIR puts them elsewhere (on a disk).
-if [ -n "${MSR_TEST_STRESS_SQLITE_DIR:-}" ]; then
-	SQDIR=$MSR_TEST_STRESS_SQLITE_DIR
+# MSRTEST_STRESS_SQLITE_DIR puts them elsewhere (on a disk).
+if [ -n "${MSRTEST_STRESS_SQLITE_DIR:-}" ]; then
+	SQDIR=$MSRTEST_STRESS_SQLITE_DIR
 	mkdir -p "$SQDIR" || exit 1
 	SQDIR_OWN=
 elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
@@ -111,7 +111,7 @@ for d in $stress_drivers; do
 	*) printf 'Bail out! unknown driver %s\n' "$d"; exit 1 ;;
 	esac
 done
-[ -x "$MSR_BIN" ] || { printf 'Bail out! no msr at %s\n' "$MSR_BIN"; exit 1; }
+[ -x "$MSRTEST_BIN" ] || { printf 'Bail out! no msr at %s\n' "$MSRTEST_BIN"; exit 1; }
 
 # now_ms: milliseconds since the epoch.
 now_ms() {
@@ -151,17 +151,17 @@ gen() {
 	i=1
 	while [ $i -le "$N" ]; do
 		v=$(printf '%03d' $i)
-		if [ "$MSR_TEST_DRIVER" = pg ]; then
+		if [ "$MSRTEST_DRIVER" = pg ]; then
 			cols='id serial PRIMARY KEY, name text NOT NULL, qty integer NOT NULL DEFAULT 0, note text'
 		else
 			cols='id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER NOT NULL DEFAULT 0, note TEXT'
 		fi
 		sleep_stmt=
-		if [ "$MSR_TEST_DRIVER" = pg ] && [ $((i % 3)) -eq 0 ]; then
+		if [ "$MSRTEST_DRIVER" = pg ] && [ $((i % 3)) -eq 0 ]; then
 			sleep_stmt='SELECT pg_sleep(0.01);'
 		fi
 		b=$(backfill_rows $i)
-		if [ "$MSR_TEST_DRIVER" = pg ]; then
+		if [ "$MSRTEST_DRIVER" = pg ]; then
 			backfill="INSERT INTO t$i (name, qty, note) SELECT 'g' || x, x % 7, 'row ' || x FROM generate_series(1, $b) AS x;"
 		else
 			backfill="INSERT INTO t$i (name, qty, note) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $b) SELECT 'g' || x, x % 7, 'row ' || x FROM c;"
@@ -190,7 +190,7 @@ gen() {
 # dbn NAME: the database name of the current driver for NAME, which is
 # also the prefix of the trial's files: a SQLite database lives in SQDIR.
 dbn() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) echo "$1" ;;
 	*) echo "$SQDIR/$1" ;;
 	esac
@@ -198,7 +198,7 @@ dbn() {
 
 # db_drop NAME: removes database NAME (after a trial that passed).
 db_drop() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) pg_psql postgres -c "DROP DATABASE IF EXISTS $(pg_ident "$1")" ;;
 	*) rm -f "$1.db" "$1.db-journal" "$1.db-wal" "$1.db-shm" \
 	    "$1.db-msr.lock" ;;
@@ -208,7 +208,7 @@ db_drop() {
 # db_dump NAME: schema and data of database NAME without msr's tables,
 # for comparing with the reference.
 db_dump() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg)
 		"$PGBIN/pg_dump" -h "$PGTMP" -p "$PGPORT" -U postgres \
 		    --no-owner --no-privileges -T '*.msr_migrations*' \
@@ -224,7 +224,7 @@ db_dump() {
 
 # db_indexes NAME: the indexes t*_name of database NAME, sorted.
 db_indexes() {
-	case $MSR_TEST_DRIVER in
+	case $MSRTEST_DRIVER in
 	pg) dbq "$1" "SELECT indexname FROM pg_catalog.pg_indexes
 	    WHERE schemaname = current_schema() AND indexname LIKE 't%\\_name'" ;;
 	*) dbq "$1" "SELECT name FROM sqlite_master WHERE type = 'index'
@@ -289,7 +289,7 @@ fail() {
 # one whole run.
 kill_trial() {
 	j=$1
-	cd "$TRASH/$MSR_TEST_DRIVER" || return 1
+	cd "$TRASH/$MSRTEST_DRIVER" || return 1
 	f=kill$j
 	db=$(dbn $f)
 	expect=$(cat t_est)
@@ -297,7 +297,7 @@ kill_trial() {
 	echo "trial $j: kill -9 after $delay ms of about $expect ms" >&2
 	db_new $db || return 1
 	url=$(db_url $db)
-	( exec "$MSR_BIN" -u "$url" -d m migrate 2>$f.run.err ) &
+	( exec "$MSRTEST_BIN" -u "$url" -d m migrate 2>$f.run.err ) &
 	pid=$!
 	sleep "$(awk -v ms="$delay" 'BEGIN { printf "%.3f", ms / 1000 }')"
 	kill -9 $pid 2>/dev/null
@@ -333,7 +333,7 @@ kill_trial() {
 	fi
 	# (c) the next run: the lock is free (PostgreSQL: the server ends
 	# the killed session within a second or two), it completes.
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
+	if [ "$MSRTEST_DRIVER" = pg ]; then
 		lt=3
 	else
 		lt=0
@@ -369,7 +369,7 @@ kill_trial() {
 # conc_trial J: PROCS concurrent runs on a new database.
 conc_trial() {
 	j=$1
-	cd "$TRASH/$MSR_TEST_DRIVER" || return 1
+	cd "$TRASH/$MSRTEST_DRIVER" || return 1
 	f=conc$j
 	db=$(dbn $f)
 	db_new $db || return 1
@@ -377,7 +377,7 @@ conc_trial() {
 	pids=
 	n=1
 	while [ $n -le "$PROCS" ]; do
-		( exec "$MSR_BIN" -u "$url" -d m migrate 2>$f.$n.err ) &
+		( exec "$MSRTEST_BIN" -u "$url" -d m migrate 2>$f.$n.err ) &
 		pids="$pids $!"
 		n=$((n + 1))
 	done
@@ -412,13 +412,13 @@ conc_trial() {
 # with -9 after U seconds more; the next run proceeds within 2 s.
 holder_trial() {
 	j=$1
-	cd "$TRASH/$MSR_TEST_DRIVER" || return 1
+	cd "$TRASH/$MSRTEST_DRIVER" || return 1
 	f=holder$j
 	db=$(dbn $f)
 	db_new $db || return 1
 	url=$(db_url $db)
 	rm -rf $f.slow $f.fast && mkdir $f.slow $f.fast || return 1
-	if [ "$MSR_TEST_DRIVER" = pg ]; then
+	if [ "$MSRTEST_DRIVER" = pg ]; then
 		mig $f.slow 1_slow "CREATE TABLE slow (x int); SELECT pg_sleep(30);"
 	else
 		mig $f.slow 1_slow "CREATE TABLE slow (n INTEGER);
@@ -426,11 +426,11 @@ INSERT INTO slow WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1
     FROM c WHERE x < 100000000) SELECT x FROM c;"
 	fi
 	mig $f.fast 1_fast "CREATE TABLE fast (x int);" || return 1
-	( exec "$MSR_BIN" -u "$url" -d $f.slow migrate 2>$f.slow.err ) &
+	( exec "$MSRTEST_BIN" -u "$url" -d $f.slow migrate 2>$f.slow.err ) &
 	pid=$!
 	i=0
 	while :; do
-		if [ "$MSR_TEST_DRIVER" = pg ]; then
+		if [ "$MSRTEST_DRIVER" = pg ]; then
 			t=$(pgq $db "SELECT count(*) FROM pg_stat_activity
 			    WHERE query LIKE '%pg_sleep(30)%'
 			    AND application_name = 'msr'")
@@ -462,7 +462,7 @@ INSERT INTO slow WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1
 
 # stress_driver: every test of the current driver.
 stress_driver() {
-	drv=$MSR_TEST_DRIVER
+	drv=$MSRTEST_DRIVER
 	dir=$TRASH/$drv
 	mkdir -p "$dir" && cd "$dir" || exit 1
 	: >"$dir/kills.res" && : >"$dir/conc.res" && : >"$dir/holder.res" || exit 1
@@ -471,7 +471,7 @@ stress_driver() {
 
 	# The reference: one clean run, timed.
 	test_expect_success "$drv: a clean run of $N migrations (the reference)" '
-		cd "$TRASH/$MSR_TEST_DRIVER" &&
+		cd "$TRASH/$MSRTEST_DRIVER" &&
 		db=$(dbn ref) &&
 		db_new $db &&
 		t0=$(now_ms) &&
@@ -560,21 +560,21 @@ stress_driver() {
 }
 
 : >"$FIGURES"
-say "$("$MSR_BIN" --version 2>&1 | head -n 1); seed $SEED; $N migrations;" \
+say "$("$MSRTEST_BIN" --version 2>&1 | head -n 1); seed $SEED; $N migrations;" \
     "$KILLS kills, $CONC x $PROCS concurrent, $HOLDER holders;" \
     "SQLite databases in $SQDIR"
 for d in $stress_drivers; do
-	MSR_TEST_DRIVER=$d
-	export MSR_TEST_DRIVER
+	MSRTEST_DRIVER=$d
+	export MSRTEST_DRIVER
 	if [ $d = pg ] && [ -z "${lib_pg_loaded:-}" ]; then
-		# lib-pg.sh skips (or, under MSR_TEST_REQUIRE_ALL, fails)
+		# lib-pg.sh skips (or, under MSRTEST_REQUIRE_ALL, fails)
 		# when there is no PostgreSQL: only this driver's part.
 		test_skip_all() {
 			test_skip "pg: the PostgreSQL part" "$1"
 			test_done
 		}
 		test_require() {
-			if [ -n "${MSR_TEST_REQUIRE_ALL:-}" ]; then
+			if [ -n "${MSRTEST_REQUIRE_ALL:-}" ]; then
 				test_count=$((test_count + 1))
 				test_failed=$((test_failed + 1))
 				printf 'not ok %d - %s is required: %s\n' \
@@ -583,7 +583,7 @@ for d in $stress_drivers; do
 			fi
 			test_skip_all "$1 missing: $2"
 		}
-		. "$MSR_SRCDIR/t/lib-pg.sh"
+		. "$MSRTEST_SRCDIR/t/lib-pg.sh"
 		trap 'stress_rc=$?; stress_atexit; pg_atexit $stress_rc' EXIT
 	fi
 	stress_driver
