@@ -15,11 +15,20 @@
 #include "buf.h"
 #include "log.h"
 #include "url.h"
+#include "xmalloc.h"
 
 enum log_level log_level = LOG_NORMAL;
 int log_json;
 
 static int colour = -1;
+
+/*
+ * What log_end() needs: whether an event was printed or the command
+ * runs, and the first error said.  Output state, as log_json is.
+ */
+static int events;
+static int running;
+static char *first_error;
 
 void
 log_colour(int on)
@@ -89,6 +98,9 @@ vlog(const char *label, const char *sgr, const char *fmt, va_list ap)
 			buf_addf(&pre, "%s: ", label);
 	}
 	buf_vaddf(&b, fmt, ap);
+	if (first_error == NULL && !running && label != NULL &&
+	    strcmp(label, "error") == 0)
+		first_error = xstrdup(b.s);
 	emit(pre.s, &b);
 	buf_release(&pre);
 	buf_release(&b);
@@ -250,4 +262,26 @@ log_event(const char *run, const char *event, ...)
 	fwrite(b.s, 1, b.len, stdout);
 	fflush(stdout);
 	buf_release(&b);
+	events++;
+}
+
+void
+log_command_runs(void)
+{
+	running = 1;
+}
+
+char *
+log_end(int rc)
+{
+	char *why = first_error;
+	int ran = running;
+
+	first_error = NULL;
+	running = 1;
+	if (!log_json || rc == 0 || events > 0 || ran) {
+		free(why);
+		return NULL;
+	}
+	return why != NULL ? why : xstrdup("failed");
 }

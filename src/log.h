@@ -45,4 +45,18 @@ void	log_json_str(struct buf *, const char *s);
  */
 void	log_event(const char *run, const char *event, ...);
 
+/*
+ * The command itself runs: what it prints is its output, and its errors
+ * are its own.  Before, an error is found in the options, the
+ * configuration, the migration files, the connection or the lock.
+ */
+void	log_command_runs(void);
+/*
+ * The end of a command that exits with rc: when log_json is set, rc is
+ * not 0, no event was printed and the command did not run, the first
+ * error said (or "failed"), for the event "error", to be freed; else
+ * NULL.
+ */
+char	*log_end(int rc);
+
 #endif

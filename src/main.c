@@ -717,7 +717,9 @@ run(int argc, char *argv[])
 			    optarg, "--table");
 			break;
 		case O_JSON:
+			/* An error from here on is a JSON event too. */
 			m.o.json = 1;
+			log_json = 1;
 			break;
 		case O_COLOR:
 			cli_add(cli, &ncli, "output", "color", optarg,
@@ -990,6 +992,7 @@ run(int argc, char *argv[])
 		if ((rc = open_db(&m, c)) != MSR_OK)
 			goto done;
 	}
+	log_command_runs();
 	rc = c->fn(&m);
 	goto done;
 
@@ -1014,7 +1017,15 @@ int
 main(int argc, char *argv[])
 {
 	int rc = run(argc, argv);
+	char code[16], *why;
 
+	/* With --json, an error before the command ran is an event. */
+	if ((why = log_end(rc)) != NULL) {
+		snprintf(code, sizeof(code), "%d", rc);
+		log_event(NULL, "error", "#exit_code", code, "message", why,
+		    NULL);
+		free(why);
+	}
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_error("cannot write the output: %s", errno != 0 ?

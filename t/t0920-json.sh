@@ -137,12 +137,17 @@ def events(path, absent=()):
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     out, last, runs = [], None, set()
     for keys, e in lines(path):
-        assert keys[:3] == ["event", "time", "run_id"], keys
-        assert re.match(r"^[0-9a-f]{32}$", e["run_id"]), e
-        runs.add(e["run_id"])
-        assert len(runs) == 1, "two runs in one: %r" % e
+        if e["event"] == "error":
+            assert keys[:2] == ["event", "time"] and "run_id" not in e, keys
+        else:
+            assert keys[:3] == ["event", "time", "run_id"], keys
+            assert re.match(r"^[0-9a-f]{32}$", e["run_id"]), e
+            runs.add(e["run_id"])
+        assert len(runs) <= 1, "two runs in one: %r" % e
         assert e["event"] in ev, "undocumented event: %r" % e
-        want = ev[e["event"]]
+        want = dict(ev[e["event"]])
+        if e["event"] == "error":
+            del want["run_id"]
         # A member whose description says when it is absent may be.
         missing = set(want) - set(e) - set(absent) - OPTIONAL.get(e["event"], set())
         assert not missing and set(e) <= set(want), \
@@ -328,12 +333,28 @@ test_expect_success 'per-batch: only the summary, or migration_failed and summar
 	PY
 '
 
-test_expect_success 'errors found before anything runs print nothing on stdout' '
-	test_expect_code 2 msr --json -u "$(u batch)" -d b down 99 >out 2>err &&
-	test_must_be_empty out &&
+test_expect_success 'an error before the command runs is one error event on stdout' '
+	test_expect_code 2 msr --json -u "$(u batch)" -d b down 99 >out0 2>err &&
+	test_must_be_empty out0 &&
+	test_expect_code 2 msr --json -u "$(u batch)" -d b down --steps 0 >out 2>err &&
 	echo "SELECT '\''unterminated;" >b/4_bad.up.sql &&
-	test_expect_code 2 msr --json -u "$(u batch)" -d b migrate >out 2>err &&
-	test_must_be_empty out
+	test_expect_code 2 msr --json -u "$(u batch)" -d b migrate >out1 2>err2 &&
+	test_must_be_empty out1 &&
+	rm b/4_bad.up.sql &&
+	test_expect_code 2 msr --json -u "$(u batch)" -d b --transaction sometimes migrate >out2 2>err2 &&
+	test_expect_code 2 msr --json bogus >out3 2>/dev/null &&
+	test_expect_code 2 msr --json -u "postgres://u:s3cret@h/db" -d nodir status >out4 2>/dev/null &&
+	! grep s3cret out4 &&
+	python3 - <<-\PY
+	from jl import events, names
+	for path, code, text in (("out", 2, "--steps"), ("out2", 2, "sometimes"),
+	                         ("out3", 2, "unknown command"), ("out4", 2, "nodir")):
+	    ev = events(path)
+	    assert names(ev) == ["error"], (path, ev)
+	    assert ev[0]["exit_code"] == code, (path, ev)
+	    assert text in ev[0]["message"], (path, ev)
+	    assert not ev[0]["message"].startswith("msr"), ev
+	PY
 '
 
 test_expect_success 'check and validate print the same text with --json' '
