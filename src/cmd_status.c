@@ -131,6 +131,19 @@ origin(const struct trackrow *r)
 	return r->origin != NULL ? r->origin : TRACK_ORIGIN_MSR;
 }
 
+/* The first members of the status and version documents. */
+static void
+json_head(struct buf *b, const struct msr *m, const char *v)
+{
+	buf_adds(b, "{\"database\":");
+	log_json_str(b, m->url_masked);
+	buf_adds(b, ",\"version\":");
+	if (v != NULL)
+		log_json_str(b, v);
+	else
+		buf_adds(b, "null");
+}
+
 static void
 print_json(struct msr *m, const struct view *w, const char *holder)
 {
@@ -139,13 +152,7 @@ print_json(struct msr *m, const struct view *w, const char *holder)
 	const char *v = cmd_current_version(m);
 	size_t i;
 
-	buf_adds(&b, "{\"database\":");
-	log_json_str(&b, m->url_masked);
-	buf_adds(&b, ",\"version\":");
-	if (v != NULL)
-		log_json_str(&b, v);
-	else
-		buf_adds(&b, "null");
+	json_head(&b, m, v);
 	buf_adds(&b, ",\"migrations\":[");
 	for (i = 0; i < w->n; i++) {
 		e = &w->v[i];
@@ -325,13 +332,7 @@ cmd_version(struct msr *m)
 	if (m->o.json) {
 		struct buf b = BUF_INIT;
 
-		buf_adds(&b, "{\"database\":");
-		log_json_str(&b, m->url_masked);
-		buf_adds(&b, ",\"version\":");
-		if (v != NULL)
-			log_json_str(&b, v);
-		else
-			buf_adds(&b, "null");
+		json_head(&b, m, v);
 		buf_adds(&b, "}\n");
 		fputs(b.s, stdout);
 		buf_release(&b);
