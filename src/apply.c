@@ -8,8 +8,6 @@
  */
 #include "buildconf.h"
 
-#include <sys/time.h>
-
 #include <errno.h>
 #include <stdint.h>
 #include <signal.h>
@@ -85,76 +83,64 @@ apply_signals(const struct driver *drv, struct dbconn *conn,
 }
 
 /*
- * "Still running" lines: a timer fires 5 s into a step and every 10 s
- * after; the handler writes a line prepared when the step started.
+ * "Still running" lines and still_running events, 5 s into a step and
+ * every 10 s after.  The driver calls running_tick() while it waits for
+ * the database, never from a signal handler: the line and the event go
+ * out with the rest of the output, in order.
  */
-#define RUNNING_FIRST	5
-#define RUNNING_EVERY	10
+#define RUNNING_FIRST	5000
+#define RUNNING_EVERY	10000
 
-static char running_msg[256];
-static size_t running_len;
-static struct timespec running_since;
+struct running {
+	const char		*run_id;
+	const struct step	*step;		/* NULL for a batch */
+	long long		 since;		/* when the step started */
+	long long		 due;		/* when the next line is due */
+};
 
-static void
-on_alarm(int sig)
+static struct running running;
+
+static const char *stem(const struct step *);
+
+static long
+running_tick(void *arg)
 {
-	char line[300], digits[24];
-	struct timespec now;
-	long secs;
-	size_t n = running_len, d = 0;
-	int saved = errno;
+	struct running *r = arg;
+	const struct step *s = r->step;
+	long long now = track_clock_ms(), ms = now - r->since;
+	char num[24];
 
-	(void)sig;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (long)(now.tv_sec - running_since.tv_sec);
-	memcpy(line, running_msg, n);
-	do {
-		digits[d++] = (char)('0' + secs % 10);
-		secs /= 10;
-	} while (secs > 0 && d < sizeof(digits));
-	while (d > 0)
-		line[n++] = digits[--d];
-	memcpy(line + n, " s\n", 3);
-	n += 3;
-	if (write(STDERR_FILENO, line, n) == -1) {
-		/* Nothing to do about it in a signal handler. */
-	}
-	errno = saved;
+	log_info("still running %s after %lld s", s != NULL ? stem(s) :
+	    "the batch", ms / 1000);
+	snprintf(num, sizeof(num), "%lld", ms);
+	log_event(r->run_id, "still_running", "version", s != NULL ?
+	    s->m->vtext : NULL, "name", s != NULL ? s->m->name : NULL,
+	    "#elapsed_ms", num, NULL);
+	/* A late call does not move the ones after it. */
+	do
+		r->due += RUNNING_EVERY;
+	while (r->due <= now);
+	return (long)(r->due - now);
+}
+
+/* s is NULL for a batch. */
+static void
+running_start(const struct applier *a, const struct step *s)
+{
+	if (a->drv->set_tick == NULL)
+		return;
+	running.run_id = a->track->run_id;
+	running.step = s;
+	running.since = track_clock_ms();
+	running.due = running.since + RUNNING_FIRST;
+	a->drv->set_tick(a->conn, running_tick, &running, RUNNING_FIRST);
 }
 
 static void
-running_start(const char *what)
+running_stop(const struct applier *a)
 {
-	struct itimerval it;
-	struct sigaction sa;
-	int n;
-
-	if (log_level < LOG_NORMAL)
-		return;
-	n = snprintf(running_msg, sizeof(running_msg),
-	    "msr: still running %s after ", what);
-	if (n < 0 || (size_t)n >= sizeof(running_msg))
-		return;
-	running_len = (size_t)n;
-	clock_gettime(CLOCK_MONOTONIC, &running_since);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	memset(&it, 0, sizeof(it));
-	it.it_value.tv_sec = RUNNING_FIRST;
-	it.it_interval.tv_sec = RUNNING_EVERY;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-static void
-running_stop(void)
-{
-	struct itimerval it;
-
-	memset(&it, 0, sizeof(it));
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (a->drv->set_tick != NULL)
+		a->drv->set_tick(a->conn, NULL, NULL, 0);
 }
 
 int
@@ -435,20 +421,85 @@ log_dberr(const char *where, const struct dberr *err)
 }
 
 /*
- * The migration_failed event; line and column are NULL for a COMMIT, the
- * code when the database gave none.
+ * The migration_failed event of the step that runs, kept from the error
+ * until what became of the migration is known: failed_keep(), then
+ * failed_say() once the step is over.
+ */
+static struct {
+	const struct step	*step;		/* NULL: no event to say */
+	struct dberr		 err;
+	char			 line[16];	/* "" for a COMMIT */
+	char			 column[16];
+	int			 ready;		/* err is initialized */
+} failure;
+
+/*
+ * Keeps the event of a failed statement; line and column are NULL for a
+ * COMMIT.  The first failure of a step counts.
  */
 static void
-failed_event(const char *run, const struct step *s, const struct dberr *err,
+failed_keep(const struct step *s, const struct dberr *err,
     const char *line, const char *column)
 {
+	struct dberr *e = &failure.err;
+
+	if (failure.step != NULL)
+		return;
+	if (!failure.ready)
+		dberr_init(e);
+	failure.ready = 1;
+	dberr_reset(e);
+	buf_adds(&e->msg, err->msg.s);
+	buf_adds(&e->detail, err->detail.s);
+	buf_adds(&e->hint, err->hint.s);
+	buf_adds(&e->context, err->context.s);
+	memcpy(e->code, err->code, sizeof(e->code));
+	snprintf(failure.line, sizeof(failure.line), "%s",
+	    line != NULL ? line : "");
+	snprintf(failure.column, sizeof(failure.column), "%s",
+	    column != NULL ? column : "");
+	failure.step = s;
+}
+
+/* Whether the failure kept is the COMMIT's. */
+static int
+failed_commit(void)
+{
+	return failure.step != NULL && failure.line[0] == '\0';
+}
+
+/*
+ * Says the event kept, if any, with what became of the migration: one of
+ * FAILED_ROLLED_BACK..FAILED_UNKNOWN (msr.1 says what each means), and
+ * how many of its statements ran and remain.
+ */
+#define FAILED_ROLLED_BACK	"rolled_back"
+#define FAILED_PARTIAL		"partial"
+#define FAILED_RESTART		"restart"
+#define FAILED_UNKNOWN		"unknown"
+
+static void
+failed_say(const char *run, const char *outcome, long done)
+{
+	const struct step *s = failure.step;
+	const struct dberr *e = &failure.err;
+	char ndone[24], nstmts[24];
+
+	if (s == NULL)
+		return;
+	snprintf(ndone, sizeof(ndone), "%ld", done);
+	snprintf(nstmts, sizeof(nstmts), "%zu", s->nstmts);
 	log_event(run, "migration_failed", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
-	    "file", s->path, "#line", line, "#column", column, "error",
-	    err->msg.s, "code", err->code[0] != '\0' ? err->code : NULL,
-	    "detail", err->detail.len > 0 ? err->detail.s : NULL, "hint",
-	    err->hint.len > 0 ? err->hint.s : NULL, "context",
-	    err->context.len > 0 ? err->context.s : NULL, NULL);
+	    "file", s->path, "#line", failure.line[0] != '\0' ?
+	    failure.line : NULL, "#column", failure.column[0] != '\0' ?
+	    failure.column : NULL, "error", e->msg.s, "code",
+	    e->code[0] != '\0' ? e->code : NULL, "detail", e->detail.len > 0 ?
+	    e->detail.s : NULL, "hint", e->hint.len > 0 ? e->hint.s : NULL,
+	    "context", e->context.len > 0 ? e->context.s : NULL, "outcome",
+	    outcome, "#statements_done", ndone, "#statements", nstmts, NULL);
+	failure.step = NULL;
+	dberr_release(&failure.err);
 }
 
 /*
@@ -458,7 +509,7 @@ failed_event(const char *run, const struct step *s, const struct dberr *err,
  * is blamed.
  */
 static void
-report_sql(const char *run, const struct step *s, const struct sqlfile *f,
+report_sql(const struct step *s, const struct sqlfile *f,
     size_t first, size_t n, const struct dberr *err)
 {
 	const struct sqlstmt *st = &f->v[first];
@@ -496,7 +547,7 @@ report_sql(const char *run, const struct step *s, const struct sqlfile *f,
 	free(loc);
 	loc = xasprintf("%u", line);
 	snprintf(lineno, sizeof(lineno), "%u", col);
-	failed_event(run, s, err, loc, lineno);
+	failed_keep(s, err, loc, lineno);
 	free(loc);
 	buf_release(&caret);
 }
@@ -572,7 +623,7 @@ run_range(struct applier *a, const struct step *s, struct sqlfile *f,
 		step_sent(a);
 		if (a->drv->exec(a->conn, f->text.s, f->v, (size_t)n,
 		    err) == -1) {
-			report_sql(a->track->run_id, s, f, 0, (size_t)n, err);
+			report_sql(s, f, 0, (size_t)n, err);
 			return -1;
 		}
 	}
@@ -641,7 +692,7 @@ run_one(struct applier *a, const struct step *s, struct sqlfile *f,
 	step_sent(a);
 	if (check_index(a, f, err) == -1 ||
 	    a->drv->exec(a->conn, f->text.s, f->v, 1, err) == -1) {
-		report_sql(a->track->run_id, s, f, 0, 1, err);
+		report_sql(s, f, 0, 1, err);
 		return -1;
 	}
 	return 0;
@@ -725,7 +776,7 @@ commit_step(struct applier *a, const struct step *s, struct dberr *err)
 	where = xasprintf("%s: COMMIT failed", s->path);
 	log_dberr(where, err);
 	free(where);
-	failed_event(a->track->run_id, s, err, NULL, NULL);
+	failed_keep(s, err, NULL, NULL);
 	return -1;
 }
 
@@ -754,7 +805,7 @@ set_tx_options(struct applier *a, const struct step *s, struct dberr *err)
 		free(where);
 		snprintf(line, sizeof(line), "%u", s->tx_begin_line);
 		snprintf(col, sizeof(col), "%u", s->tx_begin_col);
-		failed_event(a->track->run_id, s, err, line, col);
+		failed_keep(s, err, line, col);
 	}
 	free(sql);
 	return rc;
@@ -947,7 +998,7 @@ restore_session(struct applier *a, const struct step *s, struct sqlfile *f,
 			step_sent(a);
 			if (a->drv->exec(a->conn, f->text.s, st, 1,
 			    err) == -1) {
-				report_sql(a->track->run_id, s, f, i, 1, err);
+				report_sql(s, f, i, 1, err);
 				return -1;
 			}
 		}
@@ -988,6 +1039,7 @@ run_step(struct applier *a, struct step *s)
 	struct dberr err;
 	long done = s->resume;
 	int committed = 0, lost_now = 0, reset = 0, reset_rc = 0;
+	const char *outcome = NULL;
 	char *msg;
 	int rc = -1;
 
@@ -997,7 +1049,7 @@ run_step(struct applier *a, struct step *s)
 	log_event(a->track->run_id, "migration_started", "version", s->m->vtext, "name",
 	    s->m->name, "direction", s->dir == MIGDIR_UP ? "up" : "down",
 	    "mode", plan_mode_name(s, 0), NULL);
-	running_start(stem(s));
+	running_start(a, s);
 	notice_file = s->path;
 	if (sqlfile_open_marked(&f, s->path, a->drv->dialect, s->marks.n > 0 ?
 	    SQLFILE_CHECK : 0, &s->marks, &msg0) == -1) {
@@ -1011,6 +1063,8 @@ run_step(struct applier *a, struct step *s)
 		    &done) == -1) {
 			if (keep_progress(a, s, done))
 				goto partial;
+			outcome = done == 0 ? FAILED_ROLLED_BACK :
+			    FAILED_RESTART;
 			say_failed(s, done == 0 ? "its first statement failed,"
 			    " nothing of it ran" : "failed before its BEGIN;"
 			    " the statements that ran can run again");
@@ -1028,6 +1082,15 @@ run_step(struct applier *a, struct step *s)
 			rollback_quietly(a);
 			if (keep_progress(a, s, done))
 				goto partial;
+			if (failed_commit() && err.connection) {
+				outcome = FAILED_UNKNOWN;
+				say_failed(s, "the connection was lost during"
+				    " its COMMIT: whether it committed is not"
+				    " known; see 'msr status'");
+				goto fail;
+			}
+			outcome = done == 0 ? FAILED_ROLLED_BACK :
+			    FAILED_RESTART;
 			say_failed(s, done == 0 ? "rolled back, nothing of it"
 			    " remains" : "rolled back; the statements before"
 			    " its BEGIN ran and can run again");
@@ -1091,6 +1154,9 @@ partial:
 	lost_now = !a->lost && err.connection;
 	a->lost = a->lost || err.connection;
 	end_session(a, s, &reset);
+	/* A down file whose first statement failed left nothing. */
+	outcome = s->dir == MIGDIR_DOWN && done == 0 && !committed ?
+	    FAILED_ROLLED_BACK : FAILED_PARTIAL;
 	if (s->dir == MIGDIR_UP) {
 		log_info("%s is partial: %ld of %zu statements done", stem(s),
 		    done, s->nstmts);
@@ -1129,12 +1195,20 @@ fail:
 	a->lost = a->lost || err.connection;
 	end_session(a, s, &reset);
 	audit(a, s, "failed", err.msg.s, step_ms(a));
+	/* After statements that ran outside a transaction, or after its
+	 * transaction committed. */
+	if (outcome == NULL)
+		outcome = committed || s->mode == STEP_NOTX ? FAILED_PARTIAL :
+		    FAILED_ROLLED_BACK;
 done:
+	if (outcome != NULL)
+		failed_say(a->track->run_id, outcome,
+		    strcmp(outcome, FAILED_ROLLED_BACK) == 0 ? 0 : done);
 	if (lost_now) {
 		log_error("the connection to the database was lost; what was"
 		    " not committed is rolled back by the database");
 	}
-	running_stop();
+	running_stop(a);
 	notice_file = NULL;
 	sqlfile_close(&f);
 	dberr_release(&err);
@@ -1173,7 +1247,7 @@ run_batch(struct applier *a, struct plan *p)
 
 	dberr_init(&err);
 	a->batch_note = "per-batch";
-	running_start("the batch");
+	running_start(a, NULL);
 	if (a->drv->begin(a->conn, &err) == -1) {
 		log_error("cannot begin a transaction: %s", err.msg.s);
 		goto fail;
@@ -1212,6 +1286,8 @@ run_batch(struct applier *a, struct plan *p)
 	dberr_release(&err);
 	return 0;
 fail:
+	/* The statements of a batch are in its one transaction. */
+	failed_say(a->track->run_id, FAILED_ROLLED_BACK, 0);
 	if (err.connection) {
 		a->lost = 1;
 		log_error("the connection to the database was lost; the batch"
@@ -1250,7 +1326,7 @@ apply_plan(struct applier *a, struct plan *p)
 
 	if (p->batch) {
 		rc = run_batch(a, p);
-		running_stop();
+		running_stop(a);
 		notice_file = NULL;
 	} else {
 		rc = 0;

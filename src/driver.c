@@ -1,6 +1,6 @@
 /*
- * The list of drivers, and what they share: errors, identifier quoting
- * and the time format of lock holders.
+ * The list of drivers, and what they share: errors, identifier quoting,
+ * the clock and the time format of lock holders.
  */
 #include "buildconf.h"
 
@@ -104,6 +104,15 @@ driver_utc(char out[32], time_t t)
 	gmtime_r(&t, &tm);
 	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		out[0] = '\0';
+}
+
+long long
+driver_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void

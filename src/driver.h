@@ -51,6 +51,12 @@ typedef int (*dbrow_fn)(void *arg, int ncols, const char *const *vals);
 typedef void (*dbnotice_fn)(void *arg, const char *severity,
     const char *message);
 
+/*
+ * Called while a statement runs, when the delay it asked for has passed;
+ * returns the next delay in milliseconds, more than 0.
+ */
+typedef long (*dbtick_fn)(void *arg);
+
 /* Flags of connect. */
 #define DBCONN_READONLY	0x01	/* the command changes nothing: do not
 				 * create a database that does not exist */
@@ -267,6 +273,16 @@ struct driver {
 	void	(*set_notice)(struct dbconn *, dbnotice_fn fn, void *arg);
 
 	/*
+	 * Calls fn ms milliseconds from now, then after each delay that fn
+	 * returns, until set_tick is called again; fn NULL stops the calls.
+	 * A call that falls due while the database works comes as soon as
+	 * the driver's wait for it allows, from that wait, never from a
+	 * signal handler.  May be NULL.
+	 */
+	void	(*set_tick)(struct dbconn *, dbtick_fn fn, void *arg,
+		    long ms);
+
+	/*
 	 * Whether an index is invalid, as a CREATE INDEX CONCURRENTLY that
 	 * failed, or is still running, leaves it.  index and table are
 	 * names as a statement of a migration writes them, quoted or not,
@@ -289,6 +305,9 @@ const struct driver *driver_find(const char *url, struct buf *err);
  */
 void	driver_quote_ident(struct buf *b, const char *schema,
 	    const char *name);
+
+/* A monotonic clock, in milliseconds. */
+long long driver_clock_ms(void);
 
 /* Appends text to b with its first "%s" replaced by name. */
 void	driver_subst(struct buf *b, const char *text, const char *name);

@@ -9,6 +9,9 @@
 #include "buildconf.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,9 @@ struct dbconn {
 	char		*lockkey;	/* advisory lock key, as text */
 	dbnotice_fn	 notice;
 	void		*notice_arg;
+	dbtick_fn	 tick;		/* of set_tick, or NULL */
+	void		*tick_arg;
+	long long	 tick_due;	/* when tick is called next, in ms */
 	int		 utf8;		/* client_encoding is UTF8 */
 	int		 begin_pending;	/* BEGIN goes with what comes next */
 	char		**sets;		/* msr's SETs, the role first */
@@ -367,6 +373,54 @@ pg_set_notice(struct dbconn *c, dbnotice_fn fn, void *arg)
 {
 	c->notice = fn;
 	c->notice_arg = arg;
+}
+
+static void
+pg_set_tick(struct dbconn *c, dbtick_fn fn, void *arg, long ms)
+{
+	c->tick = fn;
+	c->tick_arg = arg;
+	c->tick_due = driver_clock_ms() + ms;
+}
+
+/*
+ * Waits until PQgetResult() would not block, calling the function of
+ * set_tick when its time comes.  Without one, PQgetResult() waits.  A
+ * signal ends poll() early; the wait goes on until the server answers
+ * (a cancel makes it answer).  What goes wrong with the connection is
+ * left for PQgetResult() to say.
+ */
+static void
+await(struct dbconn *c)
+{
+	struct pollfd pfd;
+	long long left;
+
+	if (c->tick == NULL)
+		return;
+	pfd.fd = PQsocket(c->pg);
+	pfd.events = POLLIN;
+	while (pfd.fd >= 0 && PQisBusy(c->pg)) {
+		left = c->tick_due - driver_clock_ms();
+		if (left <= 0) {
+			c->tick_due = driver_clock_ms() +
+			    c->tick(c->tick_arg);
+			continue;
+		}
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) == -1 &&
+		    errno != EINTR)
+			return;
+		if (PQconsumeInput(c->pg) != 1)
+			return;
+	}
+}
+
+/* PQgetResult(), waiting as await() does. */
+static PGresult *
+get_result(struct dbconn *c)
+{
+	await(c);
+	return PQgetResult(c->pg);
 }
 
 static int
@@ -964,7 +1018,7 @@ exec_one(struct dbconn *c, const char *text, const struct sqlstmt *st,
 		free(sql);
 		return -1;
 	}
-	while ((r = PQgetResult(c->pg)) != NULL) {
+	while ((r = get_result(c)) != NULL) {
 		switch (PQresultStatus(r)) {
 		case PGRES_COMMAND_OK:
 		case PGRES_TUPLES_OK:
@@ -1098,7 +1152,7 @@ pipeline(struct dbconn *c, struct pq *q, size_t n, size_t *failed,
 	/* Each query's results end with NULL; then comes the sync. */
 	for (i = 0; i < sent; i++) {
 		p = i < npre ? &pre[i] : &q[i - npre];
-		while ((r = PQgetResult(c->pg)) != NULL) {
+		while ((r = get_result(c)) != NULL) {
 			switch (PQresultStatus(r)) {
 			case PGRES_COMMAND_OK:
 				/* An aborted transaction "commits" as a
@@ -1138,7 +1192,7 @@ pipeline(struct dbconn *c, struct pq *q, size_t n, size_t *failed,
 			break;
 	}
 	if (PQstatus(c->pg) != CONNECTION_BAD) {
-		r = PQgetResult(c->pg);
+		r = get_result(c);
 		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC && !bad) {
 			connection_error(c, err);
 			bad = 1;
@@ -1580,5 +1634,6 @@ const struct driver driver_pg = {
 	.lock_holder = pg_lock_holder,
 	.cancel = pg_cancel,
 	.set_notice = pg_set_notice,
+	.set_tick = pg_set_tick,
 	.index_invalid = pg_index_invalid,
 };

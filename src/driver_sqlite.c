@@ -56,6 +56,9 @@ struct dbconn {
 	int	 saved;		/* the pragmas were read */
 	int	 dirty;		/* a PRAGMA ran since */
 	long	 pragma[NPRAGMAS];	/* their values, or -1 */
+	dbtick_fn tick;		/* of set_tick, or NULL */
+	void	*tick_arg;
+	long long tick_due;	/* when tick is called next, in ms */
 };
 
 static const char *
@@ -90,20 +93,24 @@ set_error(struct dbconn *c, int rc, struct dberr *err)
 	snprintf(err->code, sizeof(err->code), "%s", code_name(rc));
 }
 
-static long long
-clock_ms(void)
+/* Calls the function of set_tick when its time has come. */
+static int
+on_progress(void *arg)
 {
-	struct timespec ts;
+	struct dbconn *c = arg;
+	long long now;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (c->tick != NULL && (now = driver_clock_ms()) >= c->tick_due)
+		c->tick_due = now + c->tick(c->tick_arg);
+	return 0;
 }
 
 /*
  * The busy handler: waits for a locked database in short sleeps, as
  * sqlite3_busy_timeout() does, up to busy_ms in all, but gives up at once
  * when sq_cancel() was called.  sqlite3_interrupt() alone does not end
- * such a wait.  A signal also cuts the sleep short.
+ * such a wait.  A signal also cuts the sleep short.  The function of
+ * set_tick is called between the sleeps.
  */
 static int
 on_busy(void *arg, int count)
@@ -118,8 +125,8 @@ on_busy(void *arg, int count)
 	if (c->cancelled)
 		return 0;
 	if (count == 0)
-		c->busy_since = clock_ms();
-	left = c->busy_since + c->busy_ms - clock_ms();
+		c->busy_since = driver_clock_ms();
+	left = c->busy_since + c->busy_ms - driver_clock_ms();
 	if (left <= 0)
 		return 0;
 	ms = steps[count < 12 ? count : 11];
@@ -128,6 +135,7 @@ on_busy(void *arg, int count)
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)ms * 1000000;
 	nanosleep(&ts, NULL);
+	on_progress(c);
 	return !c->cancelled;
 }
 
@@ -976,6 +984,22 @@ sq_tool_keep(struct dbconn *c, enum dbtool tool, const char *schema,
 	return rc;
 }
 
+/*
+ * The progress handler runs every PROGRESS_OPS steps of SQLite's virtual
+ * machine while a tick is set: a clock read at most.
+ */
+#define PROGRESS_OPS	4096
+
+static void
+sq_set_tick(struct dbconn *c, dbtick_fn fn, void *arg, long ms)
+{
+	c->tick = fn;
+	c->tick_arg = arg;
+	c->tick_due = driver_clock_ms() + ms;
+	sqlite3_progress_handler(c->db, fn != NULL ? PROGRESS_OPS : 0,
+	    fn != NULL ? on_progress : NULL, c);
+}
+
 const struct driver driver_sqlite = {
 	.name = "sqlite",
 	.dialect = SQLDIALECT_SQLITE,
@@ -1007,6 +1031,7 @@ const struct driver driver_sqlite = {
 	.lock_holder = sq_lock_holder,
 	.cancel = sq_cancel,
 	.set_notice = NULL,
+	.set_tick = sq_set_tick,
 	/* No CONCURRENTLY, no invalid indexes. */
 	.index_invalid = NULL,
 };

@@ -37,13 +37,19 @@ def section(name):
     return out
 
 def members(lines):
-    """[(depth, name, types or None, body lines)] of the .It items."""
+    """[(depth, name, types or None, body lines)] of the .It items; a
+    list deeper than the members (the values of one) is in its body."""
     items, depth = [], 0
     for line in lines:
+        inner = depth > 2 or depth == 2 and line.startswith(".Bl ")
         if line.startswith(".Bl "):
             depth += 1
         elif line == ".El":
             depth -= 1
+        if inner:
+            items[-1][3].append(line)
+        elif line.startswith((".Bl ", ".El")):
+            pass
         elif line.startswith(".It "):
             m = re.match(r"^\.It Li (\S+) Pq (.+)$", line)
             if m:
@@ -97,6 +103,13 @@ def optional():
     return out
 
 OPTIONAL = optional()
+
+def outcomes():
+    """The values of migration_failed's outcome, as msr.1 lists them."""
+    for depth, name, types, body in members(section("JSON events")):
+        if name == "outcome":
+            return [l.split()[2] for l in body if l.startswith(".It Li ")]
+    assert False, "no outcome"
 
 def typeok(v, types):
     for t in types:
@@ -177,7 +190,7 @@ export TZ
 test_expect_success 'msr.1 lists the members of every event msr prints' '
 	python3 - <<-\PY
 	import os, re
-	from jl import doc
+	from jl import doc, outcomes
 	ev, top, mig, states = doc()
 	src = os.path.join(os.environ["MSRTEST_SRCDIR"], "src")
 	seen = set()
@@ -196,6 +209,9 @@ test_expect_success 'msr.1 lists the members of every event msr prints' '
 	text = open(os.path.join(src, "cmd_status.c")).read()
 	body = re.search(r"state_names\[\] = \{([^}]*)\}", text).group(1)
 	assert re.findall(r"\"([a-z-]+)\"", body) == states, states
+	text = open(os.path.join(src, "apply.c")).read()
+	assert re.findall(r"#define FAILED_[A-Z_]+\s+\"([a-z_]+)\"", text) == \
+	    outcomes(), outcomes()
 	PY
 '
 
@@ -260,6 +276,8 @@ test_expect_success 'a failed statement: its line, column and code; ok false, ex
 	assert f["code"] == {"sqlite": "SQLITE_ERROR",
 	    "pg": "42P01"}[DRIVER], f
 	assert (f["detail"], f["hint"]) == (None, None), f
+	assert (f["outcome"], f["statements_done"], f["statements"]) == \
+	    ("rolled_back", 0, 2), f
 	s = ev[-1]
 	assert s["ok"] is False and s["done"] == 0 and s["version"] == "3", s
 	PY
@@ -286,6 +304,8 @@ test_expect_success 'down: rolled_back; a failed down file, direction down' '
 	f = ev[3]
 	assert f["direction"] == "down" and f["file"] == "m/1_a.down.sql", f
 	assert (f["line"], f["column"]) == (1, 1), f
+	assert (f["outcome"], f["statements_done"], f["statements"]) == \
+	    ("rolled_back", 0, 1), f
 	assert ev[4]["ok"] is False and ev[4]["done"] == 1, ev
 	assert ev[4]["version"] == "1", ev
 	PY
@@ -328,6 +348,8 @@ test_expect_success 'per-batch: only the summary, or migration_failed and summar
 	ev = events("out2")
 	assert names(ev) == ["migration_failed", "summary"], names(ev)
 	assert ev[0]["version"] == "4" and ev[0]["line"] == 1, ev
+	assert (ev[0]["outcome"], ev[0]["statements_done"]) == \
+	    ("rolled_back", 0), ev
 	assert (ev[1]["ok"], ev[1]["done"], ev[1]["version"]) == \
 	    (False, 0, "2"), ev
 	PY
@@ -447,6 +469,121 @@ $end" &&
 	    assert "(page)=(42)" in f["detail"], f
 	s = ev[-1]
 	assert (s["ok"], s["done"], s["version"]) == (False, 1, "1"), s
+	PY
+'
+
+test_expect_success 'migration_failed: partial, restart and rolled_back, as msr.1 says' '
+	db_new oc &&
+	mig o 1_nt "-- msr:no-transaction
+CREATE TABLE t1 (i integer);
+INSERT INTO no_such VALUES (1);
+CREATE TABLE t2 (i integer);" &&
+	test_expect_code 1 msr --json -u "$(u oc)" -d o migrate >out1 2>err1 &&
+	test_grep "1_nt is partial: 1 of 3 statements done" err1 &&
+	dbq oc "DROP TABLE t1" &&
+	msr -u "$(u oc)" -d o repair --forget 1 2>err &&
+	mig o 1_nt "CREATE TABLE IF NOT EXISTS t1 (i integer);
+BEGIN;
+INSERT INTO no_such VALUES (1);
+COMMIT;" "-- msr:no-transaction
+DROP TABLE no_such;
+DROP TABLE t1;" &&
+	test_expect_code 1 msr --json -u "$(u oc)" -d o migrate >out2 2>err2 &&
+	test_grep "failed before its BEGIN\|the statements before its BEGIN ran" err2 &&
+	mig o 1_nt "CREATE TABLE IF NOT EXISTS t1 (i integer);" &&
+	msr -u "$(u oc)" -d o migrate 2>err &&
+	test_expect_code 1 msr --json -u "$(u oc)" -d o down --all >out3 2>err3 &&
+	test_grep "0 of 2 statements of the down file ran" err3 &&
+	printf "%s\n" "-- msr:no-transaction" "DROP TABLE t1;" \
+	    "DROP TABLE no_such;" >o/1_nt.down.sql &&
+	test_expect_code 1 msr --json -u "$(u oc)" -d o down --all >out4 2>err4 &&
+	test_grep "1 of 2 statements of the down file ran" err4 &&
+	python3 - <<-\PY
+	from jl import events, names
+	def failed(path):
+	    ev = events(path)
+	    assert names(ev)[-2:] == ["migration_failed", "summary"], names(ev)
+	    f = ev[-2]
+	    return f["direction"], f["outcome"], f["statements_done"], \
+	        f["statements"]
+	assert failed("out1") == ("up", "partial", 1, 3), failed("out1")
+	assert failed("out2") == ("up", "restart", 1, 4), failed("out2")
+	assert failed("out3") == ("down", "rolled_back", 0, 2), failed("out3")
+	assert failed("out4") == ("down", "partial", 1, 2), failed("out4")
+	PY
+'
+
+test_for pg 'migration_failed: the connection lost during COMMIT is "unknown"' '
+	db_new lostc &&
+	mig lc 1_kill "CREATE TABLE t (i integer);
+CREATE FUNCTION kill() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END
+\$\$;
+CREATE CONSTRAINT TRIGGER k AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION kill();
+INSERT INTO t VALUES (1);" &&
+	test_expect_code 1 msr --json -u "$(u lostc)" -d lc migrate >out 2>err &&
+	test_grep "1_kill: the connection was lost during its COMMIT: whether it committed is not known" err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out", absent=("duration_ms",))
+	f = [e for e in ev if e["event"] == "migration_failed"]
+	assert len(f) == 1, names(ev)
+	assert (f[0]["line"], f[0]["outcome"], f[0]["statements_done"]) == \
+	    (None, "unknown", 0), f
+	PY
+'
+
+# slow NAME: a migration 2_slow of m-NAME that runs for 6 s or more, so
+# that msr says it is still running: PostgreSQL sleeps; on SQLite, a
+# process holds the database for 6 s and msr waits for it.
+slow() {
+	db_new "$1" &&
+	case $MSRTEST_DRIVER in
+	pg) mig "m-$1" 1_a "SELECT 1;" &&
+	    mig "m-$1" 2_slow "SELECT pg_sleep(6);" ;;
+	*) mig "m-$1" 1_a "SELECT 1;" &&
+	    mig "m-$1" 2_slow "CREATE TABLE slow (i integer);" ;;
+	esac &&
+	msr -u "$(u "$1")" -d "m-$1" migrate --to 1 2>err &&
+	case $MSRTEST_DRIVER in
+	pg) : ;;
+	*) rm -f held &&
+	    { python3 "$TRASH/.holddb.py" "$1.db" held 6 & } &&
+	    wait_for held ready ;;
+	esac
+}
+
+test_expect_success 'still_running: 5 s into a migration, between its events; -q keeps it' '
+	slow run &&
+	MSR_SQLITE_BUSY_TIMEOUT=30000 msr -q --json -u "$(u run)" -d m-run \
+	    migrate >out 2>err &&
+	wait &&
+	! grep "still running" err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["migration_started", "still_running",
+	    "migration_applied", "summary"], names(ev)
+	r = ev[1]
+	assert (r["version"], r["name"]) == ("2", "slow"), r
+	assert 5000 <= r["elapsed_ms"] < 6000, r
+	PY
+'
+
+test_expect_success 'still_running with per-batch: the batch, version and name null' '
+	slow batch2 &&
+	MSR_SQLITE_BUSY_TIMEOUT=30000 msr --json -u "$(u batch2)" -d m-batch2 \
+	    --transaction per-batch migrate >out 2>err &&
+	wait &&
+	test_grep "^msr: still running the batch after 5 s$" err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev) == ["still_running", "summary"], names(ev)
+	r = ev[0]
+	assert (r["version"], r["name"]) == (None, None), r
+	assert 5000 <= r["elapsed_ms"] < 6000, r
 	PY
 '
 
