@@ -72,7 +72,8 @@ enum dblock {
 enum dbobject {
 	DBOBJ_TABLE,
 	DBOBJ_INDEX,
-	DBOBJ_COLUMN		/* a column of a table */
+	DBOBJ_COLUMN,		/* a column of a table */
+	DBOBJ_SCHEMA		/* name is the schema; schema is NULL */
 };
 
 /* The other migration tools whose history msr adopt reads. */
@@ -156,8 +157,9 @@ struct driver {
 		    const char *name, struct dberr *err);
 
 	/*
-	 * Whether a table, an index, or a column of a table exists: 1 or 0,
-	 * or -1 with err set.  The table or index is looked for in schema,
+	 * Whether a table, an index, a column of a table or a schema (on
+	 * SQLite: main, temp or an attached database) exists: 1 or 0, or
+	 * -1 with err set.  The table or index is looked for in schema,
 	 * or, when schema is NULL, as the session looks for a name that has
 	 * none.  Names are as the database reads them from a statement, for
 	 * example unquoted ones folded by the caller (see effect.h).

@@ -40,6 +40,7 @@ struct dbconn {
 	PGcancel	*cancel;
 	char		*user;		/* current_user, after SET ROLE */
 	char		*schema;	/* of the tracking tables, or NULL */
+	int		 schema_set;	/* by [migrations] schema */
 	char		*search_path;	/* at connect, for the message */
 	char		*lockkey;	/* advisory lock key, as text */
 	dbnotice_fn	 notice;
@@ -589,6 +590,7 @@ session_facts(struct dbconn *c, const struct config *cfg, struct dberr *err)
 	int i, rc;
 
 	params[0] = cfg->schema;
+	c->schema_set = cfg->schema != NULL;
 	params[1] = cfg->table;
 	params[2] = c->tables[1].name = xasprintf("%s_log", cfg->table);
 	c->tables[0].name = xstrdup(cfg->table);
@@ -597,12 +599,14 @@ session_facts(struct dbconn *c, const struct config *cfg, struct dberr *err)
 	    COLUMNS_OF("f.s", "$3::pg_catalog.text")
 	    " FROM (SELECT current_user AS u,"
 	    " pg_catalog.current_setting('role') AS r,"
-	    " COALESCE($1::pg_catalog.text,"
+	    " CASE WHEN $1::pg_catalog.text IS NULL THEN COALESCE("
 	    " (SELECT s.n FROM"
 	    " pg_catalog.unnest(pg_catalog.current_schemas(false))"
 	    " WITH ORDINALITY AS s(n, i) JOIN pg_catalog.pg_tables t"
 	    " ON t.schemaname = s.n AND t.tablename = $2 ORDER BY s.i"
-	    " LIMIT 1), pg_catalog.current_schema()) AS s,"
+	    " LIMIT 1), pg_catalog.current_schema())"
+	    " ELSE (SELECT n.nspname::pg_catalog.text FROM"
+	    " pg_catalog.pg_namespace n WHERE n.nspname = $1) END AS s,"
 	    " pg_catalog.current_setting('search_path') AS p) f", 3, params,
 	    facts_cb, c, err);
 	/* Known only when found. */
@@ -776,8 +780,13 @@ pg_schema(struct dbconn *c, struct dberr *err)
 {
 	if (c->schema == NULL) {
 		dberr_reset(err);
-		buf_addf(&err->msg, "search_path '%s' names no schema that"
-		    " exists", c->search_path != NULL ? c->search_path : "");
+		if (c->schema_set)
+			buf_adds(&err->msg, "no schema of that name exists"
+			    " (msr quotes the name: case counts)");
+		else
+			buf_addf(&err->msg, "search_path '%s' names no schema"
+			    " that exists", c->search_path != NULL ?
+			    c->search_path : "");
 	}
 	return c->schema;
 }
@@ -822,6 +831,11 @@ pg_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
 		sql = "SELECT 1 FROM pg_catalog.pg_class WHERE oid ="
 		    " pg_catalog.to_regclass($1::pg_catalog.text)"
 		    " AND relkind IN ('i', 'I')";
+		break;
+	case DBOBJ_SCHEMA:
+		params[0] = name;
+		sql = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname ="
+		    " $1::pg_catalog.text";
 		break;
 	default:
 		sql = "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid ="

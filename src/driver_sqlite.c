@@ -280,7 +280,21 @@ table_cb(void *arg, int ncols, const char *const *vals)
 static const char *
 sq_schema(struct dbconn *c, struct dberr *err)
 {
-	(void)err;
+	const char *params[1] = { c->schema };
+	int found = 0;
+
+	/* Another schema is an attached database, which must exist. */
+	if (strcmp(c->schema, "main") == 0)
+		return c->schema;
+	if (sq_query(c, "SELECT 1 FROM pragma_database_list WHERE name = $1"
+	    " COLLATE NOCASE", 1, params, table_cb, &found, err) == -1)
+		return NULL;
+	if (!found) {
+		dberr_reset(err);
+		buf_adds(&err->msg, "no schema of that name exists: SQLite"
+		    " has main, temp and the databases attached");
+		return NULL;
+	}
 	return c->schema;
 }
 
@@ -323,10 +337,12 @@ sq_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
 	size_t i;
 	int found = 0, rc;
 
-	params[0] = schema;
+	params[0] = obj == DBOBJ_SCHEMA ? name : schema;
 	rc = sq_query(c, "SELECT name FROM pragma_database_list WHERE $1 IS"
 	    " NULL OR name = $1 COLLATE NOCASE ORDER BY name <> 'temp', seq",
 	    1, params, schema_cb, &dbs, err);
+	if (obj == DBOBJ_SCHEMA)
+		found = dbs.n > 0;
 	for (i = 0; rc == 0 && !found && i < dbs.n; i++) {
 		buf_reset(&sql);
 		buf_adds(&sql, "SELECT 1 FROM ");

@@ -514,8 +514,13 @@ open_db(struct msr *m, const struct cmd *c)
 	dberr_init(&dbe);
 	rc = MSR_OK;
 	if (track_init(&m->track, m->drv, m->conn, &m->cfg, &dbe) == -1) {
-		log_error("cannot choose the schema of the tracking tables:"
-		    " %s; set schema in [migrations]", dbe.msg.s);
+		if (m->cfg.schema != NULL)
+			log_error("schema of [migrations] is '%s': %s",
+			    m->cfg.schema, dbe.msg.s);
+		else
+			log_error("cannot choose the schema of the tracking"
+			    " tables: %s; set schema in [migrations]",
+			    dbe.msg.s);
 		rc = MSR_EUSAGE;
 		goto done;
 	}

@@ -772,6 +772,13 @@ track_keep_start(struct track *t, struct dberr *err)
 		strlist_release(&cols);
 		return rc;
 	}
+	if ((rc = t->drv->object_exists(t->conn, DBOBJ_SCHEMA, NULL,
+	    t->keep_schema, NULL, err)) != 1) {
+		if (rc == 0)
+			buf_addf(&err->msg, "keep_schema of [migrations]"
+			    " names no schema that exists");
+		return -1;
+	}
 	if (t->drv->begin(t->conn, err) == -1)
 		return -1;
 	if (t->drv->tool_keep(t->conn, t->keep, t->keep_schema, t->keep_table,

@@ -1563,4 +1563,29 @@ test_for sqlite 'SQLite busy_timeout: how long a statement waits for a locked da
 	test "$(versions bz)" = 1
 '
 
+test_expect_success 'a schema or keep_schema of [migrations] that does not exist: exit 2, nothing changed' '
+	db_new nos &&
+	mig nsq 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	msr -u "$(u nos)" -d nsq migrate 2>err &&
+	mig nsq 2_b "CREATE TABLE b (x integer);" "DROP TABLE b;" &&
+	fp=$(db_fp nos) &&
+	for cmd in migrate status "down --all" version; do
+		test_expect_code 2 env MSR_MIGRATIONS_SCHEMA=nosuch_s \
+		    "$MSRTEST_BIN" -u "$(u nos)" -d nsq $cmd >out 2>err &&
+		test_must_be_empty out &&
+		test_grep "^msr: error: schema of \[migrations\] is '\''nosuch_s'\'': no schema of that name exists" err ||
+		return 1
+	done &&
+	test_expect_code 2 env MSR_MIGRATIONS_KEEP_TOOL=golang-migrate \
+	    MSR_MIGRATIONS_KEEP_SCHEMA=nosuch_k \
+	    "$MSRTEST_BIN" -u "$(u nos)" -d nsq migrate 2>err &&
+	test_grep "^msr: error: keep_tool: cannot use .*: keep_schema of \[migrations\] names no schema that exists$" err &&
+	test "$(db_fp nos)" = "$fp" &&
+	: the schema that exists works, and so does keep_schema &&
+	case $MSRTEST_DRIVER in pg) s=public ;; *) s=main ;; esac &&
+	MSR_MIGRATIONS_SCHEMA=$s MSR_MIGRATIONS_KEEP_TOOL=golang-migrate \
+	    MSR_MIGRATIONS_KEEP_SCHEMA=$s msr -u "$(u nos)" -d nsq migrate 2>err &&
+	test "$(dbq nos "SELECT version FROM schema_migrations")" = 2
+'
+
 test_done
