@@ -114,6 +114,8 @@ int	cmd_log_since(const char *s, char out[32]);
 /* Whether name is a tool that adopt knows, saying so when not. */
 int	cmd_adopt_tool(const char *name);
 
+/* What the commands share (cmd.c). */
+
 /*
  * Finds the driver of the configured URL and connects (DBCONN_* flags),
  * retrying for [database] wait seconds; returns an exit code.

@@ -16,17 +16,6 @@
 #include "log.h"
 #include "msr.h"
 
-int
-cmd_lock_holder(struct msr *m, struct buf *holder, struct dberr *err)
-{
-	if (m->cfg.lock_method == LOCKMETHOD_TABLE)
-		return track_lock_holder(&m->track, holder, NULL, err);
-	if (m->drv->lock_holder == NULL)
-		return 0;
-	return m->drv->lock_holder(m->conn, m->track.schema, m->track.name,
-	    holder, err);
-}
-
 /*
  * Deletes the lock table row whose holder text is row, described by
  * holder, when its holder is provably gone, or with --force; returns an

@@ -16,18 +16,7 @@
 #include "log.h"
 #include "msr.h"
 #include "plan.h"
-#include "url.h"
 #include "xmalloc.h"
-
-void
-bad_version(const char *what, const char *arg)
-{
-	char *masked = url_mask_arg(arg);
-
-	log_error("invalid %s '%s': expected a version of 1 to %d digits",
-	    what, masked, MIGFILE_VERSION_MAX);
-	free(masked);
-}
 
 static void
 planopts_init(struct msr *m, struct planopts *o)
@@ -55,31 +44,6 @@ plan_failed(const struct buf *err, enum planerr kind)
 {
 	log_error("%s", err->s);
 	return kind == PLANERR_STATE ? MSR_ESTATE : MSR_EUSAGE;
-}
-
-const char *
-cmd_newest(const struct msr *m)
-{
-	const char *max = NULL;
-	size_t i;
-
-	for (i = 0; i < m->rows.n; i++)
-		if (!m->rows.v[i].partial && (max == NULL ||
-		    migfile_vercmp(m->rows.v[i].version, max) > 0))
-			max = m->rows.v[i].version;
-	return max;
-}
-
-const char *
-cmd_current_version(const struct msr *m)
-{
-	const struct migration *mig;
-	const char *max = cmd_newest(m);
-
-	if (max == NULL)
-		return NULL;
-	mig = migfile_find(&m->set, max);
-	return mig != NULL ? mig->vtext : max;
 }
 
 /* The summary of a run; step is redo's "down" or "up", else NULL. */

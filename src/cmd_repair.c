@@ -24,40 +24,6 @@
 /* Statements read at a time by repair --forget. */
 #define FORGET_BATCH	256
 
-int
-cmd_begin(struct msr *m, struct dberr *err)
-{
-	int rc, sig;
-
-	if ((rc = cmd_keep_start(m)) != MSR_OK)
-		return rc;
-	if (m->drv->begin(m->conn, err) == 0)
-		return MSR_OK;
-	if ((sig = apply_say_interrupted()) == 0)
-		log_error("cannot begin a transaction: %s", err->msg.s);
-	dberr_release(err);
-	return sig != 0 ? sig : MSR_EFAILED;
-}
-
-int
-cmd_finish(struct msr *m, int failed, struct dberr *err)
-{
-	struct dberr e2;
-	int sig;
-
-	if (!failed && !apply_interrupted() &&
-	    m->drv->commit(m->conn, err) == 0)
-		return MSR_OK;
-	dberr_init(&e2);
-	m->drv->rollback(m->conn, &e2);
-	dberr_release(&e2);
-	if ((sig = apply_say_interrupted()) != 0)
-		return sig;
-	log_error("cannot update the tracking table %s: %s; nothing was"
-	    " changed", m->track.table, err->msg.s);
-	return MSR_EFAILED;
-}
-
 /* What repair --forget learns of the statements of a partial migration. */
 struct forget {
 	struct msr	*m;
@@ -428,31 +394,6 @@ cmd_repair(struct msr *m)
 	buf_release(&out);
 	dberr_release(&err);
 	return rc;
-}
-
-int
-cmd_record_unrun(struct msr *m, const struct migration *mig,
-    const char *origin, const char *at, const char *action,
-    const char *message, struct buf *out, struct dberr *err)
-{
-	struct buf ferr = BUF_INIT;
-	char sum[SHA256_HEXLEN + 1];
-	int rc;
-
-	if ((rc = sqlfile_checksum(mig->up, sum, &ferr)) == -1) {
-		log_error("%s", ferr.s);
-		buf_release(&ferr);
-		return -1;
-	}
-	buf_release(&ferr);
-	buf_addf(out, "%s\n", mig->up);
-	if (m->o.dry_run)
-		return 0;
-	if (track_record_at(&m->track, mig->version, mig->name, sum, origin,
-	    at, err) == -1 || track_audit(&m->track, action, mig->version,
-	    mig->name, "ok", message, 0, err) == -1)
-		return -1;
-	return 0;
 }
 
 int

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "apply.h"
 #include "buf.h"
@@ -431,74 +430,6 @@ out:
 }
 
 static int
-connect_db(struct msr *m, int flags)
-{
-	struct dberr err;
-	long long waited = 0;
-	int said = 0, rc;
-	char *why;
-
-	dberr_init(&err);
-	for (;;) {
-		rc = m->drv->connect(&m->conn, &m->cfg, flags, &err);
-		if (rc == 0 || !err.connection || waited >= m->cfg.wait ||
-		    apply_interrupted())
-			break;
-		if (!said) {
-			why = url_scrub(err.msg.s, m->cfg.url, m->cfg.password);
-			log_info("waiting up to %d s for %s: %s", m->cfg.wait,
-			    m->url_masked, why);
-			free(why);
-		}
-		said = 1;
-		sleep(1);
-		waited++;
-	}
-	if (rc == -1) {
-		why = url_scrub(err.msg.s, m->cfg.url, m->cfg.password);
-		log_error("cannot %s %s: %s", err.connection ? "connect to" :
-		    "set up the session of [postgres] on", m->url_masked,
-		    why);
-		free(why);
-	}
-	rc = rc == 0 ? MSR_OK : err.connection ? MSR_ECONNECT : MSR_EUSAGE;
-	dberr_release(&err);
-	return rc;
-}
-
-int
-cmd_connect(struct msr *m, int flags)
-{
-	struct buf err = BUF_INIT;
-
-	if (m->cfg.url == NULL || *m->cfg.url == '\0') {
-		log_error("no database URL: give --url, set MSR_DATABASE_URL"
-		    " or DATABASE_URL, or set url in [database] of"
-		    " msr.ini");
-		return MSR_EUSAGE;
-	}
-	m->url_masked = url_mask(m->cfg.url);
-	if ((m->drv = driver_find(m->cfg.url, &err)) == NULL) {
-		log_error("%s%s%s", m->cfg.url_origin != NULL ?
-		    m->cfg.url_origin : "", m->cfg.url_origin != NULL ?
-		    ": " : "", err.s);
-		buf_release(&err);
-		return MSR_EUSAGE;
-	}
-	if (m->drv->check_url != NULL &&
-	    m->drv->check_url(m->cfg.url, &err) == -1) {
-		log_error("%s%sinvalid database URL '%s': %s",
-		    m->cfg.url_origin != NULL ? m->cfg.url_origin : "",
-		    m->cfg.url_origin != NULL ? ": " : "", m->url_masked,
-		    err.s);
-		buf_release(&err);
-		return MSR_EUSAGE;
-	}
-	buf_release(&err);
-	return connect_db(m, flags);
-}
-
-static int
 open_db(struct msr *m, const struct cmd *c)
 {
 	struct buf msg = BUF_INIT;
@@ -566,57 +497,6 @@ done:
 	buf_release(&msg);
 	dberr_release(&dbe);
 	return rc;
-}
-
-int
-cmd_keep_start(struct msr *m)
-{
-	struct dberr dbe;
-	int made, rc = MSR_OK;
-
-	dberr_init(&dbe);
-	if ((made = track_keep_start(&m->track, &dbe)) == -1) {
-		log_error("keep_tool: cannot use %s.%s: %s",
-		    m->track.keep_schema, m->track.keep_table, dbe.msg.s);
-		rc = dbe.code[0] == '\0' ? MSR_EUSAGE : MSR_ECONNECT;
-	} else if (made)
-		log_info("created %s.%s for keep_tool, as %s creates it",
-		    m->track.keep_schema, m->track.keep_table,
-		    m->track.keep == DBTOOL_GOLANG_MIGRATE ?
-		    "golang-migrate" : "dbmate");
-	dberr_release(&dbe);
-	return rc;
-}
-
-int
-cmd_ensure_tables(struct msr *m)
-{
-	int rc;
-
-	if (m->has_table)
-		return MSR_OK;
-	if ((rc = apply_create_tables(&m->track, 0)) == MSR_OK)
-		m->has_table = 1;
-	return rc;
-}
-
-int
-cmd_reload(struct msr *m)
-{
-	struct dberr dbe;
-
-	track_rows_release(&m->rows);
-	if (!m->has_table)
-		return 0;
-	dberr_init(&dbe);
-	if (track_load(&m->track, &m->rows, &dbe) == -1) {
-		log_error("cannot read the tracking table %s: %s",
-		    m->track.table, dbe.msg.s);
-		dberr_release(&dbe);
-		return -1;
-	}
-	dberr_release(&dbe);
-	return 0;
 }
 
 static void
