@@ -43,7 +43,7 @@ const struct cfgkey config_keys[] = {
 	{ "migrations", "table", CFG_IDENT, OFF(table), "msr_migrations",
 	    0, 58, "tracking table; the audit and lock tables add _log, _lock" },
 	{ "migrations", "schema", CFG_IDENT, OFF(schema), NULL, 0, 63,
-	    "schema of the tracking tables (PostgreSQL)" },
+	    "schema of the tracking tables; it must exist" },
 	{ "migrations", "out_of_order", CFG_BOOL, OFF(out_of_order), "false",
 	    0, 0, "apply pending migrations older than the newest applied" },
 	{ "migrations", "strict", CFG_BOOL, OFF(strict), "false", 0, 0,
@@ -54,7 +54,8 @@ const struct cfgkey config_keys[] = {
 	{ "migrations", "keep_table", CFG_IDENT, OFF(keep_table), NULL, 0, 63,
 	    "that table, when not the tool's schema_migrations" },
 	{ "migrations", "keep_schema", CFG_IDENT, OFF(keep_schema), NULL, 0,
-	    63, "its schema, when not that of the tracking tables" },
+	    63, "its schema, when not that of the tracking tables; it must"
+	    " exist" },
 	{ "transaction", "mode", CFG_TXMODE, OFF(txmode), "per-migration",
 	    0, 0, "per-migration, per-batch or none" },
 	{ "lock", "enabled", CFG_BOOL, OFF(lock_enabled), "true", 0, 0,
