@@ -61,6 +61,15 @@ struct names {
 	size_t		 n, alloc;
 };
 
+/* A CHECK (column IS NOT NULL) that a file adds to a table. */
+struct nncheck {
+	struct qn	 table;
+	char		*name;		/* of the constraint, or NULL */
+	char		*column;
+	int		 valid;		/* validated: SET NOT NULL of the
+					 * column reads no rows */
+};
+
 /* One file as it is reviewed. */
 struct lfile {
 	const char		*path;
@@ -76,6 +85,8 @@ struct lfile {
 	struct names		 tables;	/* created in it so far */
 	struct names		 indexes;	/* created in it, all */
 	struct names		 dropped;	/* tables dropped in it, all */
+	struct nncheck		*checks;	/* added in it so far */
+	size_t			 nchecks, achecks;
 	int			 heavy;		/* ALTER TABLE or CREATE INDEX
 						 * on a table not its own */
 	size_t			 backfill;	/* first data change on such a
@@ -502,24 +513,110 @@ self_filling(const struct lfile *f, size_t i)
 	return 0;
 }
 
-/* One action of ALTER TABLE, tokens [i, e), on a table not the file's. */
-static void
-alter_action(struct lfile *f, size_t i, size_t e)
+/* Whether two identifiers, as ident() gives them, are one. */
+static int
+same_ident(const struct lfile *f, const char *a, const char *b)
 {
-	size_t j = i + 1;
-	int col;
+	if (a == NULL || b == NULL)
+		return 0;
+	return f->o->dialect == SQLDIALECT_POSTGRES ? strcmp(a, b) == 0 :
+	    strcasecmp(a, b) == 0;
+}
 
-	if (word(f, i, "VALIDATE"))
+/*
+ * ADD [CONSTRAINT name] CHECK at j on table: kept when it is CHECK
+ * (column IS NOT NULL); name is the token of its name or NOPOS.
+ */
+static void
+check_add(struct lfile *f, const struct qn *table, size_t name, size_t j,
+    int valid)
+{
+	struct nncheck *c;
+
+	if (!punct(f, j + 1, '(') || !is_ident(f, j + 2) ||
+	    !word(f, j + 3, "IS") || !word(f, j + 4, "NOT") ||
+	    !word(f, j + 5, "NULL") || !punct(f, j + 6, ')'))
 		return;
+	if (f->nchecks == f->achecks) {
+		f->achecks = f->achecks ? f->achecks * 2 : 4;
+		f->checks = xreallocarray(f->checks, f->achecks,
+		    sizeof(*f->checks));
+	}
+	c = &f->checks[f->nchecks++];
+	c->table.schema = table->schema != NULL ? xstrdup(table->schema) :
+	    NULL;
+	c->table.name = xstrdup(table->name);
+	c->name = name != NOPOS && is_ident(f, name) ? ident(f, name) : NULL;
+	c->column = ident(f, j + 2);
+	c->valid = valid;
+}
+
+/* VALIDATE CONSTRAINT with its name at i, on table. */
+static void
+check_validate(struct lfile *f, const struct qn *table, size_t i)
+{
+	char *name;
+	size_t k;
+
+	if (!is_ident(f, i) || (name = ident(f, i)) == NULL)
+		return;
+	for (k = 0; k < f->nchecks; k++)
+		if (same(f, &f->checks[k].table, table) &&
+		    same_ident(f, f->checks[k].name, name))
+			f->checks[k].valid = 1;
+	free(name);
+}
+
+/*
+ * Whether the column at i of table has a validated CHECK (column IS NOT
+ * NULL) of the file: then SET NOT NULL reads no rows.
+ */
+static int
+check_valid(const struct lfile *f, const struct qn *table, size_t i)
+{
+	char *column;
+	size_t k;
+	int valid = 0;
+
+	if (!is_ident(f, i) || (column = ident(f, i)) == NULL)
+		return 0;
+	for (k = 0; k < f->nchecks && !valid; k++)
+		valid = f->checks[k].valid &&
+		    same(f, &f->checks[k].table, table) &&
+		    same_ident(f, f->checks[k].column, column);
+	free(column);
+	return valid;
+}
+
+/*
+ * One action of ALTER TABLE, tokens [i, e), on table, which is not the
+ * file's.
+ */
+static void
+alter_action(struct lfile *f, const struct qn *table, size_t i, size_t e)
+{
+	size_t j = i + 1, name = NOPOS;
+	int col, valid;
+
+	if (word(f, i, "VALIDATE")) {
+		if (word(f, j, "CONSTRAINT"))
+			check_validate(f, table, j + 1);
+		return;
+	}
 	f->heavy = 1;
 	if (word(f, i, "ADD")) {
 		col = word(f, j, "COLUMN");
 		j += col;
-		if (!col && word(f, j, "CONSTRAINT"))
+		if (!col && word(f, j, "CONSTRAINT")) {
+			name = j + 1;
 			j += 2;
+		}
 		if (!col && (word(f, j, "CHECK") || word(f, j, "FOREIGN"))) {
-			if (find0(f, j, e, "NOT", "VALID") == NOPOS)
+			valid = find0(f, j, e, "NOT", "VALID") == NOPOS;
+			if (valid)
 				report(f, R_NOT_VALID, i);
+			if (word(f, j, "CHECK"))
+				check_add(f, table, name, j, valid);
 			return;
 		}
 		if (!col && (word(f, j, "PRIMARY") || word(f, j, "UNIQUE"))) {
@@ -544,7 +641,7 @@ alter_action(struct lfile *f, size_t i, size_t e)
 		    word(f, j + 1, "DATA") && word(f, j + 2, "TYPE")))
 			report(f, R_COLUMN_TYPE, i);
 		else if (word(f, j, "SET") && word(f, j + 1, "NOT") &&
-		    word(f, j + 2, "NULL"))
+		    word(f, j + 2, "NULL") && !check_valid(f, table, j - 1))
 			report(f, R_SET_NOT_NULL, i);
 	} else if (word(f, i, "DROP")) {
 		if (!f->down && !word(f, j, "CONSTRAINT"))
@@ -586,17 +683,15 @@ alter_table(struct lfile *f)
 		return;
 	}
 	own = own_table(f, &q);
-	qn_release(&q);
-	if (own)
-		return;
 	i += punct(f, i, '*');
-	while (i < f->n) {
+	while (!own && i < f->n) {
 		for (e = i; e < f->n; e++)
 			if (f->t[e].depth == 0 && punct(f, e, ','))
 				break;
-		alter_action(f, i, e);
+		alter_action(f, &q, i, e);
 		i = e + 1;
 	}
+	qn_release(&q);
 }
 
 /*
@@ -861,12 +956,20 @@ lfile_init(struct lfile *f, const char *path, int down,
 static void
 lfile_release(struct lfile *f)
 {
+	size_t i;
+
 	buf_release(&f->text);
 	free(f->st);
 	free(f->t);
 	names_release(&f->tables);
 	names_release(&f->indexes);
 	names_release(&f->dropped);
+	for (i = 0; i < f->nchecks; i++) {
+		qn_release(&f->checks[i].table);
+		free(f->checks[i].name);
+		free(f->checks[i].column);
+	}
+	free(f->checks);
 }
 
 int

@@ -1,0 +1,5 @@
+ALTER TABLE users ALTER COLUMN nick DROP NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_nick_not_null;
+ALTER TABLE accounts ALTER COLUMN email DROP NOT NULL;
+ALTER TABLE users ALTER COLUMN display_name DROP NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_email_not_null;
