@@ -529,7 +529,7 @@ cmd_adopt(struct msr *m)
 		if ((rc = apply_say_interrupted()) == 0) {
 			log_error("adopt: cannot read %s's history in %s.%s:"
 			    " %s", a.tool->name, a.schema, a.table, err.msg.s);
-			rc = MSR_ESTATE;
+			rc = MSR_ECONNECT;
 		}
 		goto done;
 	}

@@ -425,4 +425,18 @@ test_expect_success 'bad operands are refused before connecting, masked' '
 	test ! -e nodir
 '
 
+test_for pg 'a history msr may not read is exit 3, as its own table, nothing written' '
+	db_new noread &&
+	dbq noread "$golang_ddl" &&
+	dbq noread "INSERT INTO schema_migrations VALUES (2, $F);
+	    DROP ROLE IF EXISTS adopt_r; CREATE ROLE adopt_r NOLOGIN;
+	    GRANT adopt_r TO CURRENT_USER" &&
+	fp=$(db_fp noread) &&
+	test_expect_code 3 env MSR_POSTGRES_ROLE=adopt_r \
+	    "$MSRTEST_BIN" -u "$(db_url noread)" -d m adopt golang-migrate >out 2>err &&
+	test_grep "^msr: error: adopt: cannot read golang-migrate.s history in public.schema_migrations: permission denied" err &&
+	test_must_be_empty out &&
+	test "$(db_fp noread)" = "$fp"
+'
+
 test_done
