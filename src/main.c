@@ -576,7 +576,7 @@ run(int argc, char *argv[])
 	const char *config_path = NULL, *p, *e;
 	char version[MIGFILE_VERSION_MAX + 1], since[32];
 	int ch, rc = MSR_OK, help = 0, given = 0;
-	char *end;
+	char *end, *masked;
 
 	memset(&m, 0, sizeof(m));
 	m.o.timeout = -1;
@@ -766,8 +766,17 @@ run(int argc, char *argv[])
 			    OPT_FROMSCHEMA;
 			break;
 		case ':':
-			return usage_arg(NULL, "option", argv[optind - 1],
-			    " needs a value");
+			/* In a cluster (-qu), the option that needs it. */
+			p = argv[optind - 1];
+			if (strncmp(p, "--", 2) != 0 && strlen(p) > 2 &&
+			    optopt > 0 && optopt < 128) {
+				masked = url_mask_arg(p);
+				rc = usage_error(NULL, "option '-%c' in '%s'"
+				    " needs a value", optopt, masked);
+				free(masked);
+				return rc;
+			}
+			return usage_arg(NULL, "option", p, " needs a value");
 		default:
 			return bad_option(argv[optind - 1]);
 		}

@@ -68,6 +68,18 @@ test_expect_success 'an unknown letter in a cluster names its word' '
 	test -z "$(db_tables app)"
 '
 
+test_expect_success 'an option without its value in a cluster is named with its word' '
+	test_expect_code 2 msr -d m migrate -qu >out 2>err &&
+	test_grep "^msr: error: option ${SQ}-u${SQ} in ${SQ}-qu${SQ} needs a value$" err &&
+	test_must_be_empty out &&
+	test_expect_code 2 msr status -vd >out 2>err &&
+	test_grep "^msr: error: option ${SQ}-d${SQ} in ${SQ}-vd${SQ} needs a value$" err &&
+	test_expect_code 2 msr status -d >out 2>err &&
+	test_grep "^msr: error: option ${SQ}-d${SQ} needs a value$" err &&
+	test_expect_code 2 msr status --url >out 2>err &&
+	test_grep "^msr: error: option ${SQ}--url${SQ} needs a value$" err
+'
+
 #
 # DATABASE_URL that loses to another url is said, and migrate and down
 # name their database first.
