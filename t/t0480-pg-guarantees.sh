@@ -268,9 +268,9 @@ test_expect_success '--wait tries again after a wrong password too' '
 
 test_expect_success 'the schema of [migrations] must exist: msr does not create it' '
 	pg_newdb nosch &&
-	test_must_fail env MSR_MIGRATIONS_SCHEMA=nope "$MSRTEST_BIN" \
+	test_expect_code 2 env MSR_MIGRATIONS_SCHEMA=nope "$MSRTEST_BIN" \
 	    -u "$(pg_url nosch)" -d s migrate 2>err &&
-	test_grep "schema \"nope\" does not exist" err &&
+	test_grep "schema of \[migrations\] is ${SQ}nope${SQ}: no schema of that name exists" err &&
 	test "$(pgq nosch "SELECT count(*) FROM pg_namespace WHERE nspname = '\''nope'\''")" = 0 &&
 	test "$(pgq nosch "SELECT to_regclass('\''seen'\'') IS NULL")" = t
 '
