@@ -45,6 +45,7 @@ struct dbconn {
 	char		*lockkey;	/* advisory lock key, as text */
 	dbnotice_fn	 notice;
 	void		*notice_arg;
+	int		 tls;		/* SSL or GSS encryption in use */
 	dbtick_fn	 tick;		/* of set_tick, or NULL */
 	void		*tick_arg;
 	long long	 tick_due;	/* when tick is called next, in ms */
@@ -389,8 +390,14 @@ pg_set_tick(struct dbconn *c, dbtick_fn fn, void *arg, long ms)
  * set_tick when its time comes.  Without one, PQgetResult() waits.  A
  * signal ends poll() early; the wait goes on until the server answers
  * (a cancel makes it answer).  What goes wrong with the connection is
- * left for PQgetResult() to say.
+ * left for PQgetResult() to say.  Under encryption, bytes that the TLS
+ * or GSS layer decrypted but libpq had no room for leave the socket
+ * quiet, as libpq's own waits know and msr cannot ask: they are read
+ * before each poll(), and poll() waits TLS_POLL_MS at most, so that a
+ * record read whole by that read does not hold up the rest either.
  */
+#define TLS_POLL_MS	100
+
 static void
 await(struct dbconn *c)
 {
@@ -408,6 +415,11 @@ await(struct dbconn *c)
 			    c->tick(c->tick_arg);
 			continue;
 		}
+		if (c->tls && (PQconsumeInput(c->pg) != 1 ||
+		    !PQisBusy(c->pg)))
+			return;
+		if (c->tls && left > TLS_POLL_MS)
+			left = TLS_POLL_MS;
 		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) == -1 &&
 		    errno != EINTR)
 			return;
@@ -731,6 +743,7 @@ pg_connect(struct dbconn **out, const struct config *cfg, int flags,
 	c->utf8 = strcmp(pg_encoding_to_char(PQclientEncoding(c->pg)),
 	    "UTF8") == 0;
 	c->cancel = PQgetCancel(c->pg);
+	c->tls = PQsslInUse(c->pg) || PQgssEncInUse(c->pg);
 	PQsetNoticeReceiver(c->pg, on_notice, c);
 	if (setup_session(c, cfg, err) == -1) {
 		/* Connected: the settings are wrong, not the server. */
