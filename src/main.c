@@ -191,8 +191,9 @@ static const struct {
 	    " wait, or 60 s" },
 	{ "VERSION", "forget the partial row of VERSION whose changes are"
 	    " undone" },
-	{ "", "repair --forget: also when its changes seem to remain;"
-	    " lock release: also a holder not proven gone" },
+	{ "", "repair --forget: forget it also when its changes seem to"
+	    " remain; lock release: also a lock whose holder is not proven"
+	    " gone" },
 	{ "VERSION", "exit 5 unless the database is at VERSION or newer" },
 	{ "NAME", "the other tool's history table" },
 	{ "NAME", "the schema of that table" },
@@ -247,11 +248,40 @@ usage_all(FILE *f)
 	    "See msr(1) and msr.ini(5).\n");
 }
 
+/*
+ * The help of an option for the command name: of a help made of parts
+ * "COMMAND ...: text" joined by "; ", the text of name's part; any other
+ * help, whole.
+ */
+static const char *
+opt_help(const char *help, const char *name, char *buf, size_t size)
+{
+	const char *p = help, *colon, *end;
+	size_t n = strlen(name);
+
+	for (;;) {
+		colon = strstr(p, ": ");
+		end = strstr(p, "; ");
+		if (colon == NULL || (end != NULL && end < colon))
+			return help;
+		if (strncmp(p, name, n) == 0 && (p[n] == ' ' || p[n] == ':'))
+			break;
+		if (end == NULL)
+			return help;
+		p = end + 2;
+	}
+	colon += 2;
+	end = strstr(colon, "; ");
+	snprintf(buf, size, "%.*s", (int)(end != NULL ? (size_t)(end - colon) :
+	    strlen(colon)), colon);
+	return buf;
+}
+
 /* The usage of c, and a line for each option of its in the table. */
 static void
 usage_cmd(FILE *f, const struct cmd *c)
 {
-	char opt[32];
+	char opt[32], help[128];
 	size_t i;
 
 	fprintf(f, "usage: msr %s %s\n", c->name, c->usage);
@@ -265,7 +295,8 @@ usage_cmd(FILE *f, const struct cmd *c)
 			continue;
 		snprintf(opt, sizeof(opt), "%s%s%s", optnames[i],
 		    *opthelp[i].arg != '\0' ? " " : "", opthelp[i].arg);
-		fprintf(f, "  %-26s %s\n", opt, opthelp[i].help);
+		fprintf(f, "  %-26s %s\n", opt, opt_help(opthelp[i].help,
+		    c->name, help, sizeof(help)));
 	}
 	fprintf(f, "\nOptions of every command: see 'msr help'.\n");
 }

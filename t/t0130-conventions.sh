@@ -212,6 +212,13 @@ test_expect_success 'COMMAND -h lists each option of the command on a line' '
 	test_grep "^  --timeout DURATION  *how long to wait" out
 '
 
+test_expect_success 'an option of two commands is told for each its own way' '
+	msr lock -h >out &&
+	test_grep "^  --force  *also a lock whose holder is not proven gone$" out &&
+	msr repair -h >out &&
+	test_grep "^  --force  *forget it also when its changes seem to remain$" out
+'
+
 test_expect_success 'status without a migrations directory says what to run' '
 	db_fp app >before &&
 	test_expect_code 2 msr -u "$(db_url app)" -d no-such-dir status \
