@@ -513,6 +513,28 @@ DROP TABLE t1;" &&
 	PY
 '
 
+test_expect_success 'migration_failed: a down file whose statements before its BEGIN cannot run again is partial' '
+	db_new dpre &&
+	mig dp 1_two "CREATE TABLE t1 (i integer);
+CREATE TABLE t2 (i integer);" "DROP TABLE t2;
+BEGIN;
+DROP TABLE t1;
+DROP TABLE no_such;
+COMMIT;" &&
+	msr -u "$(u dpre)" -d dp migrate 2>err &&
+	test_expect_code 1 msr --json -u "$(u dpre)" -d dp down --all >out 2>err &&
+	test_grep "1 of 5 statements of the down file ran and were not undone" err &&
+	test_grep -v "can run again" err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev)[-2:] == ["migration_failed", "summary"], names(ev)
+	f = ev[-2]
+	assert (f["direction"], f["outcome"], f["statements_done"],
+	    f["statements"]) == ("down", "partial", 1, 5), f
+	PY
+'
+
 test_for pg 'migration_failed: the connection lost during COMMIT is "unknown"' '
 	db_new lostc &&
 	mig lc 1_kill "CREATE TABLE t (i integer);
