@@ -535,6 +535,21 @@ COMMIT;" &&
 	PY
 '
 
+# A closed standard output or error must not become the database
+# connection: PostgreSQL's socket would get msr's lines.
+test_expect_success 'a closed stdout or stderr: nothing of msr reaches the database' '
+	db_new cfd &&
+	mig cf 1_a "CREATE TABLE a (i integer);" &&
+	mig cf 2_b "CREATE TABLE b (i integer);" &&
+	test_expect_code 1 msr --json -u "$(u cfd)" -d cf migrate --to 1 \
+	    >&- 2>err &&
+	test_grep "cannot write the output" err &&
+	test_grep -v "invalid frontend message\|connection" err &&
+	msr -u "$(u cfd)" -d cf migrate 2>&- &&
+	msr -u "$(u cfd)" -d cf version >out 2>err &&
+	test_grep "^2$" out
+'
+
 test_for pg 'migration_failed: the connection lost during COMMIT is "unknown"' '
 	db_new lostc &&
 	mig lc 1_kill "CREATE TABLE t (i integer);
