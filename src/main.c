@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "buf.h"
@@ -898,11 +900,31 @@ done:
 }
 
 /* Every way out checks that standard output was written. */
+/*
+ * A standard descriptor that is closed is opened on /dev/null, read
+ * only: else the next file or socket opened, such as PostgreSQL's
+ * connection, would get it, and msr's output would go there.  Writes to
+ * it fail, as they would have.
+ */
+static void
+std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) != fd)
+			_exit(MSR_EUSAGE);
+}
+
 int
 main(int argc, char *argv[])
 {
-	int rc = run(argc, argv);
+	int rc;
 	char code[16], *why;
+
+	std_fds();
+	rc = run(argc, argv);
 
 	/* With --json, an error before the command ran is an event. */
 	if ((why = log_end(rc)) != NULL) {
