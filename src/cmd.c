@@ -129,8 +129,10 @@ cmd_reload(struct msr *m)
 		return 0;
 	dberr_init(&dbe);
 	if (track_load(&m->track, &m->rows, &dbe) == -1) {
-		log_error("cannot read the tracking table %s: %s",
-		    m->track.table, dbe.msg.s);
+		/* A signal ended the wait: the caller says so. */
+		if (!apply_interrupted())
+			log_error("cannot read the tracking table %s: %s",
+			    m->track.table, dbe.msg.s);
 		dberr_release(&dbe);
 		return -1;
 	}

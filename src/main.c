@@ -473,6 +473,9 @@ open_db(struct msr *m, const struct cmd *c)
 	}
 	if ((m->has_table = track_exists(&m->track, &dbe)) == -1 ||
 	    (m->has_table && track_columns(&m->track, &dbe) == -1)) {
+		/* A signal ended the wait for a locked database. */
+		if ((rc = apply_say_interrupted()) != 0)
+			goto done;
 		log_error("cannot read the tracking table %s: %s",
 		    m->track.table, dbe.msg.s);
 		rc = MSR_ECONNECT;
@@ -492,7 +495,8 @@ open_db(struct msr *m, const struct cmd *c)
 	if (write && m->has_table && track_missing(&m->track, &msg) != 0)
 		log_notice("%s", msg.s);
 	if (cmd_reload(m) == -1) {
-		rc = MSR_ECONNECT;
+		if ((rc = apply_say_interrupted()) == 0)
+			rc = MSR_ECONNECT;
 		goto done;
 	}
 done:
