@@ -550,6 +550,26 @@ test_expect_success 'a closed stdout or stderr: nothing of msr reaches the datab
 	test_grep "^2$" out
 '
 
+# A reader of the events that goes away must not end msr in the middle
+# of its migrations, as SIGPIPE would: it goes on, as with a full disk,
+# and says it could not write its output.
+test_expect_success 'the reader of --json goes away: msr still applies every migration' '
+	db_new gone &&
+	mig gn 1_a "CREATE TABLE a (i integer);" &&
+	case $MSRTEST_DRIVER in
+	pg) mig gn 2_b "SELECT pg_sleep(2);" ;;
+	*) mig gn 2_b "CREATE TABLE b AS WITH RECURSIVE c(i) AS (SELECT 1
+    UNION ALL SELECT i + 1 FROM c WHERE i < 3000000) SELECT count(*) FROM c;" ;;
+	esac &&
+	mig gn 3_c "CREATE TABLE c (i integer);" &&
+	{ msr --json -u "$(u gone)" -d gn migrate 2>err; echo $? >code; } |
+	    head -c 1 >/dev/null &&
+	test "$(cat code)" = 1 &&
+	test_grep "cannot write the output" err &&
+	msr -u "$(u gone)" -d gn version >out 2>err &&
+	test_grep "^3$" out
+'
+
 test_for pg 'migration_failed: the connection lost during COMMIT is "unknown"' '
 	db_new lostc &&
 	mig lc 1_kill "CREATE TABLE t (i integer);
