@@ -80,6 +80,13 @@ apply_signals(const struct driver *drv, struct dbconn *conn,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A reader of the output that goes away must not end a run in the
+	 * middle of its migrations: the write fails, as on a full disk, and
+	 * main() says so at the end.
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /*
