@@ -559,6 +559,51 @@ check_drop(struct lfile *f, const struct qn *table, size_t i)
 }
 
 /*
+ * DROP [COLUMN] [IF EXISTS] with the column's name at i, on table: its
+ * checks go with it.
+ */
+static void
+check_drop_column(struct lfile *f, const struct qn *table, size_t i)
+{
+	char *column;
+	size_t k;
+
+	if (word(f, i, "IF") && word(f, i + 1, "EXISTS"))
+		i += 2;
+	column = is_ident(f, i) ? ident(f, i) : NULL;
+	for (k = 0; k < f->nchecks; k++)
+		if (same(f, &f->checks[k].table, table) &&
+		    (column == NULL ||
+		    same_ident(f, f->checks[k].column, column)))
+			f->checks[k].valid = 0;
+	free(column);
+}
+
+/*
+ * RENAME CONSTRAINT with the old name at i, on table: a check of that
+ * name takes the new one, at i + 2.
+ */
+static void
+check_rename(struct lfile *f, const struct qn *table, size_t i)
+{
+	char *from, *to;
+	size_t k;
+
+	if (!is_ident(f, i) || !word(f, i + 1, "TO") || !is_ident(f, i + 2))
+		return;
+	from = ident(f, i);
+	to = ident(f, i + 2);
+	for (k = 0; k < f->nchecks; k++)
+		if (same(f, &f->checks[k].table, table) &&
+		    same_ident(f, f->checks[k].name, from)) {
+			free(f->checks[k].name);
+			f->checks[k].name = xstrdup(to);
+		}
+	free(from);
+	free(to);
+}
+
+/*
  * ADD [CONSTRAINT name] CHECK at j on table: kept when it is CHECK
  * (column IS NOT NULL); name is the token of its name or NOPOS.
  */
@@ -681,9 +726,14 @@ alter_action(struct lfile *f, const struct qn *table, size_t i, size_t e)
 	} else if (word(f, i, "DROP")) {
 		if (word(f, j, "CONSTRAINT"))
 			check_drop(f, table, j + 1);
-		else if (!f->down)
-			report(f, R_DROP_COLUMN, i);
+		else {
+			check_drop_column(f, table, j + word(f, j, "COLUMN"));
+			if (!f->down)
+				report(f, R_DROP_COLUMN, i);
+		}
 	} else if (word(f, i, "RENAME")) {
+		if (word(f, j, "CONSTRAINT"))
+			check_rename(f, table, j + 1);
 		if (!f->down && !word(f, j, "CONSTRAINT"))
 			report(f, R_RENAME, i);
 	}
