@@ -638,6 +638,13 @@ check_validate(struct lfile *f, const struct qn *table, size_t i)
 	char *name;
 	size_t k;
 
+	/*
+	 * With other actions in the statement, its lock is theirs, and
+	 * the scan of the VALIDATE runs under it: nothing is spared.
+	 */
+	for (k = 0; k < f->n; k++)
+		if (f->t[k].depth == 0 && punct(f, k, ','))
+			return;
 	if (!is_ident(f, i) || (name = ident(f, i)) == NULL)
 		return;
 	for (k = 0; k < f->nchecks; k++)
