@@ -80,6 +80,13 @@ apply_signals(const struct driver *drv, struct dbconn *conn,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A reader of the output that goes away must not end a run in the
+	 * middle of its migrations: the write fails, as on a full disk, and
+	 * main() says so at the end.
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /*
@@ -936,6 +943,18 @@ rerunnable(const struct step *s, size_t n)
 }
 
 /*
+ * Whether the first done statements of a down file, before its BEGIN,
+ * ran and cannot simply run again: they remain, as in a file without a
+ * transaction, and nothing records them.
+ */
+static int
+down_kept(const struct step *s, long done)
+{
+	return s->dir == MIGDIR_DOWN && done > 0 &&
+	    !rerunnable(s, (size_t)done);
+}
+
+/*
  * Records that the first done statements of an up migration ran outside
  * a transaction, unless they can all simply run again: then the next run
  * starts the file from the top and no row is needed.  Returns whether a
@@ -1061,7 +1080,7 @@ run_step(struct applier *a, struct step *s)
 	case STEP_WRAPPED:
 		if (s->mode == STEP_WRAPPED && run_pre(a, s, &f, &err,
 		    &done) == -1) {
-			if (keep_progress(a, s, done))
+			if (keep_progress(a, s, done) || down_kept(s, done))
 				goto partial;
 			outcome = done == 0 ? FAILED_ROLLED_BACK :
 			    FAILED_RESTART;
@@ -1080,7 +1099,7 @@ run_step(struct applier *a, struct step *s)
 		    commit_step(a, s, &err) == -1) {
 			track_discard(a->track);
 			rollback_quietly(a);
-			if (keep_progress(a, s, done))
+			if (keep_progress(a, s, done) || down_kept(s, done))
 				goto partial;
 			if (failed_commit() && err.connection) {
 				outcome = FAILED_UNKNOWN;

@@ -110,10 +110,32 @@ cmd_keep_start(struct msr *m)
 int
 cmd_ensure_tables(struct msr *m)
 {
+	struct dberr dbe;
 	int rc;
 
 	if (m->has_table)
 		return MSR_OK;
+	/* Nothing is written when keep_tool cannot be kept. */
+	if (m->track.keep != -1) {
+		dberr_init(&dbe);
+		rc = m->drv->object_exists(m->conn, DBOBJ_SCHEMA, NULL,
+		    m->track.keep_schema, NULL, &dbe);
+		if (rc == 0) {
+			log_error("keep_tool: cannot use %s.%s: keep_schema of"
+			    " [migrations] names no schema that exists",
+			    m->track.keep_schema, m->track.keep_table);
+			rc = MSR_EUSAGE;
+		} else if (rc == -1 && (rc = apply_say_interrupted()) == 0) {
+			log_error("keep_tool: cannot use %s.%s: %s",
+			    m->track.keep_schema, m->track.keep_table,
+			    dbe.msg.s);
+			rc = MSR_ECONNECT;
+		} else if (rc == 1)
+			rc = MSR_OK;
+		dberr_release(&dbe);
+		if (rc != MSR_OK)
+			return rc;
+	}
 	if ((rc = apply_create_tables(&m->track, 0)) == MSR_OK)
 		m->has_table = 1;
 	return rc;
@@ -129,8 +151,10 @@ cmd_reload(struct msr *m)
 		return 0;
 	dberr_init(&dbe);
 	if (track_load(&m->track, &m->rows, &dbe) == -1) {
-		log_error("cannot read the tracking table %s: %s",
-		    m->track.table, dbe.msg.s);
+		/* A signal ended the wait: the caller says so. */
+		if (!apply_interrupted())
+			log_error("cannot read the tracking table %s: %s",
+			    m->track.table, dbe.msg.s);
 		dberr_release(&dbe);
 		return -1;
 	}

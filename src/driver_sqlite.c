@@ -283,8 +283,12 @@ sq_schema(struct dbconn *c, struct dberr *err)
 	const char *params[1] = { c->schema };
 	int found = 0;
 
-	/* Another schema is an attached database, which must exist. */
-	if (strcmp(c->schema, "main") == 0)
+	/*
+	 * Another schema is an attached database, which must exist; temp
+	 * always does, though the database list names it only once used.
+	 */
+	if (strcmp(c->schema, "main") == 0 ||
+	    strcasecmp(c->schema, "temp") == 0)
 		return c->schema;
 	if (sq_query(c, "SELECT 1 FROM pragma_database_list WHERE name = $1"
 	    " COLLATE NOCASE", 1, params, table_cb, &found, err) == -1)
@@ -342,7 +346,8 @@ sq_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
 	    " NULL OR name = $1 COLLATE NOCASE ORDER BY name <> 'temp', seq",
 	    1, params, schema_cb, &dbs, err);
 	if (obj == DBOBJ_SCHEMA)
-		found = dbs.n > 0;
+		found = dbs.n > 0 || (name != NULL &&
+		    strcasecmp(name, "temp") == 0);
 	for (i = 0; rc == 0 && !found && i < dbs.n; i++) {
 		buf_reset(&sql);
 		buf_adds(&sql, "SELECT 1 FROM ");

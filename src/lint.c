@@ -524,6 +524,86 @@ same_ident(const struct lfile *f, const char *a, const char *b)
 }
 
 /*
+ * Whether two tables are one for a CHECK that spares SET NOT NULL its
+ * scan: t and s.t may be two tables, so a schema must be on both or on
+ * neither.
+ */
+static int
+same_table(const struct lfile *f, const struct qn *a, const struct qn *b)
+{
+	if ((a->schema == NULL) != (b->schema == NULL))
+		return 0;
+	return same(f, a, b);
+}
+
+/*
+ * DROP CONSTRAINT [IF EXISTS] with its name at i, on table: a check of
+ * that name, or one without a name (its name is the database's), no
+ * longer spares anything.  Here any table that may be the same counts.
+ */
+static void
+check_drop(struct lfile *f, const struct qn *table, size_t i)
+{
+	char *name;
+	size_t k;
+
+	if (word(f, i, "IF") && word(f, i + 1, "EXISTS"))
+		i += 2;
+	name = is_ident(f, i) ? ident(f, i) : NULL;
+	for (k = 0; k < f->nchecks; k++)
+		if (same(f, &f->checks[k].table, table) &&
+		    (name == NULL || f->checks[k].name == NULL ||
+		    same_ident(f, f->checks[k].name, name)))
+			f->checks[k].valid = 0;
+	free(name);
+}
+
+/*
+ * DROP [COLUMN] [IF EXISTS] with the column's name at i, on table: its
+ * checks go with it.
+ */
+static void
+check_drop_column(struct lfile *f, const struct qn *table, size_t i)
+{
+	char *column;
+	size_t k;
+
+	if (word(f, i, "IF") && word(f, i + 1, "EXISTS"))
+		i += 2;
+	column = is_ident(f, i) ? ident(f, i) : NULL;
+	for (k = 0; k < f->nchecks; k++)
+		if (same(f, &f->checks[k].table, table) &&
+		    (column == NULL ||
+		    same_ident(f, f->checks[k].column, column)))
+			f->checks[k].valid = 0;
+	free(column);
+}
+
+/*
+ * RENAME CONSTRAINT with the old name at i, on table: a check of that
+ * name takes the new one, at i + 2.
+ */
+static void
+check_rename(struct lfile *f, const struct qn *table, size_t i)
+{
+	char *from, *to;
+	size_t k;
+
+	if (!is_ident(f, i) || !word(f, i + 1, "TO") || !is_ident(f, i + 2))
+		return;
+	from = ident(f, i);
+	to = ident(f, i + 2);
+	for (k = 0; k < f->nchecks; k++)
+		if (same(f, &f->checks[k].table, table) &&
+		    same_ident(f, f->checks[k].name, from)) {
+			free(f->checks[k].name);
+			f->checks[k].name = xstrdup(to);
+		}
+	free(from);
+	free(to);
+}
+
+/*
  * ADD [CONSTRAINT name] CHECK at j on table: kept when it is CHECK
  * (column IS NOT NULL); name is the token of its name or NOPOS.
  */
@@ -558,10 +638,17 @@ check_validate(struct lfile *f, const struct qn *table, size_t i)
 	char *name;
 	size_t k;
 
+	/*
+	 * With other actions in the statement, its lock is theirs, and
+	 * the scan of the VALIDATE runs under it: nothing is spared.
+	 */
+	for (k = 0; k < f->n; k++)
+		if (f->t[k].depth == 0 && punct(f, k, ','))
+			return;
 	if (!is_ident(f, i) || (name = ident(f, i)) == NULL)
 		return;
 	for (k = 0; k < f->nchecks; k++)
-		if (same(f, &f->checks[k].table, table) &&
+		if (same_table(f, &f->checks[k].table, table) &&
 		    same_ident(f, f->checks[k].name, name))
 			f->checks[k].valid = 1;
 	free(name);
@@ -582,7 +669,7 @@ check_valid(const struct lfile *f, const struct qn *table, size_t i)
 		return 0;
 	for (k = 0; k < f->nchecks && !valid; k++)
 		valid = f->checks[k].valid &&
-		    same(f, &f->checks[k].table, table) &&
+		    same_table(f, &f->checks[k].table, table) &&
 		    same_ident(f, f->checks[k].column, column);
 	free(column);
 	return valid;
@@ -644,9 +731,16 @@ alter_action(struct lfile *f, const struct qn *table, size_t i, size_t e)
 		    word(f, j + 2, "NULL") && !check_valid(f, table, j - 1))
 			report(f, R_SET_NOT_NULL, i);
 	} else if (word(f, i, "DROP")) {
-		if (!f->down && !word(f, j, "CONSTRAINT"))
-			report(f, R_DROP_COLUMN, i);
+		if (word(f, j, "CONSTRAINT"))
+			check_drop(f, table, j + 1);
+		else {
+			check_drop_column(f, table, j + word(f, j, "COLUMN"));
+			if (!f->down)
+				report(f, R_DROP_COLUMN, i);
+		}
 	} else if (word(f, i, "RENAME")) {
+		if (word(f, j, "CONSTRAINT"))
+			check_rename(f, table, j + 1);
 		if (!f->down && !word(f, j, "CONSTRAINT"))
 			report(f, R_RENAME, i);
 	}

@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "buf.h"
@@ -502,6 +504,9 @@ open_db(struct msr *m, const struct cmd *c)
 	}
 	if ((m->has_table = track_exists(&m->track, &dbe)) == -1 ||
 	    (m->has_table && track_columns(&m->track, &dbe) == -1)) {
+		/* A signal ended the wait for a locked database. */
+		if ((rc = apply_say_interrupted()) != 0)
+			goto done;
 		log_error("cannot read the tracking table %s: %s",
 		    m->track.table, dbe.msg.s);
 		rc = MSR_ECONNECT;
@@ -521,7 +526,8 @@ open_db(struct msr *m, const struct cmd *c)
 	if (write && m->has_table && track_missing(&m->track, &msg) != 0)
 		log_notice("%s", msg.s);
 	if (cmd_reload(m) == -1) {
-		rc = MSR_ECONNECT;
+		if ((rc = apply_say_interrupted()) == 0)
+			rc = MSR_ECONNECT;
 		goto done;
 	}
 done:
@@ -938,11 +944,31 @@ done:
 }
 
 /* Every way out checks that standard output was written. */
+/*
+ * A standard descriptor that is closed is opened on /dev/null, read
+ * only: else the next file or socket opened, such as PostgreSQL's
+ * connection, would get it, and msr's output would go there.  Writes to
+ * it fail, as they would have.
+ */
+static void
+std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) != fd)
+			_exit(MSR_EUSAGE);
+}
+
 int
 main(int argc, char *argv[])
 {
-	int rc = run(argc, argv);
+	int rc;
 	char code[16], *why;
+
+	std_fds();
+	rc = run(argc, argv);
 
 	/* With --json, an error before the command ran is an event. */
 	if ((why = log_end(rc)) != NULL) {

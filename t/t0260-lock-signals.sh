@@ -87,7 +87,7 @@ interrupt_locked() {
 	il_db=$1 il_sig=$2 il_code=$3
 	shift 3
 	db_fingerprint $il_db >before &&
-	hold .holddb.py $il_db &&
+	hold ${il_hold:-.holddb.py} $il_db &&
 	msr_bg_status out busy.err -c busy.ini -u sqlite:$il_db "$@" &&
 	wait_for $il_db-msr.lock "pid $msr_pid" &&
 	sleep 1 &&
@@ -217,6 +217,28 @@ test_expect_success 'SIGTERM while migrate waits for a locked database: exit 143
 	mig bm 3_c "CREATE TABLE c (x);" &&
 	interrupt_locked bz.db TERM 143 -d bm migrate &&
 	test_grep "^msr: error: interrupted by a signal$" busy.err
+'
+
+# An application whose write transaction holds the database EXCLUSIVE
+# (a commit under way, or a cache that spilled) blocks reading too: msr
+# waits at reading the tracking table, and a signal ends that wait with
+# its own exit code, not as a database error.
+sed -e "s/BEGIN IMMEDIATE/BEGIN EXCLUSIVE/" "$TRASH/.holddb.py" \
+    >"$TRASH/.holdexcl.py"
+
+test_expect_success 'SIGTERM or SIGINT while reading a database held EXCLUSIVE: exit 143 or 130' '
+	trap stop_bg EXIT &&
+	rm -rf bx bx.db* &&
+	mig bx 1_a "CREATE TABLE a (x);" &&
+	mig bx 2_b "CREATE TABLE b (x);" &&
+	msr -u sqlite:bx.db -d bx migrate --to 1 2>err &&
+	il_hold=.holdexcl.py &&
+	interrupt_locked bx.db TERM 143 -d bx migrate &&
+	test_grep "^msr: error: interrupted by a signal" busy.err &&
+	test_grep -v "cannot read" busy.err &&
+	interrupt_locked bx.db INT 130 -d bx migrate &&
+	test_grep "^msr: error: interrupted by a signal" busy.err &&
+	il_hold=
 '
 
 # PRAGMA busy_timeout replaces msr's busy handler, which a signal ends:

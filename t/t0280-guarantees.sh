@@ -1588,4 +1588,23 @@ test_expect_success 'a schema or keep_schema of [migrations] that does not exist
 	test "$(dbq nos "SELECT version FROM schema_migrations")" = 2
 '
 
+test_expect_success 'baseline with a keep_schema that does not exist: exit 2, no tracking tables made' '
+	db_new nok &&
+	mig nk 1_a "CREATE TABLE a (x integer);" "DROP TABLE a;" &&
+	dbq nok "CREATE TABLE app (x integer)" &&
+	fp=$(db_fp nok) &&
+	test_expect_code 2 env MSR_MIGRATIONS_KEEP_TOOL=golang-migrate \
+	    MSR_MIGRATIONS_KEEP_SCHEMA=nosuch_k \
+	    "$MSRTEST_BIN" -u "$(u nok)" -d nk baseline 1 2>err &&
+	test_grep "keep_schema of \[migrations\] names no schema that exists" err &&
+	test "$(db_fp nok)" = "$fp"
+'
+
+test_for sqlite 'SQLite: schema temp is one that exists, as msr.ini(5) says' '
+	db_new tmps &&
+	mig tm 1_a "CREATE TABLE a (x integer);" &&
+	MSR_MIGRATIONS_SCHEMA=temp msr -u "$(u tmps)" -d tm status >out 2>err &&
+	MSR_MIGRATIONS_SCHEMA=TEMP msr -u "$(u tmps)" -d tm status >out 2>err
+'
+
 test_done

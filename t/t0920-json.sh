@@ -513,6 +513,63 @@ DROP TABLE t1;" &&
 	PY
 '
 
+test_expect_success 'migration_failed: a down file whose statements before its BEGIN cannot run again is partial' '
+	db_new dpre &&
+	mig dp 1_two "CREATE TABLE t1 (i integer);
+CREATE TABLE t2 (i integer);" "DROP TABLE t2;
+BEGIN;
+DROP TABLE t1;
+DROP TABLE no_such;
+COMMIT;" &&
+	msr -u "$(u dpre)" -d dp migrate 2>err &&
+	test_expect_code 1 msr --json -u "$(u dpre)" -d dp down --all >out 2>err &&
+	test_grep "1 of 5 statements of the down file ran and were not undone" err &&
+	test_grep -v "can run again" err &&
+	python3 - <<-\PY
+	from jl import events, names
+	ev = events("out")
+	assert names(ev)[-2:] == ["migration_failed", "summary"], names(ev)
+	f = ev[-2]
+	assert (f["direction"], f["outcome"], f["statements_done"],
+	    f["statements"]) == ("down", "partial", 1, 5), f
+	PY
+'
+
+# A closed standard output or error must not become the database
+# connection: PostgreSQL's socket would get msr's lines.
+test_expect_success 'a closed stdout or stderr: nothing of msr reaches the database' '
+	db_new cfd &&
+	mig cf 1_a "CREATE TABLE a (i integer);" &&
+	mig cf 2_b "CREATE TABLE b (i integer);" &&
+	test_expect_code 1 msr --json -u "$(u cfd)" -d cf migrate --to 1 \
+	    >&- 2>err &&
+	test_grep "cannot write the output" err &&
+	test_grep -v "invalid frontend message\|connection" err &&
+	msr -u "$(u cfd)" -d cf migrate 2>&- &&
+	msr -u "$(u cfd)" -d cf version >out 2>err &&
+	test_grep "^2$" out
+'
+
+# A reader of the events that goes away must not end msr in the middle
+# of its migrations, as SIGPIPE would: it goes on, as with a full disk,
+# and says it could not write its output.
+test_expect_success 'the reader of --json goes away: msr still applies every migration' '
+	db_new gone &&
+	mig gn 1_a "CREATE TABLE a (i integer);" &&
+	case $MSRTEST_DRIVER in
+	pg) mig gn 2_b "SELECT pg_sleep(2);" ;;
+	*) mig gn 2_b "CREATE TABLE b AS WITH RECURSIVE c(i) AS (SELECT 1
+    UNION ALL SELECT i + 1 FROM c WHERE i < 3000000) SELECT count(*) FROM c;" ;;
+	esac &&
+	mig gn 3_c "CREATE TABLE c (i integer);" &&
+	{ msr --json -u "$(u gone)" -d gn migrate 2>err; echo $? >code; } |
+	    head -c 1 >/dev/null &&
+	test "$(cat code)" = 1 &&
+	test_grep "cannot write the output" err &&
+	msr -u "$(u gone)" -d gn version >out 2>err &&
+	test_grep "^3$" out
+'
+
 test_for pg 'migration_failed: the connection lost during COMMIT is "unknown"' '
 	db_new lostc &&
 	mig lc 1_kill "CREATE TABLE t (i integer);
