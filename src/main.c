@@ -943,7 +943,6 @@ done:
 	return rc;
 }
 
-/* Every way out checks that standard output was written. */
 /*
  * A standard descriptor that is closed is opened on /dev/null, read
  * only: else the next file or socket opened, such as PostgreSQL's
@@ -961,6 +960,7 @@ std_fds(void)
 			_exit(MSR_EUSAGE);
 }
 
+/* Every way out checks that standard output was written. */
 int
 main(int argc, char *argv[])
 {
