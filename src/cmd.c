@@ -87,6 +87,19 @@ cmd_connect(struct msr *m, int flags)
 	return connect_db(m, flags);
 }
 
+/* Says why keep_tool's table cannot be used; returns an exit code. */
+static int
+keep_error(struct msr *m, const struct dberr *dbe)
+{
+	int rc;
+
+	if ((rc = apply_say_interrupted()) != 0)
+		return rc;
+	log_error("keep_tool: cannot use %s.%s: %s", m->track.keep_schema,
+	    m->track.keep_table, dbe->msg.s);
+	return dbe->code[0] == '\0' ? MSR_EUSAGE : MSR_ECONNECT;
+}
+
 int
 cmd_keep_start(struct msr *m)
 {
@@ -94,11 +107,9 @@ cmd_keep_start(struct msr *m)
 	int made, rc = MSR_OK;
 
 	dberr_init(&dbe);
-	if ((made = track_keep_start(&m->track, &dbe)) == -1) {
-		log_error("keep_tool: cannot use %s.%s: %s",
-		    m->track.keep_schema, m->track.keep_table, dbe.msg.s);
-		rc = dbe.code[0] == '\0' ? MSR_EUSAGE : MSR_ECONNECT;
-	} else if (made)
+	if ((made = track_keep_start(&m->track, &dbe)) == -1)
+		rc = keep_error(m, &dbe);
+	else if (made)
 		log_info("created %s.%s for keep_tool, as %s creates it",
 		    m->track.keep_schema, m->track.keep_table,
 		    m->track.keep == DBTOOL_GOLANG_MIGRATE ?
@@ -116,26 +127,12 @@ cmd_ensure_tables(struct msr *m)
 	if (m->has_table)
 		return MSR_OK;
 	/* Nothing is written when keep_tool cannot be kept. */
-	if (m->track.keep != -1) {
-		dberr_init(&dbe);
-		rc = m->drv->object_exists(m->conn, DBOBJ_SCHEMA, NULL,
-		    m->track.keep_schema, NULL, &dbe);
-		if (rc == 0) {
-			log_error("keep_tool: cannot use %s.%s: keep_schema of"
-			    " [migrations] names no schema that exists",
-			    m->track.keep_schema, m->track.keep_table);
-			rc = MSR_EUSAGE;
-		} else if (rc == -1 && (rc = apply_say_interrupted()) == 0) {
-			log_error("keep_tool: cannot use %s.%s: %s",
-			    m->track.keep_schema, m->track.keep_table,
-			    dbe.msg.s);
-			rc = MSR_ECONNECT;
-		} else if (rc == 1)
-			rc = MSR_OK;
-		dberr_release(&dbe);
-		if (rc != MSR_OK)
-			return rc;
-	}
+	dberr_init(&dbe);
+	rc = track_keep_schema(&m->track, &dbe) == -1 ? keep_error(m, &dbe) :
+	    MSR_OK;
+	dberr_release(&dbe);
+	if (rc != MSR_OK)
+		return rc;
 	if ((rc = apply_create_tables(&m->track, 0)) == MSR_OK)
 		m->has_table = 1;
 	return rc;

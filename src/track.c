@@ -772,13 +772,8 @@ track_keep_start(struct track *t, struct dberr *err)
 		strlist_release(&cols);
 		return rc;
 	}
-	if ((rc = t->drv->object_exists(t->conn, DBOBJ_SCHEMA, NULL,
-	    t->keep_schema, NULL, err)) != 1) {
-		if (rc == 0)
-			buf_addf(&err->msg, "keep_schema of [migrations]"
-			    " names no schema that exists");
+	if (track_keep_schema(t, err) == -1)
 		return -1;
-	}
 	if (t->drv->begin(t->conn, err) == -1)
 		return -1;
 	if (t->drv->tool_keep(t->conn, t->keep, t->keep_schema, t->keep_table,
@@ -788,6 +783,23 @@ track_keep_start(struct track *t, struct dberr *err)
 		return -1;
 	}
 	return 1;
+}
+
+int
+track_keep_schema(struct track *t, struct dberr *err)
+{
+	int rc;
+
+	if (t->keep == -1)
+		return 0;
+	rc = t->drv->object_exists(t->conn, DBOBJ_SCHEMA, NULL,
+	    t->keep_schema, NULL, err);
+	if (rc == 0) {
+		dberr_reset(err);
+		buf_adds(&err->msg, "keep_schema of [migrations] names no"
+		    " schema that exists");
+	}
+	return rc == 1 ? 0 : -1;
 }
 
 int

@@ -146,6 +146,11 @@ void	track_discard(struct track *);
  * columns are not the tool's.
  */
 int	track_keep_start(struct track *, struct dberr *err);
+/*
+ * With keep_tool, whether keep_schema exists: 0, or -1 with err set, its
+ * code empty when the schema does not exist.
+ */
+int	track_keep_schema(struct track *, struct dberr *err);
 
 /* Creates the tables from the driver's DDL, in a transaction. */
 int	track_create(struct track *, struct dberr *err);
