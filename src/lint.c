@@ -547,8 +547,7 @@ check_drop(struct lfile *f, const struct qn *table, size_t i)
 	char *name;
 	size_t k;
 
-	if (word(f, i, "IF") && word(f, i + 1, "EXISTS"))
-		i += 2;
+	i = skip_if(f, i);
 	name = is_ident(f, i) ? ident(f, i) : NULL;
 	for (k = 0; k < f->nchecks; k++)
 		if (same(f, &f->checks[k].table, table) &&
@@ -568,8 +567,7 @@ check_drop_column(struct lfile *f, const struct qn *table, size_t i)
 	char *column;
 	size_t k;
 
-	if (word(f, i, "IF") && word(f, i + 1, "EXISTS"))
-		i += 2;
+	i = skip_if(f, i);
 	column = is_ident(f, i) ? ident(f, i) : NULL;
 	for (k = 0; k < f->nchecks; k++)
 		if (same(f, &f->checks[k].table, table) &&
