@@ -114,7 +114,7 @@ running_tick(void *arg)
 {
 	struct running *r = arg;
 	const struct step *s = r->step;
-	long long now = track_clock_ms(), ms = now - r->since;
+	long long now = driver_clock_ms(), ms = now - r->since;
 	char num[24];
 
 	log_info("still running %s after %lld s", s != NULL ? stem(s) :
@@ -138,7 +138,7 @@ running_start(const struct applier *a, const struct step *s)
 		return;
 	running.run_id = a->track->run_id;
 	running.step = s;
-	running.since = track_clock_ms();
+	running.since = driver_clock_ms();
 	running.due = running.since + RUNNING_FIRST;
 	a->drv->set_tick(a->conn, running_tick, &running, RUNNING_FIRST);
 }
@@ -168,7 +168,7 @@ apply_say_interrupted(void)
 	return rc;
 }
 
-#define now_ms	track_clock_ms
+#define now_ms	driver_clock_ms
 
 /* A step's statement is about to be sent: its duration starts. */
 static void

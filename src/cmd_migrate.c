@@ -102,9 +102,9 @@ execute(struct msr *m, struct plan *p, const char *verb, const char *step)
 	a.track = &m->track;
 	a.cfg = &m->cfg;
 	a.create = !m->has_table;
-	t0 = track_clock_ms();
+	t0 = driver_clock_ms();
 	rc = apply_plan(&a, p);
-	a.total_ms = track_clock_ms() - t0;
+	a.total_ms = driver_clock_ms() - t0;
 	if (a.created)
 		m->has_table = 1;
 	summary(m, &a, p->n, verb, step, rc);

@@ -230,6 +230,8 @@ sq_connect(struct dbconn **out, const struct config *cfg, int flags,
 	return 0;
 }
 
+static int sq_object_exists(struct dbconn *, enum dbobject, const char *,
+    const char *, const char *, struct dberr *);
 static int sq_query(struct dbconn *, const char *, int, const char *const *,
     dbrow_fn, void *, struct dberr *);
 
@@ -280,18 +282,13 @@ table_cb(void *arg, int ncols, const char *const *vals)
 static const char *
 sq_schema(struct dbconn *c, struct dberr *err)
 {
-	const char *params[1] = { c->schema };
-	int found = 0;
+	int found;
 
-	/*
-	 * Another schema is an attached database, which must exist; temp
-	 * always does, though the database list names it only once used.
-	 */
-	if (strcmp(c->schema, "main") == 0 ||
-	    strcasecmp(c->schema, "temp") == 0)
+	/* Another schema is an attached database, which must exist. */
+	if (strcmp(c->schema, "main") == 0)
 		return c->schema;
-	if (sq_query(c, "SELECT 1 FROM pragma_database_list WHERE name = $1"
-	    " COLLATE NOCASE", 1, params, table_cb, &found, err) == -1)
+	if ((found = sq_object_exists(c, DBOBJ_SCHEMA, NULL, c->schema, NULL,
+	    err)) == -1)
 		return NULL;
 	if (!found) {
 		dberr_reset(err);
@@ -345,6 +342,7 @@ sq_object_exists(struct dbconn *c, enum dbobject obj, const char *schema,
 	rc = sq_query(c, "SELECT name FROM pragma_database_list WHERE $1 IS"
 	    " NULL OR name = $1 COLLATE NOCASE ORDER BY name <> 'temp', seq",
 	    1, params, schema_cb, &dbs, err);
+	/* temp always exists, though the list names it only once used. */
 	if (obj == DBOBJ_SCHEMA)
 		found = dbs.n > 0 || (name != NULL &&
 		    strcasecmp(name, "temp") == 0);

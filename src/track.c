@@ -149,15 +149,6 @@ track_release(struct track *t)
 	memset(t, 0, sizeof(*t));
 }
 
-long long
-track_clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 track_now(char out[32])
 {

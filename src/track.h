@@ -227,8 +227,6 @@ int	track_audit(struct track *, const char *action, const char *version,
 int	track_log_read(struct track *, const char *version, const char *since,
 	    long limit, dbrow_fn fn, void *arg, struct dberr *err);
 
-/* A monotonic clock in milliseconds, for durations. */
-long long track_clock_ms(void);
 
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
 void	track_now(char out[32]);
